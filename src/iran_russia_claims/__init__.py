@@ -1,0 +1,39 @@
+"""iran-russia-claims: the claims of one article on Iran-Russia relations, as validated data.
+
+``iran_russia_claims.load()`` returns every claim as a pandas DataFrame. Heavy dependencies
+(pandas, pyarrow, pydantic, pandera) are imported on first use, not here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.api import actors, claims, load, sources
+from iran_russia_claims.vocab import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from iran_russia_claims.models import Actor, Claim, Registry, Source
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "Claim",
+    "Registry",
+    "Source",
+    "__version__",
+    "actors",
+    "claims",
+    "load",
+    "sources",
+]
+
+_LAZY = {"Actor", "Claim", "Registry", "Source"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from iran_russia_claims import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'iran_russia_claims' has no attribute {name!r}")

@@ -1,0 +1,178 @@
+"""Reading the hand-curated ``dataset/`` directory: safely, completely, with exact locations.
+
+``dataset/`` is the source of truth (YAML, one record per claim, comments allowed). Reading it
+validates every record with pydantic and the whole table with pandera, and raises one
+:class:`~iran_russia_claims.report.DataError` listing every problem, so a curator fixes them all
+in one round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from iran_russia_claims.models import Actor, Claim, Filler, Registry, Source, errors_to_rules
+from iran_russia_claims.report import DataError, Problem, shorten
+
+CLAIMS_FILE = "claims.yaml"
+ACTORS_FILE = "actors.yaml"
+SOURCES_FILE = "sources.yaml"
+FILLER_FILE = "filler.yaml"
+
+#: A hostile or mistaken file must not exhaust memory: the curated files are far smaller.
+MAX_YAML_BYTES = 32 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing duplicate keys instead of silently keeping the last."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file with a safe loader; any failure becomes a located DataError."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise DataError([Problem("readable", f"file is {size} bytes, over {MAX_YAML_BYTES}", name)])
+        text = path.read_text(encoding="utf-8")
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        raise DataError([Problem("readable", "file not found", name)]) from None
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem("readable", f"not UTF-8 ({exc.reason} at byte {exc.start})", name)]) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem("readable", f"not valid YAML: {exc}", name)]) from None
+    except OSError as exc:
+        raise DataError([Problem("readable", f"cannot read: {exc.strerror}", name)]) from None
+
+
+def _records(path: Path, key: str) -> list[Any]:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise DataError([Problem("readable", f"expected a mapping with a list under {key!r}", str(path))])
+    return list(data[key])
+
+
+def _validate_each(
+    path: Path,
+    items: list[Any],
+    model: type[M],
+    label: Callable[[Any], str | None],
+    context: Any = None,
+) -> tuple[list[M], list[Problem]]:
+    good: list[M] = []
+    problems: list[Problem] = []
+    for number, item in enumerate(items, start=1):
+        try:
+            good.append(model.model_validate(item, context=context))
+        except ValidationError as exc:
+            record = label(item)
+            for rule, column, message in errors_to_rules(exc):
+                value = item.get(column) if isinstance(item, dict) and column else None
+                problems.append(
+                    Problem(rule, message, str(path), row=number, record_id=record,
+                            column=column or None, value=shorten(value) if value is not None else None)
+                )
+    return good, problems
+
+
+def _key(field: str) -> Callable[[Any], str | None]:
+    return lambda item: str(item.get(field)) if isinstance(item, dict) and field in item else None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The curated dataset: claims, the registries they refer to, and the filler decisions."""
+
+    claims: tuple[Claim, ...]
+    registry: Registry
+    filler: tuple[Filler, ...]
+
+
+def read_registry(directory: Path) -> Registry:
+    """The actor and source registries of a dataset directory."""
+    actors, p1 = _validate_each(directory / ACTORS_FILE, _records(directory / ACTORS_FILE, "actors"),
+                                Actor, _key("code"))
+    sources, p2 = _validate_each(directory / SOURCES_FILE, _records(directory / SOURCES_FILE, "sources"),
+                                 Source, _key("id"))
+    problems = p1 + p2
+    problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code")
+    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "id")
+    if problems:
+        raise DataError(problems)
+    return Registry({a.code: a for a in actors}, {s.id: s for s in sources})
+
+
+def _duplicates(path: Path, keys: list[str], column: str) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for key in keys:
+        if key in seen:
+            out.append(Problem(f"{column}_unique", f"{column} {key!r} appears more than once",
+                               str(path), record_id=key, column=column))
+        seen.add(key)
+    return out
+
+
+def _table_problems(path: Path, items: list[Any], registry: Registry) -> list[Problem]:
+    """The table rules (unique ids and spans, registry checks) over the raw records."""
+    import pandas as pd
+
+    from iran_russia_claims.validation import validate_frame
+
+    rows = {n: item for n, item in enumerate(items) if isinstance(item, dict)}
+    frame = pd.DataFrame.from_records(list(rows.values()), index=list(rows))
+    if frame.empty:
+        return []
+    return validate_frame(frame, registry=registry, target=str(path)).problems
+
+
+def _merge(first: list[Problem], second: list[Problem]) -> list[Problem]:
+    """Problems of both validators, once each per (row, column, rule), in row order."""
+    seen = {(p.row, p.column, p.rule) for p in first}
+    merged = first + [p for p in second if (p.row, p.column, p.rule) not in seen]
+    return sorted(merged, key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
+
+
+def read_dataset(directory: str | Path) -> Dataset:
+    """Read and fully validate a dataset directory; raise DataError listing every problem."""
+    directory = Path(directory)
+    registry = read_registry(directory)
+    claims_path = directory / CLAIMS_FILE
+    items = _records(claims_path, "claims")
+    claims, problems = _validate_each(claims_path, items, Claim, _key("id"), context=registry)
+    problems = _merge(problems, _table_problems(claims_path, items, registry))
+    filler_path = directory / FILLER_FILE
+    filler: list[Filler] = []
+    if filler_path.exists():
+        filler, more = _validate_each(filler_path, _records(filler_path, "filler"), Filler,
+                                      lambda item: None)
+        problems += more
+    if problems:
+        raise DataError(problems)
+    return Dataset(tuple(claims), registry, tuple(filler))

@@ -1,0 +1,112 @@
+"""Problems found in data, and the report that lists them.
+
+A problem always names where (file, row, record id, column), which rule broke, what the value
+was and, where one helps, what to do. Nothing here raises: callers decide the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from iran_russia_claims.rules import RULES
+
+_MAX_VALUE_CHARS = 80
+
+
+def shorten(value: Any, limit: int = _MAX_VALUE_CHARS) -> str:
+    """``repr`` of a value, cut in the middle when long, so reports stay readable."""
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()  # np.int64(5) reads as 5
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 5) // 2
+    return f"{text[:keep]} ... {text[-keep:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule at one place."""
+
+    rule: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    record_id: str | None = None
+    column: str | None = None
+    value: str | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.hint is None and self.rule in RULES and RULES[self.rule].hint:
+            object.__setattr__(self, "hint", RULES[self.rule].hint)
+
+    def where(self) -> str:
+        parts = [self.file or "<data>"]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.record_id is not None:
+            parts.append(f"record {self.record_id}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.where()}: {self.message} [rule: {self.rule}]"
+        if self.value is not None:
+            text += f"; value: {self.value}"
+        if self.hint:
+            text += f"; hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Report:
+    """The outcome of validating one input: valid when it holds no problem."""
+
+    target: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def rules_broken(self) -> set[str]:
+        return {p.rule for p in self.problems}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "valid": self.valid,
+            "rows": self.rows,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+    def render(self) -> str:
+        if self.valid:
+            return f"{self.target}: valid ({self.rows} records)"
+        lines = [f"{self.target}: INVALID, {len(self.problems)} problem(s) in {self.rows} records"]
+        lines.extend(f"  {p}" for p in self.problems)
+        return "\n".join(lines)
+
+
+class DataError(Exception):
+    """Data broke rules; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s):\n{shown}{more}")

@@ -1,0 +1,169 @@
+"""The one definition of every vocabulary, column and bound of the claims dataset.
+
+The pydantic models, the pandera schemas, the exporters, the JSON Schema, the data package and
+the data dictionary in the README all read from here, so a value changes in one place only.
+Nothing heavy is imported: this module is on the path of ``import iran_russia_claims``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal
+
+SCHEMA_VERSION: Final = "1.0.0"
+
+ID_PATTERN: Final = r"^IRR-[0-9]{4}$"
+SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ACTOR_CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,15}$"
+SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"
+ISO3_PATTERN: Final = r"^[A-Z]{3}$"
+WIKIDATA_PATTERN: Final = r"^Q[1-9][0-9]*$"
+LANGUAGE_PATTERN: Final = r"^[a-z]{2,3}$"
+
+ASSERTION_MIN_CHARS: Final = 15
+ASSERTION_MAX_CHARS: Final = 240
+#: Leading characters a spreadsheet would run as a formula (OWASP CSV injection).
+FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
+HEDGE_MAX_WORDS: Final = 4
+HEDGE_MAX_CHARS: Final = 60
+CONFIDENCE_MIN: Final = 0.01
+CONFIDENCE_MAX: Final = 0.99
+
+
+class Theme(StrEnum):
+    """What a claim is mainly about; exactly one per claim (tie-breaks in the codebook)."""
+
+    STRATEGIC_ALIGNMENT = "strategic_alignment"
+    SANCTIONS = "sanctions"
+    TRADE_ECONOMY = "trade_economy"
+    ENERGY = "energy"
+    MILITARY_SECURITY = "military_security"
+    NUCLEAR = "nuclear"
+    DIPLOMACY = "diplomacy"
+    FUTURE_OUTLOOK = "future_outlook"
+
+
+THEME_DEFINITIONS: Final[dict[Theme, str]] = {
+    Theme.STRATEGIC_ALIGNMENT: "why and how Iran and Russia draw closer: shared adversaries, "
+    "mutual support, bloc-building, the partnership as such",
+    Theme.SANCTIONS: "Western pressure and sanctions, and ways around them",
+    Theme.TRADE_ECONOMY: "trade, investment, transit, markets, economic stability",
+    Theme.ENERGY: "oil, gas and energy projects (not nuclear)",
+    Theme.MILITARY_SECURITY: "defence cooperation, arms and technology transfer, intelligence, "
+    "exercises, military balance, regional and global security",
+    Theme.NUCLEAR: "Iran's nuclear programme, Bushehr, non-proliferation",
+    Theme.DIPLOMACY: "UN Security Council backing, coordinated foreign policy, negotiations",
+    Theme.FUTURE_OUTLOOK: "scenarios and trajectories of the relationship as a whole",
+}
+
+
+class Kind(StrEnum):
+    """The logical form of a claim."""
+
+    DESCRIPTIVE = "descriptive"
+    CAUSAL = "causal"
+    EVALUATIVE = "evaluative"
+    PREDICTIVE = "predictive"
+
+
+KIND_DEFINITIONS: Final[dict[Kind, str]] = {
+    Kind.DESCRIPTIVE: "states what is or was the case",
+    Kind.CAUSAL: "says that one thing causes, enables or explains another",
+    Kind.EVALUATIVE: "judges importance, value or meaning",
+    Kind.PREDICTIVE: "says what will or may happen: scenarios, consequences, trajectories",
+}
+
+
+class ActorKind(StrEnum):
+    """What sort of entity an actor code stands for."""
+
+    STATE = "state"
+    BLOC = "bloc"
+    IGO = "igo"
+    SECTOR = "sector"
+    GROUP = "group"
+    REGION = "region"
+
+
+class Band(StrEnum):
+    """ICD 203 expressions of likelihood, lowest first."""
+
+    ALMOST_NO_CHANCE = "almost_no_chance"
+    VERY_UNLIKELY = "very_unlikely"
+    UNLIKELY = "unlikely"
+    ROUGHLY_EVEN_CHANCE = "roughly_even_chance"
+    LIKELY = "likely"
+    VERY_LIKELY = "very_likely"
+    ALMOST_CERTAIN = "almost_certain"
+
+
+#: Upper bound (inclusive) of each band, in the order of :class:`Band`. Every range is open at
+#: the bottom and closed at the top, except the lowest, which starts at CONFIDENCE_MIN inclusive.
+BAND_UPPER_BOUNDS: Final[dict[Band, float]] = {
+    Band.ALMOST_NO_CHANCE: 0.05,
+    Band.VERY_UNLIKELY: 0.20,
+    Band.UNLIKELY: 0.45,
+    Band.ROUGHLY_EVEN_CHANCE: 0.55,
+    Band.LIKELY: 0.80,
+    Band.VERY_LIKELY: 0.95,
+    Band.ALMOST_CERTAIN: CONFIDENCE_MAX,
+}
+
+
+class FillerReason(StrEnum):
+    """Why a sentence of the article carries no claim."""
+
+    TITLE = "title"
+    BYLINE = "byline"
+    HEADING = "heading"
+    READER_ASIDE = "reader_aside"
+    SIGNPOST = "signpost"
+    NO_ASSERTION = "no_assertion"
+
+
+ColumnType = Literal["string", "integer", "number", "list"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the claims table, as every consumer of the schema sees it."""
+
+    name: str
+    type: ColumnType
+    description: str
+    vocabulary: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+
+CLAIM_COLUMNS: Final[tuple[Column, ...]] = (
+    Column("id", "string", "Stable identifier of the claim, never reused.", pattern=ID_PATTERN),
+    Column("source_id", "string", "Key of the source registry: the article the claim is from.",
+           pattern=SLUG_PATTERN),
+    Column("section", "string", "Slug of the article section that contains `start`.",
+           pattern=SLUG_PATTERN),
+    Column("start", "integer", "Offset of the span's first character (Python str index, 0-based)."),
+    Column("end", "integer", "Offset just past the span's last character (end exclusive)."),
+    Column("span_sha256", "string",
+           "SHA-256 hex of the span text[start:end] encoded as UTF-8.", pattern=SHA256_PATTERN),
+    Column("theme", "string", "What the claim is mainly about.", vocabulary=tuple(Theme)),
+    Column("actors", "list",
+           "Actor codes the claim is about, most central first, each in the actor registry."),
+    Column("kind", "string", "Logical form of the claim.", vocabulary=tuple(Kind)),
+    Column("assertion", "string",
+           f"The claim in our own words: one standalone sentence, {ASSERTION_MIN_CHARS}-"
+           f"{ASSERTION_MAX_CHARS} characters."),
+    Column("confidence", "number",
+           "How likely the article says the assertion is (the author's certainty, not ours), "
+           f"in [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]."),
+    Column("confidence_band", "string", "ICD 203 expression of likelihood whose range holds "
+           "`confidence`.", vocabulary=tuple(Band)),
+    Column("hedges", "list", f"Cue words in the span that set the confidence (each at most "
+           f"{HEDGE_MAX_WORDS} words); empty when unhedged."),
+)
+
+CLAIM_COLUMN_NAMES: Final = tuple(c.name for c in CLAIM_COLUMNS)
+#: Columns holding lists of strings.
+LIST_COLUMNS: Final = tuple(c.name for c in CLAIM_COLUMNS if c.type == "list")
+#: Columns whose values come from a closed vocabulary (categoricals in pandas).
+VOCABULARY_COLUMNS: Final = {c.name: c.vocabulary for c in CLAIM_COLUMNS if c.vocabulary}
