@@ -39,6 +39,9 @@ def apply_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = out[name].astype(object).astype(dtype)
     for name in ("start", "end"):
         out[name] = out[name].astype("int64")
+    for name in CLAIM_COLUMN_NAMES:
+        if DTYPES[name] == "object (str)":
+            out[name] = out[name].astype(object)
     out["confidence"] = out["confidence"].astype("float64")
     for name in LIST_COLUMNS:
         out[name] = [list(map(str, v)) for v in out[name]]

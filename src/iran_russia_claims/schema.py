@@ -86,7 +86,7 @@ class ClaimsTable(pa.DataFrameModel):
     actors: Series[Any] = pa.Field(nullable=False)
     kind: Series[Any] = pa.Field(nullable=False)
     assertion: Series[str] = pa.Field(nullable=False)
-    confidence: Series[float] = pa.Field(nullable=False)
+    confidence: Series[float] = pa.Field(nullable=True)  # NaN is named by confidence_finite
     confidence_band: Series[Any] = pa.Field(nullable=False)
     hedges: Series[Any] = pa.Field(nullable=False)
 
@@ -165,7 +165,7 @@ class ClaimsTable(pa.DataFrameModel):
     def assertion_no_formula(cls, s: pd.Series) -> pd.Series:
         return _str_ok(s, ~s.str.startswith(FORMULA_PREFIXES).astype("boolean"))
 
-    @pa.check("confidence", name="confidence_finite")
+    @pa.check("confidence", name="confidence_finite", ignore_na=False)
     def confidence_finite(cls, s: pd.Series) -> pd.Series:
         return pd.Series(np.isfinite(s.to_numpy(dtype=float)), index=s.index)
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: where the repository, its dataset and the (optional) article are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATASET = REPO / "dataset"
+EXPORTS = REPO / "exports"
+#: Set this to the article's path to run the provenance tests against a copy elsewhere.
+SOURCE_ENV = "IRAN_RUSSIA_CLAIMS_SOURCE"
+DEFAULT_SOURCE = REPO.parent / "shared" / "sources" / "iran-russia-relations.txt"
+
+
+def source_path() -> Path | None:
+    path = Path(os.environ.get(SOURCE_ENV, DEFAULT_SOURCE))
+    return path if path.is_file() else None
+
+
+@pytest.fixture
+def article_path() -> Path:
+    """The article's path; tests that need it are skipped, with the reason, when it is absent."""
+    path = source_path()
+    if path is None:
+        pytest.skip(
+            f"the article is not at {os.environ.get(SOURCE_ENV, DEFAULT_SOURCE)}; "
+            f"set {SOURCE_ENV} to its path to run the provenance tests"
+        )
+    return path
+
+
+@pytest.fixture
+def article_text(article_path: Path) -> str:
+    from iran_russia_claims.text import read_source_text
+
+    return read_source_text(article_path)
