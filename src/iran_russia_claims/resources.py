@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from iran_russia_claims.report import DataError, Problem
 
@@ -35,3 +36,11 @@ def exported(name: str) -> Traversable:
 def shipped_dataset() -> Traversable:
     """The curated ``dataset/`` directory as shipped with the package."""
     return data_root() / "dataset"
+
+
+def default_dataset_dir() -> Path:
+    """``./dataset`` when run from a checkout (the curator's copy), else the shipped one."""
+    local = Path("dataset")
+    if (local / "claims.yaml").is_file():
+        return local
+    return Path(str(shipped_dataset()))

@@ -78,6 +78,19 @@ _RULES: Final = (
          f"each hedge is non-empty, trimmed, at most {HEDGE_MAX_WORDS} words and "
          f"{HEDGE_MAX_CHARS} characters"),
     Rule("span_unique", None, "no two claims share (source_id, start, end, assertion)"),
+    # Rules of the registries and of provenance against the article.
+    Rule("readable", None, "the file exists, is readable, well-formed and of a supported format"),
+    Rule("iso3_required", "iso3", "states carry an ISO 3166-1 alpha-3 code; other actors none"),
+    Rule("iso3_known", "iso3", "iso3 is an ISO 3166-1 alpha-3 code known to pycountry"),
+    Rule("sections_tile", "sections", "a source's sections follow each other from 0 to its length"),
+    Rule("source_hash_matches", None, "the article file's SHA-256 equals the registry's",
+         "check that you have the same version of the article, byte for byte"),
+    Rule("source_length_matches", None, "the article has as many characters as the registry says"),
+    Rule("anchored_in_sentence", "start", "a claim's start lies inside a sentence of the article"),
+    Rule("filler_is_sentence", None, "a filler entry's offsets are exactly those of one sentence"),
+    Rule("claimed_or_filler", None, "no sentence is both the anchor of a claim and filler"),
+    Rule("sentence_explained", None, "every sentence anchors a claim or is recorded as filler",
+         "encode its claim in dataset/claims.yaml or record it in dataset/filler.yaml"),
 )
 
 RULES: Final[dict[str, Rule]] = {rule.name: rule for rule in _RULES}
