@@ -13,7 +13,9 @@ from typing import Final, Literal
 
 SCHEMA_VERSION: Final = "1.0.0"
 
-ID_PATTERN: Final = r"^IRR-[0-9]{4}$"
+#: Four digits, zero-padded (IRR-0001); past 9999 more digits with no leading zero, so a
+#: collection of any size has exactly one spelling per number.
+ID_PATTERN: Final = r"^IRR-(?:[0-9]{4}|[1-9][0-9]{4,})$"
 SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ACTOR_CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,15}$"
 SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"
@@ -48,9 +50,11 @@ THEME_DEFINITIONS: Final[dict[Theme, str]] = {
     Theme.STRATEGIC_ALIGNMENT: "why and how Iran and Russia draw closer: shared adversaries, "
     "mutual support, bloc-building, the partnership as such",
     Theme.SANCTIONS: "Western pressure and sanctions, and ways around them",
-    Theme.TRADE_ECONOMY: "trade, investment, transit, markets, economic stability",
+    Theme.TRADE_ECONOMY: "trade, investment, transit, markets, economic stability, civilian "
+    "technology",
     Theme.ENERGY: "oil, gas and energy projects (not nuclear)",
-    Theme.MILITARY_SECURITY: "defence cooperation, arms and technology transfer, intelligence, "
+    Theme.MILITARY_SECURITY: "defence cooperation, arms and military technology transfer, "
+    "intelligence, "
     "exercises, military balance, regional and global security",
     Theme.NUCLEAR: "Iran's nuclear programme, Bushehr, non-proliferation",
     Theme.DIPLOMACY: "UN Security Council backing, coordinated foreign policy, negotiations",
@@ -138,28 +142,57 @@ class Column:
 
 CLAIM_COLUMNS: Final[tuple[Column, ...]] = (
     Column("id", "string", "Stable identifier of the claim, never reused.", pattern=ID_PATTERN),
-    Column("source_id", "string", "Key of the source registry: the article the claim is from.",
-           pattern=SLUG_PATTERN),
-    Column("section", "string", "Slug of the article section that contains `start`.",
-           pattern=SLUG_PATTERN),
+    Column(
+        "source_id",
+        "string",
+        "Key of the source registry: the article the claim is from.",
+        pattern=SLUG_PATTERN,
+    ),
+    Column(
+        "section",
+        "string",
+        "Slug of the article section that contains `start`.",
+        pattern=SLUG_PATTERN,
+    ),
     Column("start", "integer", "Offset of the span's first character (Python str index, 0-based)."),
     Column("end", "integer", "Offset just past the span's last character (end exclusive)."),
-    Column("span_sha256", "string",
-           "SHA-256 hex of the span text[start:end] encoded as UTF-8.", pattern=SHA256_PATTERN),
+    Column(
+        "span_sha256",
+        "string",
+        "SHA-256 hex of the span text[start:end] encoded as UTF-8.",
+        pattern=SHA256_PATTERN,
+    ),
     Column("theme", "string", "What the claim is mainly about.", vocabulary=tuple(Theme)),
-    Column("actors", "list",
-           "Actor codes the claim is about, most central first, each in the actor registry."),
+    Column(
+        "actors",
+        "list",
+        "Actor codes the claim is about, most central first, each in the actor registry.",
+    ),
     Column("kind", "string", "Logical form of the claim.", vocabulary=tuple(Kind)),
-    Column("assertion", "string",
-           f"The claim in our own words: one standalone sentence, {ASSERTION_MIN_CHARS}-"
-           f"{ASSERTION_MAX_CHARS} characters."),
-    Column("confidence", "number",
-           "How likely the article says the assertion is (the author's certainty, not ours), "
-           f"in [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]."),
-    Column("confidence_band", "string", "ICD 203 expression of likelihood whose range holds "
-           "`confidence`.", vocabulary=tuple(Band)),
-    Column("hedges", "list", f"Cue words in the span that set the confidence (each at most "
-           f"{HEDGE_MAX_WORDS} words); empty when unhedged."),
+    Column(
+        "assertion",
+        "string",
+        f"The claim in our own words: one standalone sentence, {ASSERTION_MIN_CHARS}-"
+        f"{ASSERTION_MAX_CHARS} characters.",
+    ),
+    Column(
+        "confidence",
+        "number",
+        "How likely the article says the assertion is (the author's certainty, not ours), "
+        f"in [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}].",
+    ),
+    Column(
+        "confidence_band",
+        "string",
+        "ICD 203 expression of likelihood whose range holds `confidence`.",
+        vocabulary=tuple(Band),
+    ),
+    Column(
+        "hedges",
+        "list",
+        f"Cue words in the span that set the confidence (each at most "
+        f"{HEDGE_MAX_WORDS} words); empty when unhedged.",
+    ),
 )
 
 CLAIM_COLUMN_NAMES: Final = tuple(c.name for c in CLAIM_COLUMNS)
