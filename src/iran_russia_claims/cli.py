@@ -11,9 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.report import DataError
+
+if TYPE_CHECKING:
+    from iran_russia_claims.dataset import Dataset
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -32,12 +36,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.summary import render, summarise
 
     dataset = read_dataset(args.dataset)
-    written = export(dataset, args.out)
-    print(f"wrote {len(written)} files to {args.out}/")
+    schemas = None if args.no_schemas else args.schemas
+    if args.check:
+        return _check_exports(dataset, args.out, schemas)
+    try:
+        written = export(dataset, args.out, schemas)
+    except OSError as error:
+        print(f"error: cannot write {error.filename or args.out}: {error.strerror or error}; "
+              "nothing was changed (check the directory exists and is writable)", file=sys.stderr)
+        return EXIT_USAGE
+    places = f"{args.out}/" + ("" if schemas is None else f" and {schemas}/")
+    print(f"wrote {len(written)} files to {places}")
     if not args.quiet:
         print()
         print(render(summarise(claim_records(dataset))))
     return EXIT_OK
+
+
+def _check_exports(dataset: Dataset, out: Path, schemas: Path | None) -> int:
+    from iran_russia_claims.drift import REMEDY, stale
+    from iran_russia_claims.export import render_all
+
+    expected = render_all(dataset, out, schemas)
+    problems = stale(expected, [d for d in (out, schemas) if d is not None])
+    if not problems:
+        print(f"OK: the {len(expected)} generated files are up to date")
+        return EXIT_OK
+    print(f"error: {len(problems)} generated file(s) out of date; {REMEDY}", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -46,9 +74,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from iran_russia_claims.export import claim_records
     from iran_russia_claims.summary import render, summarise
 
-    records = claim_records(read_dataset(args.dataset)) if args.dataset else load(as_frame=False)
+    if args.dataset:
+        dataset = read_dataset(args.dataset)
+        records, names = claim_records(dataset), {
+            code: actor.name for code, actor in dataset.registry.actors.items()
+        }
+    else:
+        from iran_russia_claims.api import actors
+
+        records, names = load(as_frame=False), {a.code: a.name for a in actors()}
     summary = summarise(records)
-    print(json.dumps(summary, indent=2) if args.format == "json" else render(summary))
+    print(json.dumps(summary, indent=2) if args.format == "json" else render(summary, names))
     return EXIT_OK
 
 
@@ -99,6 +135,72 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from iran_russia_claims.synth import FORMATS, write_registry, write_synth
+
+    if args.out.suffix.lower() not in FORMATS:
+        print(f"error: --out must end in one of {', '.join(FORMATS)}", file=sys.stderr)
+        return EXIT_USAGE
+    write_synth(args.out, args.rows, args.seed)
+    print(f"wrote {args.rows} synthetic claims (seed {args.seed}) to {args.out}")
+    if args.registry is not None:
+        write_registry(args.registry)
+        print(f"wrote the synthetic registry (actors.yaml, sources.yaml) to {args.registry}/")
+    return EXIT_OK
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from iran_russia_claims.api import actors, load
+    from iran_russia_claims.plot import PlotUnavailable, plot
+
+    if args.dataset:
+        from iran_russia_claims.dataset import read_dataset
+        from iran_russia_claims.export import claim_records
+
+        dataset = read_dataset(args.dataset)
+        records = claim_records(dataset)
+        names = {code: actor.name for code, actor in dataset.registry.actors.items()}
+    else:
+        records, names = load(as_frame=False), {a.code: a.name for a in actors()}
+    try:
+        written = plot(records, args.out, names)
+    except PlotUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print("wrote " + ", ".join(str(path) for path in written))
+    return EXIT_OK
+
+
+def cmd_metadata(args: argparse.Namespace) -> int:
+    from iran_russia_claims.metadata import stale_files, write_metadata
+
+    try:
+        if args.check:
+            stale = stale_files(args.exports, args.out, args.readme)
+        else:
+            written = write_metadata(args.exports, args.out, args.readme)
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.check:
+        for name in stale:
+            print(f"out of date: {name}", file=sys.stderr)
+        if stale:
+            print("run `iran-russia-claims metadata` to regenerate them", file=sys.stderr)
+            return EXIT_INVALID
+        print("metadata and README are up to date")
+        return EXIT_OK
+    print("wrote " + (", ".join(str(path) for path in written) or "nothing (all up to date)"))
+    return EXIT_OK
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iran-russia-claims",
@@ -107,9 +209,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("export", help="validate dataset/ and write exports (CSV, JSON, Parquet)")
+    p = sub.add_parser("export", help="validate dataset/; write exports/ (CSV, JSON, Parquet, "
+                       "datapackage.json, SHA256SUMS) and schemas/")
     p.add_argument("--dataset", type=Path, default=Path("dataset"), help="curated dataset directory")
     p.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+    p.add_argument("--schemas", type=Path, default=Path("schemas"),
+                   help="directory for the generated JSON Schemas (default: schemas)")
+    p.add_argument("--no-schemas", action="store_true", help="do not write the JSON Schemas")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the files on disk differ from a fresh export")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the summary")
     p.set_defaults(func=cmd_export)
 
@@ -130,6 +238,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: ./dataset or the shipped one)")
     p.add_argument("--source-id", default=None, help="registry id of the source (default: by hash or name)")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("synth", help="write N reproducible synthetic valid claims (for benchmarks)")
+    p.add_argument("--rows", type=_count, required=True, help="number of claims")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file)")
+    p.add_argument("--out", type=Path, required=True,
+                   help="output file; format by extension: .parquet, .csv, .json, .jsonl")
+    p.add_argument("--registry", type=Path, default=None,
+                   help="also write the synthetic registry the claims cite to this directory")
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("plot", help="draw the overview figure (PNG and SVG); needs the plot extra")
+    p.add_argument("--out", type=Path, required=True, help="output directory, e.g. docs/img")
+    p.add_argument("--dataset", type=Path, default=None,
+                   help="plot a curated dataset directory instead of the shipped data")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("metadata", help="write the Croissant file and dataset card; refresh "
+                       "README's generated sections")
+    p.add_argument("--exports", type=Path, default=Path("exports"),
+                   help="the exports to describe (default: exports)")
+    p.add_argument("--out", type=Path, default=Path("metadata"),
+                   help="output directory (default: metadata)")
+    p.add_argument("--readme", type=Path, default=Path("README.md"),
+                   help="README whose generated sections to refresh (default: README.md)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if any file is out of date")
+    p.set_defaults(func=cmd_metadata)
     return parser
 
 

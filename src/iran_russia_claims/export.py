@@ -1,69 +1,68 @@
-"""Exporting the validated dataset to CSV, JSON and Parquet, byte for byte reproducibly.
+"""Exporting the validated dataset: CSV, JSON, Parquet, a data package, checksums and schemas.
 
-Everything is rendered to bytes in memory first (after validation), then every file is staged
-as a temporary file beside its target and renamed into place, so an invalid dataset or a
-failure part-way leaves the previous exports untouched.
+Validation comes first; then every file is rendered to bytes in memory, so the same dataset
+gives the same bytes (only Parquet's ``created_by`` names the pyarrow release). Writing stages
+every file in a hidden directory beside its target and renames them into place; if anything
+fails part-way, the files already replaced are restored, so a reader sees either the old set or
+the new one, and an invalid dataset writes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.dataset import Dataset
-from iran_russia_claims.vocab import (
-    CLAIM_COLUMN_NAMES,
-    LIST_COLUMNS,
-    SCHEMA_VERSION,
-    VOCABULARY_COLUMNS,
+from iran_russia_claims import datapackage
+from iran_russia_claims.jsonschemas import render_schemas
+from iran_russia_claims.parquet import key_value_metadata, render_parquet
+from iran_russia_claims.report import DataError
+from iran_russia_claims.tables import claim_rows, source_records, tables
+
+if TYPE_CHECKING:
+    from iran_russia_claims.dataset import Dataset
+
+CHECKSUMS: Final = "SHA256SUMS"
+#: How to read ``claims.csv`` with pandas: list cells are JSON arrays. ``keep_default_na``
+#: stops pandas reading a value such as ``NA`` as missing; ``round_trip`` parses every number
+#: to the exact float that was written.
+PANDAS_CSV_RECIPE: Final = (
+    'pd.read_csv(path, converters={"actors": json.loads, "hedges": json.loads}, '
+    'keep_default_na=False, float_precision="round_trip")'
 )
-
-ACTOR_COLUMNS = ("code", "name", "kind", "iso3", "wikidata", "cameo")
-SOURCE_COLUMNS = ("id", "title", "author", "language", "filename", "sha256", "length")
-SECTION_COLUMNS = ("source_id", "slug", "title", "start", "end")
+#: How to read ``claims.json`` with pandas: without ``precise_float`` its fast parser can be
+#: one unit in the last place off.
+PANDAS_JSON_RECIPE: Final = "pd.read_json(path, precise_float=True)"
+#: The command that regenerates every generated file; drift checks tell people to run it.
+EXPORT_COMMAND: Final = "iran-russia-claims export"
 
 
 def claim_records(dataset: Dataset) -> list[dict[str, Any]]:
-    records = [c.model_dump(mode="json") for c in dataset.claims]
-    return sorted(records, key=lambda r: r["id"])
+    """The claims as JSON-ready records, sorted by id (what every claims export holds)."""
+    return claim_rows(dataset)
 
 
-def actor_records(dataset: Dataset) -> list[dict[str, Any]]:
-    rows = [a.model_dump(mode="json") for a in dataset.registry.actors.values()]
-    return sorted(rows, key=lambda r: r["code"])
-
-
-def source_records(dataset: Dataset) -> list[dict[str, Any]]:
-    rows = [s.model_dump(mode="json") for s in dataset.registry.sources.values()]
-    return sorted(rows, key=lambda r: r["id"])
-
-
-def section_records(dataset: Dataset) -> list[dict[str, Any]]:
-    return [
-        {"source_id": s["id"], **sec} for s in source_records(dataset) for sec in s["sections"]
-    ]
-
-
-# -- renderers ----------------------------------------------------------------------------------
+# -- text renderers ------------------------------------------------------------------------------
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, float):
-        return repr(value)
+        return repr(value)  # the shortest text that parses back to the same float
     return str(value)
 
 
 def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
-    """RFC 4180 CSV (LF line ends), UTF-8 without BOM; lists as compact JSON arrays."""
+    """RFC 4180 CSV with LF line ends, UTF-8 without BOM; lists as compact JSON arrays."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
@@ -74,131 +73,130 @@ def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> byt
 
 def render_json(rows: Any) -> bytes:
     """A JSON document, two-space indented, keys in schema order, UTF-8, final newline."""
-    return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
-def parquet_metadata(dataset: Dataset) -> dict[str, str]:
-    """Our key-value metadata: what a reader needs to know which data this is."""
-    hashes = {sid: src.sha256 for sid, src in sorted(dataset.registry.sources.items())}
-    return {
-        "iran_russia_claims.dataset_version": __version__,
-        "iran_russia_claims.schema_version": SCHEMA_VERSION,
-        "iran_russia_claims.source_sha256": json.dumps(hashes, sort_keys=True),
-    }
+def render_checksums(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum`` format (two spaces, sorted by name), for ``sha256sum -c SHA256SUMS``."""
+    lines = [
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    ]
+    return "".join(lines).encode("utf-8")
 
 
-def _claims_arrow_schema(metadata: Mapping[str, str]) -> Any:
-    import pyarrow as pa
+# -- the whole export ---------------------------------------------------------------------------
+def check_exportable(dataset: Dataset) -> None:
+    """Validate the claims table again, so no caller can export a table that breaks a rule.
 
-    from iran_russia_claims.vocab import CLAIM_COLUMNS
+    A :class:`Dataset` from ``read_dataset`` has passed already; one built by hand may not
+    have (duplicate ids, for instance, pass every record check).
+    """
+    from iran_russia_claims.frame import records_to_frame
+    from iran_russia_claims.validation import validate_frame
 
-    types = {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "list": pa.list_(pa.string()),
-    }
-    fields = []
-    for column in CLAIM_COLUMNS:
-        arrow_type = types[column.type]
-        if column.name in VOCABULARY_COLUMNS or column.name in ("source_id", "section"):
-            arrow_type = pa.dictionary(pa.int32(), pa.string())
-        fields.append(
-            pa.field(column.name, arrow_type, nullable=False,
-                     metadata={"description": column.description})
+    frame = records_to_frame(claim_rows(dataset))
+    report = validate_frame(frame, dataset.registry, target="claims to export")
+    if not report.valid:
+        raise DataError(report.problems)
+
+
+def render_exports(dataset: Dataset) -> dict[str, bytes]:
+    """Every file of the exports directory, by name, as bytes; the checksums last."""
+    files: dict[str, bytes] = {}
+    for table in tables():
+        rows = table.rows(dataset)
+        files[f"{table.name}.csv"] = render_csv(rows, table.field_names)
+        json_rows = source_records(dataset) if table.name == "sources" else rows
+        files[f"{table.name}.json"] = render_json(json_rows)
+        files[f"{table.name}.parquet"] = render_parquet(
+            table, rows, key_value_metadata(dataset, table)
         )
-    return pa.schema(fields, metadata=dict(metadata))
-
-
-def render_parquet(rows: Sequence[Mapping[str, Any]], schema: Any) -> bytes:
-    """Parquet (zstd, dictionary-encoded vocabularies) with no timestamps in it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    columns = {}
-    for field in schema:
-        values = [row[field.name] for row in rows]
-        if pa.types.is_dictionary(field.type):
-            columns[field.name] = pa.array(values, pa.string()).dictionary_encode()
-        else:
-            columns[field.name] = pa.array(values, field.type)
-    table = pa.Table.from_pydict(columns, schema=schema)
-    sink = pa.BufferOutputStream()
-    pq.write_table(
-        table,
-        sink,
-        compression="zstd",
-        compression_level=9,
-        use_dictionary=True,
-        write_statistics=True,
-        data_page_version="2.0",
-    )
-    return bytes(sink.getvalue().to_pybytes())
-
-
-def _registry_parquet(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], ints: Sequence[str] = ()) -> bytes:
-    import pyarrow as pa
-
-    schema = pa.schema(
-        [pa.field(c, pa.int64() if c in ints else pa.string(), nullable=True) for c in columns]
-    )
-    return render_parquet([{c: r.get(c) for c in columns} for r in rows], schema)
-
-
-def render_all(dataset: Dataset) -> dict[str, bytes]:
-    """Every export file, by name, as bytes."""
-    claims = claim_records(dataset)
-    actors = actor_records(dataset)
-    sources = source_records(dataset)
-    sections = section_records(dataset)
-    meta = parquet_metadata(dataset)
-    files = {
-        "claims.csv": render_csv(claims, CLAIM_COLUMN_NAMES),
-        "claims.json": render_json(claims),
-        "claims.parquet": render_parquet(claims, _claims_arrow_schema(meta)),
-        "actors.csv": render_csv(actors, ACTOR_COLUMNS),
-        "actors.json": render_json(actors),
-        "actors.parquet": _registry_parquet(actors, ACTOR_COLUMNS),
-        "sources.csv": render_csv(sources, SOURCE_COLUMNS),
-        "sources.json": render_json(sources),
-        "sources.parquet": _registry_parquet(sources, SOURCE_COLUMNS, ints=("length",)),
-        "sections.csv": render_csv(sections, SECTION_COLUMNS),
-    }
-    assert not set(LIST_COLUMNS) - set(CLAIM_COLUMN_NAMES)
+    files[datapackage.FILENAME] = render_json(datapackage.descriptor(dataset))
+    files[CHECKSUMS] = render_checksums(files)
     return files
 
 
+def render_all(dataset: Dataset, out: Path, schemas: Path | None) -> dict[Path, bytes]:
+    """Every generated file, by path: the exports in ``out``, the JSON Schemas in ``schemas``."""
+    check_exportable(dataset)
+    paths = {out / name: data for name, data in render_exports(dataset).items()}
+    if schemas is not None:
+        paths.update({schemas / name: data for name, data in render_schemas().items()})
+    return paths
+
+
+# -- writing ------------------------------------------------------------------------------------
 def _file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
 
 
-_FILE_MODE = _file_mode()
+_FILE_MODE: Final = _file_mode()
 
 
-def write_files(directory: str | Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Stage every file beside its target, then rename them all; on failure remove the stages."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
+def _keep_copy(target: Path, backup: Path) -> None:
+    """A copy of the current target to restore on failure: a hard link where the disk has them."""
     try:
-        for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-            with os.fdopen(fd, "wb") as handle:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+
+
+def write_files(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write every file or none: stage all, rename all, and restore the old files on failure.
+
+    Each rename is atomic, so no reader ever sees a partly written file. Staging and backup
+    copies live in a hidden directory inside each target directory (same file system, so the
+    renames stay atomic) and are removed whatever happens.
+    """
+    work: dict[Path, Path] = {}  # target directory -> its hidden working directory
+    created: list[Path] = []  # target directories that did not exist before
+    replaced: list[tuple[Path, Path | None]] = []  # (target, backup or None if it was new)
+    try:
+        staged: list[tuple[Path, Path]] = []
+        for number, (target, data) in enumerate(files.items()):
+            directory = target.parent
+            if directory not in work:
+                if not directory.is_dir():
+                    created.append(directory)
+                directory.mkdir(parents=True, exist_ok=True)
+                work[directory] = Path(tempfile.mkdtemp(prefix=".export-", dir=directory))
+            stage = work[directory] / f"{number}.new"
+            with stage.open("wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, _FILE_MODE)
-            staged.append((Path(tmp), directory / name))
-        for tmp_path, target in staged:
-            os.replace(tmp_path, target)
+            os.chmod(stage, _FILE_MODE)
+            staged.append((stage, target))
+        for number, (stage, target) in enumerate(staged):
+            backup = None
+            if target.exists():
+                backup = work[target.parent] / f"{number}.old"
+                _keep_copy(target, backup)
+            os.replace(stage, target)
+            replaced.append((target, backup))
+    except BaseException:
+        for target, backup in reversed(replaced):
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        for directory, hidden in work.items():
+            shutil.rmtree(hidden, ignore_errors=True)
+            if directory in created:
+                with contextlib.suppress(OSError):  # empty again: leave no trace
+                    directory.rmdir()
+        raise
     finally:
-        for tmp_path, _ in staged:
-            tmp_path.unlink(missing_ok=True)
-    return [target for _, target in staged]
+        for hidden in work.values():
+            shutil.rmtree(hidden, ignore_errors=True)
+    return [target for target, _ in replaced]
 
 
-def export(dataset: Dataset, directory: str | Path) -> list[Path]:
-    """Write every export of an already validated dataset into ``directory``."""
-    return write_files(directory, render_all(dataset))
+def export(dataset: Dataset, out: str | Path, schemas: str | Path | None = None) -> list[Path]:
+    """Validate, then write every export into ``out`` (and the JSON Schemas into ``schemas``)."""
+    return write_files(
+        render_all(dataset, Path(out), Path(schemas) if schemas is not None else None)
+    )

@@ -1,0 +1,148 @@
+"""``datapackage.json``: the exports described as a Frictionless Data Package (spec v1).
+
+Each table's CSV file is a tabular data resource with a Table Schema built from
+:mod:`iran_russia_claims.tables` (types, descriptions, constraints, primary and foreign keys),
+so ``frictionless validate datapackage.json`` checks every value and every reference. List
+fields are ``type: array``: the cell holds a JSON array, which Frictionless reads back as a
+list. The JSON and Parquet renderings are listed as plain file resources: Frictionless cannot
+read Parquet list columns, and reading JSON tables needs an extra it does not install by
+default. No timestamps or hashes, so the file is the same whenever the data is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.tables import DATA_LICENSE, Table, TableField, tables
+from iran_russia_claims.vocab import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from iran_russia_claims.dataset import Dataset
+
+FILENAME: Final = "datapackage.json"
+NAME: Final = "iran-russia-claims"
+TITLE: Final = "Claims of an article on Iran-Russia relations"
+#: The CSV dialect every CSV export is written in (see ``export.render_csv``).
+CSV_DIALECT: Final = {
+    "delimiter": ",",
+    "lineTerminator": "\n",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "header": True,
+}
+_MEDIATYPES: Final = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def _field(field: TableField) -> dict[str, Any]:
+    constraints: dict[str, Any] = {"required": True} if field.required else {}
+    constraints.update(field.constraints)
+    out: dict[str, Any] = {
+        "name": field.name,
+        "type": "array" if field.type == "list" else field.type,
+        "description": field.description,
+    }
+    if field.type == "list":
+        out["description"] += " Written in CSV as a JSON array of strings."
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def _keys(fields: tuple[str, ...]) -> str | list[str]:
+    return fields[0] if len(fields) == 1 else list(fields)
+
+
+def table_schema(table: Table) -> dict[str, Any]:
+    """The Frictionless Table Schema of one table."""
+    schema: dict[str, Any] = {
+        "fields": [_field(f) for f in table.fields],
+        "missingValues": [""],
+        "primaryKey": _keys(table.primary_key),
+    }
+    if table.foreign_keys:
+        by_name = {t.name: t for t in tables()}
+        schema["foreignKeys"] = [
+            {
+                "fields": _keys(fk.fields),
+                "reference": {
+                    "resource": by_name[fk.table].resource,
+                    "fields": _keys(fk.reference),
+                },
+            }
+            for fk in table.foreign_keys
+        ]
+    return schema
+
+
+def _resources(table: Table) -> list[dict[str, Any]]:
+    csv = {
+        "name": table.resource,
+        "title": table.title,
+        "description": table.description,
+        "profile": "tabular-data-resource",
+        "path": f"{table.name}.csv",
+        "format": "csv",
+        "mediatype": _MEDIATYPES["csv"],
+        "encoding": "utf-8",
+        "dialect": CSV_DIALECT,
+        "schema": table_schema(table),
+    }
+    json_note = (
+        "the source registry as records, each with its `sections` nested"
+        if table.name == "sources"
+        else f"the `{table.resource}` table as an array of records, with native lists and numbers"
+    )
+    others = [
+        {
+            "name": f"{table.resource}-json",
+            "title": f"{table.title} (JSON)",
+            "description": f"JSON rendering of {json_note}.",
+            "path": f"{table.name}.json",
+            "format": "json",
+            "mediatype": _MEDIATYPES["json"],
+            "encoding": "utf-8",
+        },
+        {
+            "name": f"{table.resource}-parquet",
+            "title": f"{table.title} (Parquet)",
+            "description": f"Parquet rendering of the `{table.resource}` table: typed columns "
+            "(lists, dictionary-encoded vocabularies), field descriptions in the Arrow "
+            "schema, zstd.",
+            "type": "file",
+            "path": f"{table.name}.parquet",
+            "format": "parquet",
+            "mediatype": _MEDIATYPES["parquet"],
+        },
+    ]
+    return [csv, *others]
+
+
+def descriptor(dataset: Dataset) -> dict[str, Any]:
+    """The data package describing every export file but itself and ``SHA256SUMS``."""
+    sources = [
+        {"title": f"{src.title} ({src.author}); SHA-256 of the text {src.sha256}"}
+        for _, src in sorted(dataset.registry.sources.items())
+    ]
+    return {
+        "profile": "data-package",
+        "name": NAME,
+        "title": TITLE,
+        "description": (
+            "The claims made in one analysis article on Iran-Russia relations, each "
+            "paraphrased, classified by theme, kind and actors, and located by character "
+            "offsets and a SHA-256 of the span; with the actor and source registries. "
+            f"Schema version {SCHEMA_VERSION}. Every table is given as CSV (described here), "
+            "JSON and Parquet; SHA256SUMS lists the hash of every file."
+        ),
+        "version": __version__,
+        "licenses": [DATA_LICENSE],
+        "sources": sources,
+        "contributors": [{"title": "iran-russia-claims contributors", "role": "author"}],
+        "keywords": ["Iran", "Russia", "international relations", "claims", "ICD 203"],
+        "resources": [resource for table in tables() for resource in _resources(table)],
+    }

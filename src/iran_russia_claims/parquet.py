@@ -1,0 +1,142 @@
+"""Parquet files of the published tables: real types, our metadata, the same bytes every time.
+
+Types: ``list<string>`` for list fields, dictionaries over the *whole* vocabulary (ordered for
+the ICD 203 bands) for categoricals, int64 offsets, float64 confidence; each field's
+description is in its Arrow field metadata, and the Arrow schema is stored in the file
+(``ARROW:schema``) so every Arrow-based reader gets these types back. Files are
+zstd-compressed, one row group, with page checksums and the row order declared
+(``sorting_columns``) so engines can skip a sort.
+
+Reproducibility: pyarrow writes no timestamp and no path, so the same table gives the same
+bytes. The one writer-dependent item is the footer's ``created_by`` (e.g. ``parquet-cpp-arrow
+version 26.0.1``), which pyarrow sets and does not let us change: a new pyarrow release changes
+it, so drift checks compare schema, values and our own key-value metadata, not bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.tables import DATA_LICENSE, Table, TableField
+from iran_russia_claims.vocab import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from iran_russia_claims.dataset import Dataset
+
+#: Prefix of our keys in the Parquet footer's key-value metadata.
+METADATA_PREFIX: Final = "iran_russia_claims."
+COMPRESSION: Final = "zstd"
+COMPRESSION_LEVEL: Final = 9
+
+
+def key_value_metadata(dataset: Dataset, table: Table) -> dict[str, str]:
+    """What a reader of one file needs to know which data it holds."""
+    hashes = {sid: src.sha256 for sid, src in sorted(dataset.registry.sources.items())}
+    pairs = {
+        "table": table.name,
+        "description": table.description,
+        "dataset_version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "source_sha256": json.dumps(hashes, sort_keys=True),
+        "primary_key": json.dumps(list(table.primary_key)),
+        "license": DATA_LICENSE["name"],
+    }
+    return {METADATA_PREFIX + key: value for key, value in pairs.items()}
+
+
+def our_metadata(metadata: Mapping[bytes, bytes] | None) -> dict[str, str]:
+    """Our keys of a file's key-value metadata (not pyarrow's ``ARROW:schema``)."""
+    return {
+        k.decode(): v.decode()
+        for k, v in (metadata or {}).items()
+        if k.decode().startswith(METADATA_PREFIX)
+    }
+
+
+def _arrow_type(field: TableField) -> pa.DataType:
+    import pyarrow as pa
+
+    if field.vocabulary is not None:
+        return pa.dictionary(pa.int32(), pa.string(), ordered=field.ordered)
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "list": pa.list_(pa.field("element", pa.string(), nullable=False)),
+    }[field.type]
+
+
+def arrow_schema(table: Table, metadata: Mapping[str, str]) -> pa.Schema:
+    """The Arrow schema of a table, descriptions in the field metadata."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(
+                f.name,
+                _arrow_type(f),
+                nullable=not f.required,
+                metadata={"description": f.description},
+            )
+            for f in table.fields
+        ],
+        metadata=dict(metadata),
+    )
+
+
+def _column(field: TableField, arrow_type: pa.DataType, values: list[Any]) -> pa.Array:
+    import pyarrow as pa
+
+    if field.vocabulary is None:
+        return pa.array(values, arrow_type)
+    # Indices into the full vocabulary, so every file and reader sees all categories in order.
+    position = {value: i for i, value in enumerate(field.vocabulary)}
+    indices = pa.array([position[v] for v in values], pa.int32())
+    dictionary = pa.array(list(field.vocabulary), pa.string())
+    return pa.DictionaryArray.from_arrays(indices, dictionary, ordered=field.ordered)
+
+
+def arrow_table(
+    table: Table, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]
+) -> pa.Table:
+    """Rows as an Arrow table with the published schema."""
+    import pyarrow as pa
+
+    schema = arrow_schema(table, metadata)
+    columns = [
+        _column(f, schema.field(f.name).type, [row[f.name] for row in rows]) for f in table.fields
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def render_parquet(
+    table: Table, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]
+) -> bytes:
+    """One Parquet file as bytes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    keys = [tuple(row[name] for name in table.order_by) for row in rows]
+    if keys != sorted(keys):
+        raise ValueError(f"rows of {table.name!r} are not sorted by {table.order_by}")
+    data = arrow_table(table, rows, metadata)
+    sink = pa.BufferOutputStream()
+    pq.write_table(
+        data,
+        sink,
+        compression=COMPRESSION,
+        compression_level=COMPRESSION_LEVEL,
+        use_dictionary=True,
+        write_statistics=True,
+        write_page_checksum=True,
+        store_schema=True,
+        sorting_columns=[
+            pq.SortingColumn(table.field_names.index(name)) for name in table.order_by
+        ],
+    )
+    return bytes(sink.getvalue().to_pybytes())
