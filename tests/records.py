@@ -70,7 +70,9 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "id_pattern": _set("id", "CLAIM-1"),
     "source_registered": _set("source_id", "other-source"),
     "section_pattern": _set("section", "Not A Slug"),
-    "section_matches_offsets": lambda r: r.update(section="body" if r["section"] == "intro" else "intro"),
+    "section_matches_offsets": lambda r: r.update(
+        section="body" if r["section"] == "intro" else "intro"
+    ),
     "start_non_negative": _set("start", -5),
     "offsets_ordered": lambda r: r.update(start=r["end"]),
     "end_within_source": _set("end", SOURCE_LENGTH + 1),
@@ -85,7 +87,7 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "assertion_length": _set("assertion", "Too short."),
     "assertion_trimmed": _set("assertion", " Iran and Russia cooperate on energy."),
     "assertion_no_control_chars": _set("assertion", "Iran and Russia\x07 cooperate on energy."),
-    "assertion_no_formula": _set("assertion", "=HYPERLINK(\"x\") Iran and Russia cooperate."),
+    "assertion_no_formula": _set("assertion", '=HYPERLINK("x") Iran and Russia cooperate.'),
     "confidence_finite": _set("confidence", float("nan")),
     "confidence_range": lambda r: r.update(confidence=0.995),
     "band_matches_confidence": lambda r: r.update(

@@ -39,12 +39,16 @@ def claim_records(draw: st.DrawFn) -> list[dict]:
                 "end": end,
                 "span_sha256": hashlib.sha256(str(i).encode()).hexdigest(),
                 "theme": draw(st.sampled_from(list(Theme))).value,
-                "actors": draw(st.lists(st.sampled_from(["IRN", "RUS", "WEST"]), min_size=1, unique=True)),
+                "actors": draw(
+                    st.lists(st.sampled_from(["IRN", "RUS", "WEST"]), min_size=1, unique=True)
+                ),
                 "kind": draw(st.sampled_from(list(Kind))).value,
                 "assertion": (" ".join(words) + f" case {i}.")[:240],
                 "confidence": confidence,
                 "confidence_band": band_for(confidence).value,
-                "hedges": draw(st.lists(st.sampled_from(["could", "likely", "a distant prospect"]), max_size=2)),
+                "hedges": draw(
+                    st.lists(st.sampled_from(["could", "likely", "a distant prospect"]), max_size=2)
+                ),
             }
         )
     return records

@@ -20,7 +20,8 @@ def test_load_returns_the_documented_dtypes() -> None:
         assert isinstance(df[name].dtype, pd.CategoricalDtype)
         assert list(df[name].cat.categories) == [str(v) for v in vocabulary]
     assert df["confidence_band"].cat.ordered
-    assert df["start"].dtype == "int64" and df["end"].dtype == "int64"
+    assert df["start"].dtype == "int64"
+    assert df["end"].dtype == "int64"
     assert df["confidence"].dtype == "float64"
     for name in ("actors", "hedges"):
         assert all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in df[name])
@@ -38,14 +39,16 @@ def test_records_claims_and_registries_agree() -> None:
     assert {r["source_id"] for r in records} <= set(sources)
     for r in records:
         section = sources[r["source_id"]].section_at(r["start"])
-        assert section is not None and section.slug == r["section"]
+        assert section is not None
+        assert section.slug == r["section"]
 
 
 def test_loaded_frame_passes_the_table_schema() -> None:
+    from pathlib import Path
+
     from iran_russia_claims.dataset import read_registry
     from iran_russia_claims.resources import shipped_dataset
     from iran_russia_claims.validation import validate_frame
-    from pathlib import Path
 
     registry = read_registry(Path(str(shipped_dataset())))
     report = validate_frame(irc.load(), registry)

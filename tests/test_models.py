@@ -61,5 +61,5 @@ def test_state_actor_needs_a_real_iso3_code() -> None:
 def test_sections_must_tile_the_source() -> None:
     source = registry().sources["test-source"].model_dump()
     source["sections"][1]["start"] = 401
-    with pytest.raises(ValidationError, match="sections_tile|expected 400"):
+    with pytest.raises(ValidationError, match=r"expected 400"):
         Source.model_validate(source)

@@ -41,7 +41,9 @@ def test_cli_verify_and_coverage_pass(article_path: Path, capsys) -> None:
     assert "0 unexplained" in capsys.readouterr().out
 
 
-def test_a_doctored_article_fails_with_the_broken_spans(article_text: str, tmp_path: Path, capsys) -> None:
+def test_a_doctored_article_fails_with_the_broken_spans(
+    article_text: str, tmp_path: Path, capsys
+) -> None:
     # Swap one character inside the first claim's span: the file hash and that span break.
     data = read_dataset(DATASET)
     first = min(data.claims, key=lambda c: c.start)
@@ -80,32 +82,85 @@ def test_machinery_on_a_text_of_our_own(tmp_path: Path) -> None:
     src.write_text(text, encoding="utf-8", newline="")
     units = sentences(text)
     assert [text[u.start : u.end] for u in units] == [
-        "A Title", "Iran sells oil.", "Russia buys it.", "Grab a coffee."
+        "A Title",
+        "Iran sells oil.",
+        "Russia buys it.",
+        "Grab a coffee.",
     ]
     ds = tmp_path / "ds"
     ds.mkdir()
     (ds / "actors.yaml").write_text(
         "actors:\n  - {code: IRN, name: Iran, kind: state, iso3: IRN}\n"
-        "  - {code: RUS, name: Russia, kind: state, iso3: RUS}\n", encoding="utf-8")
-    (ds / "sources.yaml").write_text(yaml.safe_dump({"sources": [{
-        "id": "mini", "title": "Mini", "author": "Us", "language": "en", "filename": "mini.txt",
-        "sha256": sha256_file(src), "length": len(text),
-        "sections": [{"slug": "all", "title": "All", "start": 0, "end": len(text)}]}]}), encoding="utf-8")
+        "  - {code: RUS, name: Russia, kind: state, iso3: RUS}\n",
+        encoding="utf-8",
+    )
+    (ds / "sources.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {
+                        "id": "mini",
+                        "title": "Mini",
+                        "author": "Us",
+                        "language": "en",
+                        "filename": "mini.txt",
+                        "sha256": sha256_file(src),
+                        "length": len(text),
+                        "sections": [{"slug": "all", "title": "All", "start": 0, "end": len(text)}],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     u1, u2 = units[1], units[2]
-    claim = {"source_id": "mini", "section": "all", "theme": "energy", "kind": "descriptive",
-             "confidence": 0.9, "confidence_band": "very_likely", "hedges": []}
+    claim = {
+        "source_id": "mini",
+        "section": "all",
+        "theme": "energy",
+        "kind": "descriptive",
+        "confidence": 0.9,
+        "confidence_band": "very_likely",
+        "hedges": [],
+    }
     claims = [
-        {"id": "IRR-0001", **claim, "start": u1.start, "end": u1.end,
-         "span_sha256": sha256_text(text[u1.start:u1.end]), "actors": ["IRN"],
-         "assertion": "Iran is an oil exporter."},
-        {"id": "IRR-0002", **claim, "start": u2.start, "end": u2.end,
-         "span_sha256": sha256_text(text[u2.start:u2.end]), "actors": ["RUS", "IRN"],
-         "assertion": "Russia purchases Iranian oil."},
+        {
+            "id": "IRR-0001",
+            **claim,
+            "start": u1.start,
+            "end": u1.end,
+            "span_sha256": sha256_text(text[u1.start : u1.end]),
+            "actors": ["IRN"],
+            "assertion": "Iran is an oil exporter.",
+        },
+        {
+            "id": "IRR-0002",
+            **claim,
+            "start": u2.start,
+            "end": u2.end,
+            "span_sha256": sha256_text(text[u2.start : u2.end]),
+            "actors": ["RUS", "IRN"],
+            "assertion": "Russia purchases Iranian oil.",
+        },
     ]
     (ds / "claims.yaml").write_text(yaml.safe_dump({"claims": claims}), encoding="utf-8")
-    (ds / "filler.yaml").write_text(yaml.safe_dump({"filler": [
-        {"source_id": "mini", "start": units[0].start, "end": units[0].end,
-         "span_sha256": sha256_text("A Title"), "reason": "title", "note": "The title."}]}), encoding="utf-8")
+    (ds / "filler.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "filler": [
+                    {
+                        "source_id": "mini",
+                        "start": units[0].start,
+                        "end": units[0].end,
+                        "span_sha256": sha256_text("A Title"),
+                        "reason": "title",
+                        "note": "The title.",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     data = read_dataset(ds)
     assert verify_source(data, src).ok
     rows, problems = coverage(data, read_source_text(src), "mini")

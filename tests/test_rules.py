@@ -53,7 +53,10 @@ def test_bands_are_ordered_and_cover_the_range() -> None:
         ("Iran and Russia\ncooperate on energy.", ["assertion_no_control_chars"]),
         ("-Iran and Russia cooperate on energy.", ["assertion_no_formula"]),
         ("@Iran and Russia cooperate on energy.", ["assertion_no_formula"]),
-        ("\tIran and Russia cooperate on energy.", ["assertion_trimmed", "assertion_no_control_chars", "assertion_no_formula"]),
+        (
+            "\tIran and Russia cooperate on energy.",
+            ["assertion_trimmed", "assertion_no_control_chars", "assertion_no_formula"],
+        ),
     ],
 )
 def test_assertion_rules(text: str, rules: list[str]) -> None:
@@ -62,8 +65,14 @@ def test_assertion_rules(text: str, rules: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("hedge", "ok"),
-    [("likely", True), ("perhaps less likely", True), ("a b c d", True), ("a b c d e", False),
-     ("", False), (" could", False)],
+    [
+        ("likely", True),
+        ("perhaps less likely", True),
+        ("a b c d", True),
+        ("a b c d e", False),
+        ("", False),
+        (" could", False),
+    ],
 )
 def test_hedges(hedge: str, ok: bool) -> None:
     assert hedge_ok(hedge) is ok

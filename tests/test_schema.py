@@ -47,7 +47,10 @@ def test_duplicates_are_reported_on_every_row_involved() -> None:
 def test_missing_and_extra_columns_are_named() -> None:
     frame = table([valid_record()]).drop(columns=["theme"]).assign(note="x")
     report = validate_frame(frame, registry())
-    assert {(p.rule, p.column) for p in report} >= {("required", "theme"), ("no_extra_fields", "note")}
+    assert {(p.rule, p.column) for p in report} >= {
+        ("required", "theme"),
+        ("no_extra_fields", "note"),
+    }
 
 
 def test_a_number_where_a_list_is_expected() -> None:

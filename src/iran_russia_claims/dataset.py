@@ -48,7 +48,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -58,13 +58,17 @@ def read_yaml(path: Path) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise DataError([Problem("readable", f"file is {size} bytes, over {MAX_YAML_BYTES}", name)])
+            raise DataError(
+                [Problem("readable", f"file is {size} bytes, over {MAX_YAML_BYTES}", name)]
+            )
         text = path.read_text(encoding="utf-8")
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except FileNotFoundError:
         raise DataError([Problem("readable", "file not found", name)]) from None
     except UnicodeDecodeError as exc:
-        raise DataError([Problem("readable", f"not UTF-8 ({exc.reason} at byte {exc.start})", name)]) from None
+        raise DataError(
+            [Problem("readable", f"not UTF-8 ({exc.reason} at byte {exc.start})", name)]
+        ) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem("readable", f"not valid YAML: {exc}", name)]) from None
     except OSError as exc:
@@ -74,7 +78,9 @@ def read_yaml(path: Path) -> Any:
 def _records(path: Path, key: str) -> list[Any]:
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise DataError([Problem("readable", f"expected a mapping with a list under {key!r}", str(path))])
+        raise DataError(
+            [Problem("readable", f"expected a mapping with a list under {key!r}", str(path))]
+        )
     return list(data[key])
 
 
@@ -95,8 +101,15 @@ def _validate_each(
             for rule, column, message in errors_to_rules(exc):
                 value = item.get(column) if isinstance(item, dict) and column else None
                 problems.append(
-                    Problem(rule, message, str(path), row=number, record_id=record,
-                            column=column or None, value=shorten(value) if value is not None else None)
+                    Problem(
+                        rule,
+                        message,
+                        str(path),
+                        row=number,
+                        record_id=record,
+                        column=column or None,
+                        value=shorten(value) if value is not None else None,
+                    )
                 )
     return good, problems
 
@@ -116,10 +129,12 @@ class Dataset:
 
 def read_registry(directory: Path) -> Registry:
     """The actor and source registries of a dataset directory."""
-    actors, p1 = _validate_each(directory / ACTORS_FILE, _records(directory / ACTORS_FILE, "actors"),
-                                Actor, _key("code"))
-    sources, p2 = _validate_each(directory / SOURCES_FILE, _records(directory / SOURCES_FILE, "sources"),
-                                 Source, _key("id"))
+    actors, p1 = _validate_each(
+        directory / ACTORS_FILE, _records(directory / ACTORS_FILE, "actors"), Actor, _key("code")
+    )
+    sources, p2 = _validate_each(
+        directory / SOURCES_FILE, _records(directory / SOURCES_FILE, "sources"), Source, _key("id")
+    )
     problems = p1 + p2
     problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code")
     problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "id")
@@ -133,8 +148,15 @@ def _duplicates(path: Path, keys: list[str], column: str) -> list[Problem]:
     out = []
     for key in keys:
         if key in seen:
-            out.append(Problem(f"{column}_unique", f"{column} {key!r} appears more than once",
-                               str(path), record_id=key, column=column))
+            out.append(
+                Problem(
+                    f"{column}_unique",
+                    f"{column} {key!r} appears more than once",
+                    str(path),
+                    record_id=key,
+                    column=column,
+                )
+            )
         seen.add(key)
     return out
 
@@ -170,8 +192,9 @@ def read_dataset(directory: str | Path) -> Dataset:
     filler_path = directory / FILLER_FILE
     filler: list[Filler] = []
     if filler_path.exists():
-        filler, more = _validate_each(filler_path, _records(filler_path, "filler"), Filler,
-                                      lambda item: None)
+        filler, more = _validate_each(
+            filler_path, _records(filler_path, "filler"), Filler, lambda item: None
+        )
         problems += more
     if problems:
         raise DataError(problems)

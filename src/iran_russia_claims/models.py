@@ -165,7 +165,10 @@ class Claim(_Strict):
     confidence: Annotated[
         float,
         Field(
-            ge=CONFIDENCE_MIN, le=CONFIDENCE_MAX, allow_inf_nan=False, description=_DOC["confidence"]
+            ge=CONFIDENCE_MIN,
+            le=CONFIDENCE_MAX,
+            allow_inf_nan=False,
+            description=_DOC["confidence"],
         ),
     ]
     confidence_band: Annotated[Band, Field(strict=False, description=_DOC["confidence_band"])]
@@ -190,7 +193,9 @@ class Claim(_Strict):
     def _hedges_short(cls, value: list[str]) -> list[str]:
         for hedge in value:
             if not rules.hedge_ok(hedge):
-                raise _fail("hedges_words", f"hedge {hedge!r}: {rules.RULES['hedges_words'].description}")
+                raise _fail(
+                    "hedges_words", f"hedge {hedge!r}: {rules.RULES['hedges_words'].description}"
+                )
         return value
 
     @model_validator(mode="after")
@@ -217,7 +222,9 @@ class Claim(_Strict):
         if source is None:
             raise _fail("source_registered", f"source {self.source_id!r} is not in the registry")
         if self.end > source.length:
-            raise _fail("end_within_source", f"end {self.end} is beyond the source ({source.length})")
+            raise _fail(
+                "end_within_source", f"end {self.end} is beyond the source ({source.length})"
+            )
         section = source.section_at(self.start)
         if section is None or section.slug != self.section:
             found = section.slug if section else None

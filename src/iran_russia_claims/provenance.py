@@ -16,7 +16,6 @@ from iran_russia_claims.models import Source
 from iran_russia_claims.report import DataError, Problem
 from iran_russia_claims.text import read_source_text, sentences, sha256_file, sha256_text
 
-
 _SPAN_MISMATCH = "span_sha256 is not the SHA-256 of text[start:end]"
 
 
@@ -41,8 +40,16 @@ def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> 
     sources = dataset.registry.sources
     if source_id is not None:
         if source_id not in sources:
-            raise DataError([Problem("source_registered", f"no source {source_id!r} in the registry",
-                                     str(path), hint=f"known: {sorted(sources)}")])
+            raise DataError(
+                [
+                    Problem(
+                        "source_registered",
+                        f"no source {source_id!r} in the registry",
+                        str(path),
+                        hint=f"known: {sorted(sources)}",
+                    )
+                ]
+            )
         return sources[source_id], digest
     for source in sources.values():
         if source.sha256 == digest:
@@ -50,9 +57,16 @@ def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> 
     for source in sources.values():
         if source.filename == path.name:
             return source, digest
-    raise DataError([Problem("source_registered",
-                             "this file matches no source of the registry by hash or by name",
-                             str(path), hint="pass --source-id to name the source it should be")])
+    raise DataError(
+        [
+            Problem(
+                "source_registered",
+                "this file matches no source of the registry by hash or by name",
+                str(path),
+                hint="pass --source-id to name the source it should be",
+            )
+        ]
+    )
 
 
 def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = None) -> Verification:
@@ -62,46 +76,68 @@ def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = No
     result = Verification(source, digest)
     where = str(path)
     if digest != source.sha256:
-        result.problems.append(Problem(
-            "source_hash_matches",
-            f"file SHA-256 {digest} differs from the registry's {source.sha256}",
-            where, hint="this is not the same article text; spans below may be off too",
-        ))
+        result.problems.append(
+            Problem(
+                "source_hash_matches",
+                f"file SHA-256 {digest} differs from the registry's {source.sha256}",
+                where,
+                hint="this is not the same article text; spans below may be off too",
+            )
+        )
     try:
         text = read_source_text(path)
     except UnicodeDecodeError as exc:
         result.problems.append(Problem("readable", f"not UTF-8 ({exc.reason})", where))
         return result
     if len(text) != source.length:
-        result.problems.append(Problem(
-            "source_length_matches",
-            f"text has {len(text)} characters, the registry says {source.length}", where,
-        ))
+        result.problems.append(
+            Problem(
+                "source_length_matches",
+                f"text has {len(text)} characters, the registry says {source.length}",
+                where,
+            )
+        )
     for claim in dataset.claims:
         if claim.source_id != source.id:
             continue
         result.spans_checked += 1
-        if sha256_text(text[claim.start:claim.end]) != claim.span_sha256:
-            result.problems.append(Problem(
-                "span_hash_matches", _SPAN_MISMATCH, where, record_id=claim.id, column="span_sha256",
-                value=f"[{claim.start}:{claim.end}]",
-            ))
+        if sha256_text(text[claim.start : claim.end]) != claim.span_sha256:
+            result.problems.append(
+                Problem(
+                    "span_hash_matches",
+                    _SPAN_MISMATCH,
+                    where,
+                    record_id=claim.id,
+                    column="span_sha256",
+                    value=f"[{claim.start}:{claim.end}]",
+                )
+            )
         section = source.section_at(claim.start)
         if section is None or section.slug != claim.section:
-            result.problems.append(Problem(
-                "section_matches_offsets",
-                f"start {claim.start} lies in section {section.slug if section else None!r}",
-                where, record_id=claim.id, column="section", value=repr(claim.section),
-            ))
+            result.problems.append(
+                Problem(
+                    "section_matches_offsets",
+                    f"start {claim.start} lies in section {section.slug if section else None!r}",
+                    where,
+                    record_id=claim.id,
+                    column="section",
+                    value=repr(claim.section),
+                )
+            )
     for entry in dataset.filler:
         if entry.source_id != source.id:
             continue
         result.filler_checked += 1
-        if sha256_text(text[entry.start:entry.end]) != entry.span_sha256:
-            result.problems.append(Problem(
-                "span_hash_matches", _SPAN_MISMATCH, where, record_id=f"filler [{entry.start}:{entry.end}]",
-                column="span_sha256",
-            ))
+        if sha256_text(text[entry.start : entry.end]) != entry.span_sha256:
+            result.problems.append(
+                Problem(
+                    "span_hash_matches",
+                    _SPAN_MISMATCH,
+                    where,
+                    record_id=f"filler [{entry.start}:{entry.end}]",
+                    column="span_sha256",
+                )
+            )
     return result
 
 
@@ -125,7 +161,9 @@ class SentenceCoverage:
         return "unexplained"
 
 
-def coverage(dataset: Dataset, text: str, source_id: str) -> tuple[list[SentenceCoverage], list[Problem]]:
+def coverage(
+    dataset: Dataset, text: str, source_id: str
+) -> tuple[list[SentenceCoverage], list[Problem]]:
     """Each sentence with the claims anchored in it (their start lies inside) or its filler reason.
 
     Also returns problems: filler entries that match no sentence exactly, claims whose start lies
@@ -140,8 +178,15 @@ def coverage(dataset: Dataset, text: str, source_id: str) -> tuple[list[Sentence
             continue
         i = bisect.bisect_right(starts, claim.start) - 1
         if i < 0 or claim.start >= units[i].end:
-            problems.append(Problem("anchored_in_sentence", "the span starts outside every sentence",
-                                    record_id=claim.id, column="start", value=str(claim.start)))
+            problems.append(
+                Problem(
+                    "anchored_in_sentence",
+                    "the span starts outside every sentence",
+                    record_id=claim.id,
+                    column="start",
+                    value=str(claim.start),
+                )
+            )
             continue
         anchored[i].append(claim.id)
     by_offsets = {(u.start, u.end): i for i, u in enumerate(units)}
@@ -151,20 +196,34 @@ def coverage(dataset: Dataset, text: str, source_id: str) -> tuple[list[Sentence
             continue
         i_or_none = by_offsets.get((entry.start, entry.end))
         if i_or_none is None:
-            problems.append(Problem("filler_is_sentence", "filler offsets match no sentence exactly",
-                                    record_id=f"filler [{entry.start}:{entry.end}]"))
+            problems.append(
+                Problem(
+                    "filler_is_sentence",
+                    "filler offsets match no sentence exactly",
+                    record_id=f"filler [{entry.start}:{entry.end}]",
+                )
+            )
             continue
         filler[i_or_none] = entry.reason.value
     rows = [
-        SentenceCoverage(u.start, u.end, tuple(anchored[i]), filler.get(i)) for i, u in enumerate(units)
+        SentenceCoverage(u.start, u.end, tuple(anchored[i]), filler.get(i))
+        for i, u in enumerate(units)
     ]
     for row in rows:
         if row.status == "conflict":
-            problems.append(Problem("claimed_or_filler", "sentence is both claimed and declared filler",
-                                    record_id=f"sentence [{row.start}:{row.end}]"))
+            problems.append(
+                Problem(
+                    "claimed_or_filler",
+                    "sentence is both claimed and declared filler",
+                    record_id=f"sentence [{row.start}:{row.end}]",
+                )
+            )
         elif row.status == "unexplained":
-            problems.append(Problem(
-                "sentence_explained", "sentence has no claim and no filler decision",
-                record_id=f"sentence [{row.start}:{row.end}]",
-            ))
+            problems.append(
+                Problem(
+                    "sentence_explained",
+                    "sentence has no claim and no filler decision",
+                    record_id=f"sentence [{row.start}:{row.end}]",
+                )
+            )
     return rows, problems

@@ -17,8 +17,8 @@ _MAX_VALUE_CHARS = 80
 
 def shorten(value: Any, limit: int = _MAX_VALUE_CHARS) -> str:
     """``repr`` of a value, cut in the middle when long, so reports stay readable."""
-    if hasattr(value, "item") and type(value).__module__ == "numpy":
-        value = value.item()  # np.int64(5) reads as 5
+    if hasattr(value, "tolist") and type(value).__module__ == "numpy":
+        value = value.tolist()  # np.int64(5) reads as 5, an array of codes as a list
     text = repr(value)
     if len(text) <= limit:
         return text

@@ -22,14 +22,17 @@ def exported(name: str) -> Traversable:
     """A file of the shipped exports, e.g. ``claims.parquet``."""
     path = data_root() / "exports" / name
     if not path.is_file():
-        raise DataError([
-            Problem(
-                "readable",
-                f"the package's data file {name!r} is missing",
-                str(path),
-                hint="reinstall iran-russia-claims; in a checkout run `iran-russia-claims export`",
-            )
-        ])
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    f"the package's data file {name!r} is missing",
+                    str(path),
+                    hint="reinstall iran-russia-claims; "
+                    "in a checkout, run `iran-russia-claims export`",
+                )
+            ]
+        )
     return path
 
 

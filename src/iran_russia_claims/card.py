@@ -1,0 +1,384 @@
+"""The dataset card: README's generated sections and the Hugging Face-style card.
+
+Everything a reader is told about columns, vocabularies, rules and counts is rendered here from
+the same definitions the validators use (:mod:`vocab`, :mod:`frame`, :mod:`rules`) and from the
+exported files, so the documentation cannot drift from the data unnoticed: a test re-renders
+every generated piece and fails, naming :data:`REGENERATE`, when a committed copy differs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.frame import DTYPES
+from iran_russia_claims.rules import RULES
+from iran_russia_claims.summary import band_ranges, summarise
+from iran_russia_claims.vocab import (
+    CLAIM_COLUMNS,
+    KIND_DEFINITIONS,
+    SCHEMA_VERSION,
+    THEME_DEFINITIONS,
+    Column,
+)
+
+#: The command that rewrites every generated file and README section.
+REGENERATE = "iran-russia-claims metadata"
+
+#: Release date of __version__; CHANGELOG.md and CITATION.cff must give the same (a test checks).
+RELEASED = "2026-11-26"
+TITLE = "Iran-Russia claims"
+PACKAGE = "iran-russia-claims"
+CREATOR = "iran-russia-claims contributors"
+DATA_LICENSE = "CC-BY-4.0"
+DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CODE_LICENSE = "MIT"
+KEYWORDS = (
+    "claims",
+    "argument mining",
+    "international relations",
+    "Iran",
+    "Russia",
+    "provenance",
+    "ICD 203",
+    "hedging",
+)
+
+#: One paragraph: what the data is. Shared by the README, the card and the Croissant file.
+DESCRIPTION = (
+    "The claims made in one English-language analysis article on relations between Iran and "
+    "Russia, one record per atomic proposition: a paraphrase in our own words, its theme, its "
+    "logical kind, the actors it concerns, and how certain the article's author sounds about "
+    "it, mapped to the ICD 203 expressions of likelihood. Every record points back to its span "
+    "of the article by character offsets and a SHA-256 hash, so anyone holding the article can "
+    "check it; the article itself is not redistributed."
+)
+
+#: What the data is not: said wherever the data is described, because it is easy to misread.
+LIMITATIONS = (
+    "It records what one author asserts, not what is true: the claims are not fact-checked.",
+    "`confidence` is the author's certainty as read from the wording (hedges such as 'could' "
+    "or 'likely'), not an estimate of ours and not a forecast.",
+    "One article by one author is not a sample of expert, press or public opinion on the two "
+    "countries; counts describe this article only.",
+    "The coding (theme, kind, actors, confidence) follows a written codebook but is an "
+    "interpretation; docs/codebook.md gives the rules and docs/agreement.md how far two "
+    "annotators agreed.",
+)
+
+
+# -- the data dictionary: from the model only ----------------------------------------------------
+def _cell(text: str) -> str:
+    """Markdown-table-safe text: a pipe would end the cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _allowed(column: Column) -> str:
+    if column.vocabulary:
+        return ", ".join(f"`{v}`" for v in column.vocabulary)
+    if column.pattern:
+        return f"pattern `{_cell(column.pattern)}`"
+    return ""
+
+
+def _rules_of(column: str) -> str:
+    return ", ".join(f"`{r.name}`" for r in RULES.values() if r.column == column)
+
+
+def columns_table() -> str:
+    """One row per claim column: type, pandas dtype, meaning, allowed values, rules."""
+    lines = [
+        "| column | type | pandas dtype | description | allowed values | rules |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in CLAIM_COLUMNS:
+        type_ = "list of string" if c.type == "list" else c.type
+        lines.append(
+            f"| `{c.name}` | {type_} | {DTYPES[c.name]} | {_cell(c.description)} | "
+            f"{_allowed(c)} | {_rules_of(c.name)} |"
+        )
+    return "\n".join(lines)
+
+
+def vocabulary_tables() -> str:
+    """Themes and kinds with their definitions, and the bands with their ranges."""
+    lines = ["| theme | the claim is mainly about |", "|---|---|"]
+    lines += [f"| `{t.value}` | {_cell(d)} |" for t, d in THEME_DEFINITIONS.items()]
+    lines += ["", "| kind | the claim |", "|---|---|"]
+    lines += [f"| `{k.value}` | {_cell(d)} |" for k, d in KIND_DEFINITIONS.items()]
+    lines += ["", "| confidence_band | confidence range |", "|---|---|"]
+    lines += [f"| `{b}` | {r} |" for b, r in band_ranges().items()]
+    return "\n".join(lines)
+
+
+def rules_table() -> str:
+    """Every named rule: the name a validation report prints, and what it demands."""
+    lines = ["| rule | column | what it demands |", "|---|---|---|"]
+    for r in RULES.values():
+        column = f"`{r.column}`" if r.column else "-"
+        lines.append(f"| `{r.name}` | {column} | {_cell(r.description)} |")
+    return "\n".join(lines)
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, from vocab.CLAIM_COLUMNS, frame.DTYPES and rules.RULES."""
+    return "\n".join(
+        [
+            f"Schema version {SCHEMA_VERSION}. One row per claim; columns in this order.",
+            "",
+            columns_table(),
+            "",
+            vocabulary_tables(),
+            "",
+            "<details><summary>Every validation rule, by the name a report gives it</summary>",
+            "",
+            rules_table(),
+            "",
+            "</details>",
+        ]
+    )
+
+
+# -- facts about the exported data --------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    """One file of exports/: what a catalogue needs to fetch and check it."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The exported data as the card and the Croissant file describe it."""
+
+    claims: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    files: dict[str, ExportedFile]
+
+
+def read_snapshot(exports: str | Path) -> Snapshot:
+    """Read exports/ as ``iran-russia-claims export`` wrote it: JSON and hashes only, no pandas."""
+    from iran_russia_claims.text import sha256_file
+
+    directory = Path(exports)
+
+    def load(name: str) -> list[dict[str, Any]]:
+        data: list[dict[str, Any]] = json.loads((directory / name).read_text(encoding="utf-8"))
+        return data
+
+    files = {
+        p.name: ExportedFile(p.name, p.stat().st_size, sha256_file(p))
+        for p in sorted(directory.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
+    return Snapshot(load("claims.json"), load("actors.json"), load("sources.json"), files)
+
+
+def _share(n: int, total: int) -> str:
+    return f"{100 * n / total:.0f}%" if total else "-"
+
+
+def at_a_glance(snap: Snapshot) -> str:
+    """A few numbers about the data as exported: what a newcomer asks first."""
+    claims = snap.claims
+    total = len(claims)
+    used = sorted({code for c in claims for code in c["actors"]})
+    sections = {(s["id"], sec["slug"]) for s in snap.sources for sec in s["sections"]}
+    hedged = sum(bool(c["hedges"]) for c in claims)
+    conf = median(float(c["confidence"]) for c in claims) if claims else float("nan")
+    rows = [
+        ("claims", f"{total}"),
+        ("sources (articles)", f"{len(snap.sources)}, in {len(sections)} sections"),
+        ("actors named", f"{len(used)} of {len(snap.actors)} in the registry"),
+        ("claims with a hedge", f"{hedged} ({_share(hedged, total)})"),
+        ("median confidence", f"{conf:g}"),
+        ("dataset version", f"{__version__} (schema {SCHEMA_VERSION})"),
+    ]
+    lines = ["| at a glance | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
+    return "\n".join(lines)
+
+
+# -- README blocks ------------------------------------------------------------------------------
+_NOTE = f"<!-- generated by `{REGENERATE}`: edit the code or the data, not this block -->"
+
+
+def readme_blocks(snap: Snapshot) -> dict[str, str]:
+    """The README's generated sections, by marker name."""
+    return {"at-a-glance": at_a_glance(snap), "data-dictionary": data_dictionary()}
+
+
+def sync_blocks(text: str, blocks: Mapping[str, str]) -> str:
+    """``text`` with every marked block replaced by its generated content.
+
+    Raises ``ValueError`` when a block's markers are missing or repeated, so a deleted marker is
+    noticed instead of silently leaving a stale section behind.
+    """
+    for name, content in blocks.items():
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        pattern = re.compile(rf"{re.escape(start)}\n.*?{re.escape(end)}", re.DOTALL)
+        found = list(pattern.finditer(text))
+        if len(found) != 1:
+            raise ValueError(f"README must hold exactly one '{start}' ... '{end}' pair")
+        where = found[0]
+        text = f"{text[: where.start()]}{start}\n{_NOTE}\n{content}\n{end}{text[where.end() :]}"
+    return text
+
+
+# -- the Hugging Face-style card ----------------------------------------------------------------
+_HF_DTYPES = {"string": "string", "integer": "int64", "number": "float64"}
+
+
+def _hf_features() -> list[dict[str, Any]]:
+    features: list[dict[str, Any]] = []
+    for c in CLAIM_COLUMNS:
+        if c.type == "list":
+            features.append({"name": c.name, "sequence": "string"})
+        else:
+            features.append({"name": c.name, "dtype": _HF_DTYPES[c.type]})
+    return features
+
+
+def card_header(snap: Snapshot) -> dict[str, Any]:
+    """The card's YAML metadata (Hugging Face dataset card fields), from the model and data."""
+    return {
+        "pretty_name": TITLE,
+        "license": DATA_LICENSE.lower(),
+        "language": ["en"],
+        "multilinguality": "monolingual",
+        "size_categories": [_size_category(len(snap.claims))],
+        "source_datasets": ["original"],
+        "task_categories": ["text-classification"],
+        "tags": [k.lower().replace(" ", "-") for k in KEYWORDS],
+        "configs": [
+            {
+                "config_name": "claims",
+                "default": True,
+                "data_files": [{"split": "train", "path": "exports/claims.parquet"}],
+            },
+            {
+                "config_name": "actors",
+                "data_files": [{"split": "train", "path": "exports/actors.parquet"}],
+            },
+            {
+                "config_name": "sources",
+                "data_files": [{"split": "train", "path": "exports/sources.parquet"}],
+            },
+        ],
+        "dataset_info": [
+            {
+                "config_name": "claims",
+                "features": _hf_features(),
+                "splits": [{"name": "train", "num_examples": len(snap.claims)}],
+            }
+        ],
+    }
+
+
+def _size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
+        if n < limit:
+            return label
+    return "n>100K"
+
+
+def card_yaml(snap: Snapshot) -> str:
+    """The card's YAML header on its own, for tools that read the metadata only."""
+    import yaml
+
+    return str(yaml.safe_dump(card_header(snap), sort_keys=False, allow_unicode=True, width=100))
+
+
+def _counts_table(title: str, counts: Mapping[str, int], total: int) -> list[str]:
+    lines = [f"| {title} | claims | share |", "|---|---:|---:|"]
+    lines += [f"| `{k}` | {v} | {_share(v, total)} |" for k, v in counts.items()]
+    return lines
+
+
+def card_markdown(snap: Snapshot) -> str:
+    """The whole card: YAML front matter, then the prose a catalogue page shows."""
+    summary = summarise(snap.claims)
+    total = summary["claims"]
+    source_lines = [
+        f'- `{s["id"]}`: "{s["title"]}", author {s["author"]} (language {s["language"]}, '
+        f"{s['length']} characters, SHA-256 `{s['sha256']}`)"
+        for s in snap.sources
+    ]
+    names = {a["code"]: a["name"] for a in snap.actors}
+    actor_rows = ["| actor | name | claims |", "|---|---|---:|"] + [
+        f"| `{code}` | {names.get(code, '')} | {n} |" for code, n in summary["actors"].items()
+    ]
+    parts = [
+        "---",
+        card_yaml(snap).rstrip("\n"),
+        "---",
+        "",
+        f"# {TITLE}",
+        "",
+        f"<!-- generated by `{REGENERATE}` from the model and exports/; do not edit -->",
+        "",
+        DESCRIPTION,
+        "",
+        f"Version {__version__}, schema {SCHEMA_VERSION}: {total} claims.",
+        "",
+        "## What this data is not",
+        "",
+        *[f"- {item}" for item in LIMITATIONS],
+        "",
+        "## Source",
+        "",
+        *source_lines,
+        "",
+        "The article is not part of the dataset. Whoever holds a copy can check every record "
+        "against it: `iran-russia-claims verify-source PATH` recomputes the hash of the file and "
+        "of every span.",
+        "",
+        "## Loading",
+        "",
+        "```python",
+        "import pandas as pd",
+        "",
+        'claims = pd.read_parquet("exports/claims.parquet")',
+        "```",
+        "",
+        "or, with the Python package installed, `iran_russia_claims.load()`.",
+        "",
+        "## Data fields",
+        "",
+        columns_table(),
+        "",
+        vocabulary_tables(),
+        "",
+        "## Composition",
+        "",
+        *_counts_table("theme", summary["theme"], total),
+        "",
+        *_counts_table("kind", summary["kind"], total),
+        "",
+        *_counts_table("confidence_band", summary["confidence_band"], total),
+        "",
+        *actor_rows,
+        "",
+        "## Licence and citation",
+        "",
+        f"Data: {DATA_LICENSE} ({DATA_LICENSE_URL}); code: {CODE_LICENSE}. "
+        "Cite with the CITATION.cff file of the repository, naming the version you used.",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def render_card_files(snap: Snapshot) -> dict[str, bytes]:
+    """The Hugging Face-style card and its header, by file name."""
+    return {
+        "dataset_card.md": card_markdown(snap).encode("utf-8"),
+        "dataset_card.yaml": card_yaml(snap).encode("utf-8"),
+    }

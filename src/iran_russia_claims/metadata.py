@@ -1,0 +1,50 @@
+"""Everything generated for catalogues and readers, written or checked in one place.
+
+``iran-russia-claims metadata`` writes ``metadata/croissant.json``, ``metadata/dataset_card.md``
+and ``metadata/dataset_card.yaml`` from exports/ and the model, and refreshes the generated
+sections of README.md; ``--check`` only reports what is out of date, which is what CI and the
+drift tests need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from iran_russia_claims.card import read_snapshot, readme_blocks, render_card_files, sync_blocks
+from iran_russia_claims.croissant import render_croissant
+
+
+def expected_files(
+    exports: str | Path, out: str | Path, readme: str | Path | None
+) -> dict[Path, bytes]:
+    """Each generated file's path and the bytes it should hold, given the current exports."""
+    snap = read_snapshot(exports)
+    out = Path(out)
+    files = {out / "croissant.json": render_croissant(snap)}
+    files.update({out / name: data for name, data in render_card_files(snap).items()})
+    if readme is not None:
+        path = Path(readme)
+        current = path.read_text(encoding="utf-8")
+        files[path] = sync_blocks(current, readme_blocks(snap)).encode("utf-8")
+    return files
+
+
+def stale_files(exports: str | Path, out: str | Path, readme: str | Path | None) -> list[str]:
+    """Paths whose committed content differs from what would be generated now."""
+    stale = []
+    for path, data in expected_files(exports, out, readme).items():
+        if not path.is_file() or path.read_bytes() != data:
+            stale.append(str(path))
+    return stale
+
+
+def write_metadata(exports: str | Path, out: str | Path, readme: str | Path | None) -> list[Path]:
+    """Write every generated file that changed; returns the paths written."""
+    written = []
+    for path, data in expected_files(exports, out, readme).items():
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written

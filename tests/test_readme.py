@@ -1,0 +1,143 @@
+"""Every example in the README runs, so none of them rots.
+
+Python blocks are executed, each in a fresh namespace with the repository as the working
+directory. Shell blocks: every ``iran-russia-claims`` line is parsed by the real argument parser,
+and the cheap, read-only ones are run. A block preceded by ``<!-- readme-test: needs-article -->``
+needs the article and is skipped, with the reason, when it is not available.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SOURCE_ENV, source_path
+from iran_russia_claims.cli import build_parser
+
+README = REPO / "README.md"
+TEXT = README.read_text(encoding="utf-8")
+NEEDS_ARTICLE = "<!-- readme-test: needs-article -->"
+FENCE = re.compile(
+    r"(?P<marker><!-- readme-test: [a-z-]+ -->\n)?^(?P<indent> *)```(?P<lang>\w*)\n"
+    r"(?P<body>.*?)^(?P=indent)```$",
+    re.M | re.S,
+)
+#: The set-up commands, verbatim: the lead's CI runs the second one.
+SETUP = (
+    'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[dev]" && '
+    "iran-russia-claims export",
+    "python -m pytest",
+)
+#: Commands cheap and read-only enough to run from the test suite.
+RUNNABLE = ("summary", "verify-source", "coverage")
+ARTICLE_PLACEHOLDER = "path/to/iran-russia-relations.txt"
+
+
+def blocks(lang: str) -> list[tuple[int, str, bool]]:
+    """(line number, body, needs the article) of every fenced block in ``lang``."""
+    found = []
+    for match in FENCE.finditer(TEXT):
+        if match.group("lang") == lang:
+            line = TEXT.count("\n", 0, match.start("body"))
+            body = textwrap.dedent(match.group("body"))
+            found.append((line, body, match.group("marker") == NEEDS_ARTICLE + "\n"))
+    return found
+
+
+def command_lines() -> list[str]:
+    lines = []
+    for _, body, _ in blocks("sh"):
+        for raw in body.splitlines():
+            line = raw.strip()
+            if line.startswith("iran-russia-claims"):
+                lines.append(line)
+    return lines
+
+
+PYTHON = blocks("python")
+COMMANDS = list(dict.fromkeys(command_lines()))
+
+
+def test_readme_has_examples_for_every_way_in() -> None:
+    code = "\n".join(body for _, body, _ in PYTHON)
+    for needle in (
+        "irc.load()",
+        "pl.read_parquet",
+        "duckdb.sql",
+        "pd.read_csv",
+        "json.loads",
+        "hashlib.sha256",
+    ):
+        assert needle in code, f"the README lost its {needle} example"
+    assert any(c.startswith("iran-russia-claims summary") for c in COMMANDS)
+
+
+def test_setup_section_is_exactly_the_two_commands() -> None:
+    section = TEXT.split("\n## Set-up\n", 1)[1].split("\n## ", 1)[0]
+    bodies = [m.group("body").strip() for m in FENCE.finditer(section)]
+    assert tuple(bodies) == SETUP
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "needs_article"), PYTHON, ids=[f"line{n}" for n, _, _ in PYTHON]
+)
+def test_python_example_runs(
+    line: int, body: str, needs_article: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if needs_article:
+        article = source_path()
+        if article is None:
+            pytest.skip(f"needs the article; set {SOURCE_ENV} to its path")
+        monkeypatch.setenv(SOURCE_ENV, str(article))
+    monkeypatch.chdir(REPO)
+    code = compile(body, f"README.md:{line + 1}", "exec")
+    exec(code, {"__name__": "__readme__"})
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_shell_command_is_accepted_by_the_parser(command: str) -> None:
+    argv = shlex.split(command)[1:]
+    try:
+        build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits on unknown commands or options
+        pytest.fail(f"README command {command!r} is rejected by the CLI (exit {exc.code})")
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("iran-russia-claims")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "iran_russia_claims"]
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if shlex.split(c)[1] in RUNNABLE])
+def test_read_only_shell_command_runs(command: str) -> None:
+    argv = shlex.split(command)[1:]
+    if ARTICLE_PLACEHOLDER in argv:
+        article = source_path()
+        if article is None:
+            pytest.skip(f"needs the article; set {SOURCE_ENV} to its path")
+        argv = [str(article) if a == ARTICLE_PLACEHOLDER else a for a in argv]
+    result = subprocess.run(
+        [*_cli(), *argv],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_relative_links_and_images_exist() -> None:
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", TEXT)
+    local = [t for t in targets if not re.match(r"[a-z]+://", t)]
+    assert local, "no relative links found: the pattern is broken"
+    missing = [t for t in local if not (REPO / t).exists()]
+    assert not missing, f"README links to files that do not exist: {missing}"

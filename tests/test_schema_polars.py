@@ -1,0 +1,114 @@
+"""The Polars schema: built from the same definition, naming the same rules as the pandas one."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pandas as pd
+import pytest
+
+pl = pytest.importorskip("polars", reason="the polars extra is not installed")
+pytest.importorskip("pandera.polars", reason="pandera[polars] is not installed")
+
+from iran_russia_claims.schema import claims_schema  # noqa: E402
+from iran_russia_claims.schema_polars import polars_schema, validate_polars_frame  # noqa: E402
+from iran_russia_claims.synth import synth_registry, synth_table  # noqa: E402
+from iran_russia_claims.table_rules import SCHEMA_RULES, TABLE_CHECKS  # noqa: E402
+from iran_russia_claims.validation import validate_frame  # noqa: E402
+from records import MUTATIONS, registry, valid_record  # noqa: E402
+
+REGISTRY = registry()
+
+
+def _names(schema: Any) -> set[str]:
+    names = {c.name for c in schema.checks}
+    for column in schema.columns.values():
+        names |= {c.name for c in column.checks}
+    return names
+
+
+def _records(rule: str | None) -> list[dict[str, Any]]:
+    records = [valid_record(n, start=10 * n) for n in range(1, 4)]
+    if rule is not None:
+        records[1] = copy.deepcopy(records[1])
+        MUTATIONS[rule](records[1])
+    return records
+
+
+def test_both_schemas_carry_every_rule_of_the_definition() -> None:
+    expected = {c.rule for c in TABLE_CHECKS}
+    assert _names(polars_schema(REGISTRY)) == expected
+    assert _names(claims_schema(REGISTRY)) - {"type"} == expected
+    assert expected < SCHEMA_RULES
+    without_registry = {c.rule for c in TABLE_CHECKS if not c.needs_registry}
+    assert _names(polars_schema()) == without_registry
+
+
+def test_a_synthetic_table_passes_on_both_engines() -> None:
+    registry = synth_registry()
+    table = synth_table(2_000, seed=3)
+    assert validate_polars_frame(pl.from_arrow(table), registry).valid
+    assert validate_frame(table.to_pandas(), registry).valid
+
+
+@pytest.mark.parametrize("rule", sorted(MUTATIONS))
+def test_each_mutation_is_named_alike_by_pandas_and_polars(rule: str) -> None:
+    records = _records(rule)
+    on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
+    on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
+    assert rule in on_polars.rules_broken()
+    assert on_polars.rules_broken() == on_pandas.rules_broken()
+    located = {(p.rule, p.row) for p in on_polars if p.row is not None}
+    assert located == {(p.rule, p.row) for p in on_pandas if p.row is not None}
+    assert {row for _, row in located} <= {2}
+
+
+def test_polars_reports_carry_ids_and_values() -> None:
+    records = _records("actors_registered")
+    report = validate_polars_frame(pl.DataFrame(records), REGISTRY, target="x.parquet")
+    (problem,) = [p for p in report if p.rule == "actors_registered"]
+    assert (problem.file, problem.row, problem.record_id) == ("x.parquet", 2, "IRR-0002")
+    assert problem.column == "actors"
+
+
+def test_duplicates_are_reported_on_every_row_involved() -> None:
+    records = [valid_record(1), valid_record(1, start=100)]
+    report = validate_polars_frame(pl.DataFrame(records), REGISTRY)
+    assert {(p.rule, p.row) for p in report if p.rule == "id_unique"} == {
+        ("id_unique", 1),
+        ("id_unique", 2),
+    }
+
+
+def test_categorical_columns_are_read_as_their_strings() -> None:
+    frame = pl.DataFrame(_records(None)).with_columns(
+        pl.col("theme").cast(pl.Categorical), pl.col("kind").cast(pl.Enum(["causal", "other"]))
+    )
+    assert validate_polars_frame(frame, REGISTRY).valid
+
+
+def test_wrong_column_types_and_columns_are_named() -> None:
+    frame = pl.DataFrame(_records(None)).with_columns(pl.col("start").cast(pl.String))
+    assert "type" in validate_polars_frame(frame, REGISTRY).rules_broken()
+    frame = pl.DataFrame(_records(None)).drop("theme").with_columns(note=pl.lit("x"))
+    report = validate_polars_frame(frame, REGISTRY)
+    assert {(p.rule, p.column) for p in report} >= {
+        ("required", "theme"),
+        ("no_extra_fields", "note"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("hedge", "ok"),
+    [("likely", True), ("a b c d", True), ("a b c d e", False), ("a\u3000b", True),
+     ("a\u3000b c d e", False), ("", False), (" could", False), ("could\u00a0", False),
+     ("x\x07", False)],
+)  # fmt: skip
+def test_hedges_follow_pythons_white_space_on_both_engines(hedge: str, ok: bool) -> None:
+    records = _records(None)
+    records[0]["hedges"] = [hedge]
+    on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
+    on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
+    assert ("hedges_words" not in on_polars.rules_broken()) is ok
+    assert on_polars.rules_broken() == on_pandas.rules_broken()
