@@ -14,6 +14,7 @@ from iran_russia_claims.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from iran_russia_claims.models import Actor, Claim, Registry, Source
+    from iran_russia_claims.validation import ValidationReport, validate
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -21,14 +22,19 @@ __all__ = [
     "Claim",
     "Registry",
     "Source",
+    "ValidationReport",
     "__version__",
     "actors",
     "claims",
     "load",
     "sources",
+    "validate",
 ]
 
 _LAZY = {"Actor", "Claim", "Registry", "Source"}
+
+
+_LAZY_VALIDATION = {"ValidationReport", "validate"}
 
 
 def __getattr__(name: str) -> Any:
@@ -36,4 +42,8 @@ def __getattr__(name: str) -> Any:
         from iran_russia_claims import models
 
         return getattr(models, name)
+    if name in _LAZY_VALIDATION:  # validating imports pandas and pandera: only when asked
+        from iran_russia_claims import validation
+
+        return getattr(validation, name)
     raise AttributeError(f"module 'iran_russia_claims' has no attribute {name!r}")

@@ -24,7 +24,9 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -200,6 +202,94 @@ def _compatible(kind: str, arrow_type: pa.DataType) -> bool:
     return False
 
 
+def _valid_utf8(
+    table: pa.Table, rows: np.ndarray, path: Path, emit: Emit, bad: dict[str, np.ndarray]
+) -> pa.Table:
+    """The table with text that is not UTF-8 reported and nulled, cell by cell.
+
+    Not every Arrow reader checks its strings (JSON and Parquet do not); an invalid one would
+    fail later, far from its cause. The check is one pass over the text; locating the bad cells
+    runs only when there are some.
+    """
+    import pyarrow as pa
+
+    names = sorted(table.column_names, key=lambda name: name != "id")  # ids first: they locate
+    for name in names:
+        column = table.column(name)
+        try:
+            column.validate(full=True)
+            continue
+        except pa.ArrowInvalid:
+            wrong = _invalid_text_rows(column)
+        if not wrong.any():  # pragma: no cover - invalid for another reason than the text
+            continue
+        index = table.column_names.index(name)
+        table = table.set_column(index, name, _nulled(column, wrong))
+        positions = np.flatnonzero(wrong)
+        for pos, record in zip(positions, _ids(table, positions), strict=True):
+            emit(
+                Problem(
+                    "readable",
+                    "the text is not UTF-8",
+                    str(path),
+                    row=int(rows[pos]),
+                    record_id=record,
+                    column=name,
+                    hint=_UTF8_HINT,
+                )
+            )
+        bad[name] = bad.get(name, np.zeros(table.num_rows, dtype=bool)) | wrong
+    return table
+
+
+def _invalid_text_rows(column: Any) -> np.ndarray:
+    """Rows of a text or list-of-text column holding bytes that are not UTF-8."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_dictionary(array.type):
+        words = _utf8_flags(array.dictionary)
+        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        return words[indices] if len(words) else np.zeros(len(array), dtype=bool)
+    if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
+        flat = pc.list_flatten(array)
+        if flat.null_count:
+            flat = flat.fill_null("")
+        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
+        wrong = np.zeros(len(array), dtype=bool)
+        wrong[parents[_utf8_flags(flat)]] = True
+        return wrong
+    return _utf8_flags(array)
+
+
+def _utf8_flags(array: Any) -> np.ndarray:
+    import pyarrow as pa
+
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return np.zeros(len(array), dtype=bool)
+    raw = array.view(pa.binary() if pa.types.is_string(array.type) else pa.large_binary())
+    flags = np.zeros(len(array), dtype=bool)
+    for i, value in enumerate(raw.to_pylist()):
+        if value is not None:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError:
+                flags[i] = True
+    return flags
+
+
+def _nulled(column: Any, mask: np.ndarray) -> Any:
+    """The column with the masked rows set to null; their bytes are dropped, never decoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary.take(array.indices)
+    return pc.if_else(pa.array(mask), pa.scalar(None, array.type), array)
+
+
 def _placeholder(kind: str, arrow_type: pa.DataType) -> Any:
     import pyarrow as pa
 
@@ -228,6 +318,7 @@ def arrow_chunk(
     checked: set[str] = set()
     columns: dict[str, Any] = {}
     where = str(path)
+    table = _valid_utf8(table, rows, path, emit, bad)
     for name in table.column_names:
         column = table.column(name)
         if pa.types.is_dictionary(column.type):
@@ -564,18 +655,20 @@ def _read_csv(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
         return "skip"
 
     try:
-        reader = _open_csv(path, names, keep, invalid_row)
+        with _handler_errors(invalid_row) as failed:
+            reader = _open_csv(path, names, keep, invalid_row)
     except pa.ArrowInvalid as exc:
-        raise _csv_error(path, str(exc), keep, 2) from None
+        raise _csv_error(path, str(exc), keep, 2, failed) from None
     next_row = 2
     yielded = False
     while True:
         try:
-            batch = reader.read_next_batch()
+            with _handler_errors(invalid_row) as failed:
+                batch = reader.read_next_batch()
         except StopIteration:
             break
         except pa.ArrowInvalid as exc:
-            raise _csv_error(path, str(exc), keep, next_row) from None
+            raise _csv_error(path, str(exc), keep, next_row, failed) from None
         table = pa.Table.from_batches([batch])
         rows, next_row = _csv_rows(next_row, table.num_rows, skipped)
         for start in range(0, max(table.num_rows, 1), chunk_rows):
@@ -624,8 +717,40 @@ def _csv_rows(first: int, count: int, skipped: list[int]) -> tuple[np.ndarray, i
     return rows, int(rows[-1]) + 1 if count else first
 
 
-def _csv_error(path: Path, message: str, columns: list[str], row: int) -> ReadError:
+@contextmanager
+def _handler_errors(handler: Callable[..., Any]) -> Iterator[list[BaseException]]:
+    """Collect the errors pyarrow raises around our invalid-row handler (it decodes a bad row's
+    text before calling it, and a row that is not UTF-8 fails there). Python would print them
+    with a traceback as "ignored"; every other unraisable error goes to the usual hook."""
+    failed: list[BaseException] = []
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.object is handler and unraisable.exc_value is not None:
+            failed.append(unraisable.exc_value)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield failed
+    finally:
+        sys.unraisablehook = previous
+
+
+def _csv_error(
+    path: Path, message: str, columns: list[str], row: int, failed: Sequence[BaseException] = ()
+) -> ReadError:
     located = re.search(r"column #(\d+): Row #(\d+)", message)
+    bad_row = re.search(r"Row #(\d+)", message)
+    if any(isinstance(e, UnicodeDecodeError) for e in failed):
+        return _unreadable(
+            path,
+            "not UTF-8: a row with the wrong number of cells holds bytes that are not UTF-8 "
+            "text; the file may be Latin-1 or Windows-1252, or not a CSV file",
+            row=int(bad_row.group(1)) if bad_row else row,
+            hint=_UTF8_HINT,
+        )
     if "invalid UTF8" in message or "UTF-8" in message:
         where = ""
         if located:
@@ -877,6 +1002,8 @@ def _jsonl_block(
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):
             table = None
+        if table is not None:
+            table = _without_absent_fields(table, block)
         if table is not None and table.num_rows == lines:
             rows = np.arange(line, line + lines, dtype=np.int64)
             for start in range(0, lines, chunk_rows):
@@ -962,16 +1089,125 @@ def _jsonl_value(path: Path, raw: bytes, number: int, emit: Emit) -> Any:
 
 
 # -- JSON ------------------------------------------------------------------------------------------
+#: The comma between two records of an array. Inside a block of whole records it becomes a
+#: line break for pyarrow. Where the pattern is not a record separator the result cannot parse
+#: (a raw line break inside a string, or a list of objects missing its comma), so pyarrow fails
+#: and the careful parser takes over: the fast path never changes what a file means.
+_SEPARATOR: Final = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
+_JSON_BLOCK: Final = 16 * 1024 * 1024
+
+
 def _read_json(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
+    """A JSON array: pyarrow on blocks of whole records while they parse cleanly; from the
+    first block that does not, the careful record-by-record parser, which explains why."""
     _check_encoding(path, _head(path, 4))
+    number, offset, line = 1, 0, 1
+    for block, size, newlines, last in _json_blocks(path):
+        table = _json_block_table(block, first=offset == 0, last=last)
+        if table is None:
+            break
+        rows = np.arange(number, number + table.num_rows, dtype=np.int64)
+        for start in range(0, table.num_rows, chunk_rows):
+            yield arrow_chunk(
+                table.slice(start, chunk_rows), rows[start : start + chunk_rows], path, emit
+            )
+        number += table.num_rows
+        offset += size
+        line += newlines
+        if last:
+            return
     batch: list[tuple[int, Any]] = []
-    for number, value in _json_array(path, emit):
-        batch.append((number, value))
-        if len(batch) >= chunk_rows:
+    try:
+        for row, value in _json_array(path, emit, offset=offset, number=number, line=line):
+            batch.append((row, value))
+            if len(batch) >= chunk_rows:
+                yield records_chunk(batch, path, emit)
+                batch = []
+    except ReadError:  # the records read before a damaged one are still checked
+        if batch:
             yield records_chunk(batch, path, emit)
-            batch = []
+        raise
     if batch:
         yield records_chunk(batch, path, emit)
+
+
+def _json_blocks(path: Path) -> Iterator[tuple[bytes, int, int, bool]]:
+    """Blocks of whole records of a JSON array, split at record separators: each block, the
+    bytes and line breaks it spans up to the next record (separator included), and whether it
+    is the last."""
+    pending = b""
+    with path.open("rb") as handle:
+        while True:
+            data = handle.read(_JSON_BLOCK)
+            buffer, pending = pending + data, b""
+            if not data:
+                yield buffer, len(buffer), buffer.count(b"\n"), True
+                return
+            cut = None
+            for match in _SEPARATOR.finditer(buffer, max(0, len(buffer) - 2**20)):
+                cut = match
+            if cut is None:
+                *_, cut = (None, *_SEPARATOR.finditer(buffer))
+            if cut is None:
+                if len(buffer) > 4 * _JSON_BLOCK:
+                    return  # a record this long: the careful parser reports it
+                pending = buffer
+                continue
+            end = cut.end() - 1  # the next record's "{"
+            yield buffer[: cut.start() + 1], end, buffer[:end].count(b"\n"), False
+            pending = buffer[end:]
+
+
+def _json_block_table(block: bytes, *, first: bool, last: bool) -> pa.Table | None:
+    """The records of one block as an Arrow table, or None if pyarrow cannot vouch for them."""
+    import pyarrow as pa
+    import pyarrow.json as pajson
+
+    body = block
+    if first:
+        body = body.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
+        if not body.startswith(b"["):
+            return None
+        body = body[1:].lstrip(b" \t\r\n")
+    if last:
+        body = body.rstrip(b" \t\r\n")
+        if not body.endswith(b"]"):
+            return None
+        body = body[:-1].rstrip(b" \t\r\n")
+    if not body:
+        return pa.table({}) if first and last else None
+    if not body.startswith(b"{"):
+        return None
+    body, separators = _SEPARATOR.subn(b"}\n{", body)
+    try:
+        table = pajson.read_json(
+            io.BytesIO(body),
+            read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=_jsonl_schema(),
+                unexpected_field_behavior="infer",
+                newlines_in_values=True,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    if table.num_rows != separators + 1:
+        return None
+    return _without_absent_fields(table, body)
+
+
+def _without_absent_fields(table: pa.Table, text: bytes) -> pa.Table:
+    """Drop the claim columns the explicit schema added but no record names: a field absent
+    from every record is a missing column, as the careful parser reports it, not a null in
+    every row."""
+    absent = [
+        name
+        for name in KINDS
+        if name in table.column_names
+        and table.column(name).null_count == table.num_rows
+        and f'"{name}"'.encode() not in text
+    ]
+    return table.drop_columns(absent) if absent else table
 
 
 _SPACE: Final = re.compile(r"[ \t\r\n]*")
@@ -980,17 +1216,18 @@ _SPACE: Final = re.compile(r"[ \t\r\n]*")
 class _JsonText:
     """UTF-8 text of a file read in blocks, with enough look-ahead to parse one record."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, offset: int = 0, line: int = 1) -> None:
         self.path = path
         self.handle = path.open("rb")
+        self.handle.seek(offset)
         self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
         self.buffer = ""
         self.pos = 0
         self.eof = False
-        self.bytes_read = 0
-        self.line = 1  # line number of buffer[0]
+        self.bytes_read = offset
+        self.line = line  # line number of buffer[0]
         self.column = 1  # column of buffer[0]
-        self.first = True
+        self.first = offset == 0
 
     def close(self) -> None:
         self.handle.close()
@@ -1035,23 +1272,33 @@ class _JsonText:
         return f"line {self.line + newlines}, column {column}"
 
 
-def _json_array(path: Path, emit: Emit) -> Iterator[tuple[int, Any]]:
-    """The elements of a top-level JSON array, parsed one by one (memory: one record)."""
+def _json_array(
+    path: Path, emit: Emit, *, offset: int = 0, number: int = 1, line: int = 1
+) -> Iterator[tuple[int, Any]]:
+    """The elements of a top-level JSON array, parsed one by one (memory: one record).
+
+    From ``offset`` > 0, the parse resumes inside the array at record ``number``, which starts
+    on ``line``.
+    """
     decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
-    text = _JsonText(path)
+    text = _JsonText(path, offset, line)
+    resumed = offset > 0
+    number -= 1
     try:
-        if text.skip_space() != "[":
+        if resumed:
+            pass
+        elif text.skip_space() != "[":
             raise _unreadable(
                 path,
                 f"expected a JSON array of claim objects; the file starts with "
                 f"{text.buffer[text.pos : text.pos + 20]!r}",
                 hint="export a list of records, e.g. DataFrame.to_json(orient='records')",
             )
-        text.pos += 1
-        number = 0
+        else:
+            text.pos += 1
         while True:
             char = text.skip_space()
-            if char == "]" and number == 0:
+            if char == "]" and number == 0 and not resumed:
                 text.pos += 1
                 break
             number += 1
@@ -1067,10 +1314,13 @@ def _json_array(path: Path, emit: Emit) -> Iterator[tuple[int, Any]]:
                 rest = len(text.buffer.rstrip())
                 if text.eof and (exc.pos >= rest or exc.msg.startswith("Unterminated string")):
                     raise _truncated(path, number, text) from None
-                if exc.pos - text.pos >= MAX_RECORD_BYTES:
+                if not text.eof and (
+                    exc.pos >= rest - 1 or exc.msg.startswith("Unterminated string")
+                ):  # MAX_RECORD_BYTES were at hand and the record did not end in them
                     raise _unreadable(
                         path,
-                        f"record {number} is longer than {MAX_RECORD_BYTES} characters",
+                        f"record {number} is longer than {MAX_RECORD_BYTES} characters, or a "
+                        "string in it is never closed",
                         row=number,
                     ) from None
                 raise _unreadable(
@@ -1180,8 +1430,6 @@ def _read_yaml(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
             "or a list of claims",
         )
     records = list(enumerate(items, start=1))
-    if not records:
-        yield records_chunk([], path, emit, what="claim")
     for batch in _batched(records, chunk_rows):
         yield records_chunk(batch, path, emit, what="claim")
 

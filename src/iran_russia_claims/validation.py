@@ -25,7 +25,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -43,17 +43,18 @@ if TYPE_CHECKING:
 
 #: Problems listed per report unless told otherwise; all of them are counted regardless.
 DEFAULT_MAX_PROBLEMS: Final = 1000
-#: Dataframe libraries that can run the checks; a Polars engine plugs in here.
-ENGINES: Final = ("pandas",)
+#: Engines: "pandas" checks everything, chunk by chunk. "polars" first tries the Polars schema
+#: on the whole file (fast for large valid files, needs the polars extra); if it cannot vouch
+#: for the file, the pandas engine runs and locates every problem. "auto" (the default) uses
+#: "polars" for Parquet, CSV and JSON Lines files of AUTO_POLARS_BYTES or more when Polars is
+#: installed, and "pandas" otherwise.
+ENGINES: Final = ("auto", "pandas", "polars")
+#: Files at least this large go through the Polars engine under "auto": below it, importing
+#: Polars costs more than it saves.
+AUTO_POLARS_BYTES: Final = 16 * 2**20
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 _KINDS: Final = {c.name: c.type for c in CLAIM_COLUMNS}
-_WORDS: Final = {
-    "string": "text",
-    "integer": "whole numbers",
-    "number": "numbers",
-    "list": "lists of strings",
-}
 _NOT: Final = {
     "string": "not text",
     "integer": "not a whole number",
@@ -204,7 +205,7 @@ def validate(
     format: str | None = None,
     max_problems: int | None = DEFAULT_MAX_PROBLEMS,
     chunk_rows: int = CHUNK_ROWS,
-    engine: str = "pandas",
+    engine: str = "auto",
 ) -> ValidationReport:
     """Check a claims file (CSV, JSON, JSON Lines, Parquet, YAML) or DataFrame against every rule.
 
@@ -212,7 +213,9 @@ def validate(
     article's text file, to check every span's SHA-256 too; ``format`` overrides the file
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
-    Bad data never raises; a wrong argument raises TypeError or ValueError.
+    ``engine`` (see :data:`ENGINES`) only changes how fast a valid file is confirmed: problems
+    are always found and located by the chunked pandas engine. Bad data never raises; a wrong
+    argument raises TypeError or ValueError.
     """
     import pandas as pd
 
@@ -242,6 +245,11 @@ def validate(
         except ReadError as exc:
             report.add(exc.problem)
             return report
+        if source is None and _use_polars(engine, path, report.format):
+            rows = _polars_verdict(path, report.format, run.registry, required=engine == "polars")
+            if rows is not None:
+                report.rows = rows
+                return report
         chunks = read_chunks(path, report.format, run.emit, chunk_rows=chunk_rows)
     else:
         raise TypeError(f"validate() takes a path or a pandas DataFrame, not {type(data).__name__}")
@@ -254,6 +262,36 @@ def validate(
         report.add(exc.problem)
     run.finish()
     return report
+
+
+def _use_polars(engine: str, path: Path, fmt: str) -> bool:
+    """Whether to try the Polars engine first (see ENGINES)."""
+    if engine != "auto":
+        return engine == "polars"
+    if fmt not in ("parquet", "csv", "jsonl"):
+        return False
+    try:
+        large = path.stat().st_size >= AUTO_POLARS_BYTES
+    except OSError:
+        return False
+    from importlib.util import find_spec
+
+    return large and find_spec("polars") is not None
+
+
+def _polars_verdict(
+    path: Path, fmt: str, registry: Registry | None, *, required: bool = True
+) -> int | None:
+    """The number of records if the Polars engine finds the whole file valid, else None."""
+    try:
+        from iran_russia_claims.schema_polars import validate_file
+    except ImportError:
+        if not required:  # "auto": Polars is there but pandera's Polars support is not
+            return None
+        raise ValueError(
+            "the polars engine needs Polars: pip install 'iran-russia-claims[polars]'"
+        ) from None
+    return validate_file(str(path), fmt, registry)
 
 
 def validate_frame(
@@ -289,7 +327,7 @@ def _problems(
 
     report = ValidationReport(target=target, max_problems=None)
     labels = pd.to_numeric(cases["index"], errors="coerce")
-    positions = frame.index.get_indexer(labels.fillna(-1))
+    positions = frame.index.get_indexer(pd.Index(labels.fillna(-1)))
     cases = cases.assign(index=np.where(labels.isna(), np.nan, positions))
     typed = frame.reset_index(drop=True)
     rows = _row_numbers(frame, row_offset)
@@ -416,34 +454,42 @@ class _Run:
         positions = np.flatnonzero(ok)
         hashes = hashes[positions]
         within = _duplicated(hashes)
-        for pos, first, newly in keys.matches(hashes, rows[positions], within):
-            i = int(positions[pos])
-            what = f"id {values.iloc[i]!r}" if values is not None else "the span"
+        found, first_rows, newly = keys.matches(hashes, rows[positions], within)
+        if not len(found):
+            return
+        # a duplicate within this chunk was reported by the schema already
+        again = ~within[found]
+        report = self.report
+        report.counts[rule] += int(again.sum() + newly.sum())
+        for k in np.flatnonzero(again | newly)[: report.room()]:
+            i = int(positions[found[k]])
             shown: Any = values.iloc[i] if values is not None else None
-            if not within[pos]:  # a duplicate within the chunk was reported by the schema
-                self.cells(
-                    rule,
-                    column,
-                    np.array([i]),
-                    rows,
-                    ids,
-                    f"{what} is also used at row {first}",
-                    (lambda _, shown=shown: shown) if values is not None else None,
-                )
-            if newly:
-                self.report.counts[rule] += 1
-                if self.report.room():
-                    self.report.problems.append(
-                        Problem(
-                            rule,
-                            f"{what} is used again at row {rows[i]}",
-                            self.report.target,
-                            row=first,
-                            record_id=shown if rule == "id_unique" else None,
-                            column=column,
-                            value=shorten(shown) if shown is not None else None,
-                        )
+            what = f"id {shown!r}" if values is not None else "the span"
+            value = shorten(shown) if shown is not None else None
+            if again[k] and report.room():
+                report.problems.append(
+                    Problem(
+                        rule,
+                        f"{what} is also used at row {first_rows[k]}",
+                        report.target,
+                        row=int(rows[i]),
+                        record_id=ids[i],
+                        column=column,
+                        value=value,
                     )
+                )
+            if newly[k] and report.room():
+                report.problems.append(
+                    Problem(
+                        rule,
+                        f"{what} is used again at row {rows[i]}",
+                        report.target,
+                        row=int(first_rows[k]),
+                        record_id=shown if rule == "id_unique" else None,
+                        column=column,
+                        value=value,
+                    )
+                )
 
     def finish(self) -> None:
         report = self.report
@@ -473,9 +519,10 @@ class _Keys:
 
     def matches(
         self, hashes: np.ndarray, rows: np.ndarray, within: np.ndarray
-    ) -> Iterator[tuple[int, int, bool]]:
-        """(position, first row, first time flagged) for each key seen in an earlier chunk;
-        then remember this chunk's new keys.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each key seen in an earlier chunk: its position here, the row it was first
+        seen at, and whether that first row is flagged now for the first time. Then remember
+        this chunk's new keys.
 
         Blocks are merged like a log-structured tree (a block is merged into the one before
         it once as large), so there are O(log n) of them to search.
@@ -483,14 +530,21 @@ class _Keys:
         order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         seen = np.zeros(len(hashes), dtype=bool)
-        found: list[tuple[int, int, bool]] = []
+        found: list[np.ndarray] = []
+        first_rows: list[np.ndarray] = []
+        newly: list[np.ndarray] = []
         for block_hashes, block_rows, flagged in self.blocks:
             at = np.minimum(np.searchsorted(block_hashes, ordered), len(block_hashes) - 1)
             hit = (block_hashes[at] == ordered) & ~seen
-            for k in np.flatnonzero(hit):
-                j = at[k]
-                found.append((int(order[k]), int(block_rows[j]), not flagged[j]))
-                flagged[j] = True
+            k = np.flatnonzero(hit)
+            j = at[k]
+            fresh = ~flagged[j]
+            _, once = np.unique(j, return_index=True)  # one "used again" per earlier row
+            fresh &= np.isin(np.arange(len(j)), once)
+            flagged[j] = True
+            found.append(order[k])
+            first_rows.append(block_rows[j])
+            newly.append(fresh)
             seen |= hit
         first = np.ones(len(ordered), dtype=bool)
         first[1:] = ordered[1:] != ordered[:-1]
@@ -502,7 +556,10 @@ class _Keys:
             merged = [np.concatenate(part) for part in zip(below, top, strict=True)]
             by_hash = np.argsort(merged[0], kind="stable")
             self.blocks.append((merged[0][by_hash], merged[1][by_hash], merged[2][by_hash]))
-        return iter(found)
+        if not found:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=bool)
+        return np.concatenate(found), np.concatenate(first_rows), np.concatenate(newly)
 
 
 def _duplicated(values: np.ndarray) -> np.ndarray:
@@ -527,13 +584,16 @@ class _Ids:
     """Each record's id, where it is text: looked up only for the problems that are listed."""
 
     def __init__(self, frame: pd.DataFrame, bad: np.ndarray | None = None) -> None:
-        self.values = frame["id"] if "id" in frame.columns else None
+        self.column = frame["id"] if "id" in frame.columns else None
+        self.values: np.ndarray | None = None
         self.bad = bad
 
     def __getitem__(self, i: int) -> str | None:
-        if self.values is None or (self.bad is not None and self.bad[i]):
+        if self.column is None or (self.bad is not None and self.bad[i]):
             return None
-        value = self.values.iloc[i]
+        if self.values is None:
+            self.values = np.asarray(self.column.to_numpy(dtype=object), dtype=object)
+        value = self.values[i]
         return value if isinstance(value, str) else None
 
 
@@ -565,12 +625,16 @@ def _normalise(chunk: Chunk, run: _Run) -> tuple[pd.DataFrame, dict[str, np.ndar
                     "required",
                     "the column is missing",
                     column=name,
-                    hint=f"the columns are: {', '.join(CLAIM_COLUMN_NAMES)}",
+                    hint=f"add it: a claims table has the {len(CLAIM_COLUMN_NAMES)} columns "
+                    "of the data dictionary",
                 )
             )
             out[name], bad[name] = _empty(kind, n), np.ones(n, dtype=bool)
             continue
         series = frame[name]
+        if n and skip.all():  # the reader reported the whole column already
+            out[name], bad[name] = _empty(kind, n), skip
+            continue
         typed = _CONVERT[kind](series, name in chunk.lists_checked)
         if typed.column_problem is not None:
             run.emit(Problem("type", typed.column_problem, column=name, hint=_HINTS[kind]))
@@ -592,8 +656,8 @@ def _normalise(chunk: Chunk, run: _Run) -> tuple[pd.DataFrame, dict[str, np.ndar
                 np.flatnonzero(wrong),
                 rows,
                 raw_ids,
-                lambda i, v=values, k=kind: f"{_NOT[k]}: the value is {_what(v[i])}",
-                lambda i, v=values: v[i],
+                _type_message(values, kind),
+                values.__getitem__,
                 _HINTS[kind],
             )
             mask |= wrong
@@ -757,8 +821,8 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
                     parents = pc.list_parent_indices(array).to_numpy()
                     wrong = np.zeros(len(s), dtype=bool)
                     wrong[parents[flat.is_null().to_numpy(zero_copy_only=False)]] = True
-            values = pd.Series(pd.arrays.ArrowExtensionArray(array), index=s.index)
-            return _Typed(values, missing=missing, wrong=wrong)
+            lists = pd.Series(pd.arrays.ArrowExtensionArray(array), index=s.index)
+            return _Typed(lists, missing=missing, wrong=wrong)
     if not _is_object(s.dtype):
         return _Typed(
             s, column_problem=f"the column holds {s.dtype} values; it must hold lists of strings"
@@ -779,9 +843,9 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
     )
     wrong = ~is_list & ~missing
     if not checked and is_list.any():
-        lists = values[is_list]
-        lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-        flat = [x for v in lists for x in v]
+        cells = values[is_list]
+        lengths = np.fromiter((len(v) for v in cells), dtype=np.int64, count=len(cells))
+        flat = [x for v in cells for x in v]
         element_ok = np.fromiter((isinstance(x, str) for x in flat), dtype=bool, count=len(flat))
         owners = np.repeat(np.flatnonzero(is_list), lengths)
         wrong[owners[~element_ok]] = True
@@ -840,9 +904,7 @@ def _fill(kind: str, values: Any, mask: np.ndarray) -> Any:
         array = _arrow_values(series)
         array = pc.if_else(pa.array(mask), pa.scalar(None, array.type), array)
         return pd.arrays.ArrowExtensionArray(array)
-    out = series.to_numpy(dtype=object, copy=True)
-    out[mask] = None
-    return out
+    return np.where(mask, np.array(None, dtype=object), series.to_numpy(dtype=object))
 
 
 # -- step 2: the schema's failure cases as located problems ----------------------------------------
@@ -867,6 +929,7 @@ def _map_failures(
 
     n = len(typed)
     inputs = _rule_inputs()
+    quoted = _Cells(typed)
     flagged: dict[str, np.ndarray] = {}
     table = cases["schema_context"].astype(str).to_numpy() == "DataFrameSchema"
     checks = cases["check"].astype(str)
@@ -898,7 +961,8 @@ def _map_failures(
             "pos": index[located].astype(np.int64),
         }
     ).drop_duplicates()
-    for (name, col), group in found.groupby(["rule", "column"], sort=False):
+    for key, group in found.groupby(["rule", "column"], sort=False):
+        name, col = str(key[0]), str(key[1])
         positions = group["pos"].to_numpy()
         positions = positions[(positions >= 0) & (positions < n)]
         reads = inputs.get(name) or ((col,) if col else ())
@@ -921,20 +985,34 @@ def _map_failures(
             rows,
             ids,
             _messenger(name, typed, rows, run.registry, positions),
-            lambda i, shown=shown: _shown(typed, shown, i),
+            partial(quoted.shown, shown),
         )
     return flagged
 
 
-def _shown(typed: pd.DataFrame, columns: tuple[str, ...], i: int) -> Any:
-    """The offending value: the cell, or the cells a rule across columns read."""
-    values = tuple(_cell(typed[c], i) for c in columns if c in typed.columns)
-    return values[0] if len(values) == 1 else values
+def _type_message(values: np.ndarray, kind: str) -> Callable[[int], str]:
+    return lambda i: f"{_NOT[kind]}: the value is {_what(values[i])}"
 
 
-def _cell(series: pd.Series, i: int) -> Any:
-    value = series.iloc[i]
-    return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
+class _Cells:
+    """The cells quoted in problems; a column becomes Python objects once, when first quoted."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.columns: dict[str, np.ndarray] = {}
+
+    def shown(self, columns: tuple[str, ...], i: int) -> Any:
+        """The offending value: the cell, or the cells a rule across columns read."""
+        values = tuple(self.cell(c, i) for c in columns if c in self.frame.columns)
+        return values[0] if len(values) == 1 else values
+
+    def cell(self, column: str, i: int) -> Any:
+        if column not in self.columns:
+            self.columns[column] = np.asarray(
+                self.frame[column].to_numpy(dtype=object), dtype=object
+            )
+        value = self.columns[column][i]
+        return value.tolist() if isinstance(value, np.ndarray | np.generic) else value
 
 
 def _messenger(
@@ -1009,7 +1087,8 @@ def _messenger(
     if registry is not None and rule == "actors_registered":
 
         def actors(i: int) -> str:
-            codes = _cell(typed["actors"], i) or []
+            value = typed["actors"].iloc[i]
+            codes = [] if value is None else list(value)
             unknown = [c for c in codes if c not in registry.actors]
             return f"actor code(s) {unknown} are not in the actor registry"
 
