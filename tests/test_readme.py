@@ -36,7 +36,7 @@ SETUP = (
     "python -m pytest",
 )
 #: Commands cheap and read-only enough to run from the test suite.
-RUNNABLE = ("summary", "verify-source", "coverage")
+RUNNABLE = ("summary", "validate", "verify-source", "coverage")
 ARTICLE_PLACEHOLDER = "path/to/iran-russia-relations.txt"
 
 
@@ -74,6 +74,7 @@ def test_readme_has_examples_for_every_way_in() -> None:
         "pd.read_csv",
         "json.loads",
         "hashlib.sha256",
+        "irc.validate(",
     ):
         assert needle in code, f"the README lost its {needle} example"
     assert any(c.startswith("iran-russia-claims summary") for c in COMMANDS)
