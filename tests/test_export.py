@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import DATASET, EXPORTS, REPO
+from iran_russia_claims import atomic as atomic_module
 from iran_russia_claims import export as export_module
 from iran_russia_claims.api import load
 from iran_russia_claims.cli import main
@@ -237,7 +238,7 @@ def test_a_failure_part_way_restores_every_previous_file(
             raise OSError(28, "No space left on device", str(dst))
         real_replace(src, dst)
 
-    monkeypatch.setattr(export_module.os, "replace", failing_replace)
+    monkeypatch.setattr(atomic_module.os, "replace", failing_replace)
     with pytest.raises(OSError, match="No space left"):
         export(_smaller(dataset), out, schemas)
     assert calls > 3  # the two files already replaced were put back

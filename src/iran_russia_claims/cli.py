@@ -38,27 +38,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     dataset = read_dataset(args.dataset)
     schemas = None if args.no_schemas else args.schemas
     if args.check:
-        return _check_exports(dataset, args.out, schemas)
+        return _check_exports(args, dataset, schemas)
     try:
         written = export(dataset, args.out, schemas)
     except OSError as error:
-        print(f"error: cannot write {error.filename or args.out}: {error.strerror or error}; "
-              "nothing was changed (check the directory exists and is writable)", file=sys.stderr)
+        print(
+            f"error: cannot write {error.filename or args.out}: {error.strerror or error}; "
+            "nothing was changed (check the directory exists and is writable)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     places = f"{args.out}/" + ("" if schemas is None else f" and {schemas}/")
     print(f"wrote {len(written)} files to {places}")
+    if _refresh_metadata(args):
+        from iran_russia_claims.metadata import write_metadata
+
+        refreshed = write_metadata(args.out, METADATA_DIR, README)
+        print(f"refreshed {len(refreshed)} metadata file(s) in {METADATA_DIR}/ and {README}")
     if not args.quiet:
         print()
         print(render(summarise(claim_records(dataset))))
     return EXIT_OK
 
 
-def _check_exports(dataset: Dataset, out: Path, schemas: Path | None) -> int:
+METADATA_DIR, README = Path("metadata"), Path("README.md")
+
+
+def _refresh_metadata(args: argparse.Namespace) -> bool:
+    """Metadata describes the committed exports: refresh it only for those, in a checkout."""
+    return not args.no_metadata and args.out == Path("exports") and README.is_file()
+
+
+def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | None) -> int:
     from iran_russia_claims.drift import REMEDY, stale
     from iran_russia_claims.export import render_all
 
+    out = args.out
     expected = render_all(dataset, out, schemas)
     problems = stale(expected, [d for d in (out, schemas) if d is not None])
+    if not problems and _refresh_metadata(args):
+        from iran_russia_claims.metadata import stale_files
+
+        problems = [f"{name}: out of date" for name in stale_files(out, METADATA_DIR, README)]
     if not problems:
         print(f"OK: the {len(expected)} generated files are up to date")
         return EXIT_OK
@@ -76,9 +97,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     if args.dataset:
         dataset = read_dataset(args.dataset)
-        records, names = claim_records(dataset), {
-            code: actor.name for code, actor in dataset.registry.actors.items()
-        }
+        records, names = (
+            claim_records(dataset),
+            {code: actor.name for code, actor in dataset.registry.actors.items()},
+        )
     else:
         from iran_russia_claims.api import actors
 
@@ -99,9 +121,11 @@ def cmd_verify_source(args: argparse.Namespace) -> int:
     hash_ok = result.file_sha256 == result.source.sha256
     print(f"  file sha256  {result.file_sha256} ({'matches' if hash_ok else 'DIFFERS'})")
     bad_spans = sum(p.rule == "span_hash_matches" for p in result.problems)
-    print(f"  spans        {result.spans_checked + result.filler_checked - bad_spans} of "
-          f"{result.spans_checked + result.filler_checked} hashes match "
-          f"({result.spans_checked} claims, {result.filler_checked} filler)")
+    print(
+        f"  spans        {result.spans_checked + result.filler_checked - bad_spans} of "
+        f"{result.spans_checked + result.filler_checked} hashes match "
+        f"({result.spans_checked} claims, {result.filler_checked} filler)"
+    )
     if result.ok:
         print("OK: every span and section is where the dataset says")
         return EXIT_OK
@@ -122,14 +146,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     text = read_source_text(args.source)
     rows, problems = coverage(dataset, text, source.id)
     for row in rows:
-        preview = " ".join(text[row.start:row.end].split()[:6])
+        preview = " ".join(text[row.start : row.end].split()[:6])
         what = ", ".join(row.claim_ids) if row.claim_ids else f"filler: {row.filler_reason}"
         if row.status in ("unexplained", "conflict"):
             what = f"{row.status.upper()} {what}"
         print(f"[{row.start:>5}:{row.end:<5}] {preview[:48]:<48} | {what}")
-    counts = {s: sum(r.status == s for r in rows) for s in ("claimed", "filler", "unexplained", "conflict")}
-    print(f"\n{len(rows)} sentences: {counts['claimed']} with claims, {counts['filler']} filler, "
-          f"{counts['unexplained']} unexplained, {counts['conflict']} both claimed and filler")
+    counts = {
+        s: sum(r.status == s for r in rows)
+        for s in ("claimed", "filler", "unexplained", "conflict")
+    }
+    print(
+        f"\n{len(rows)} sentences: {counts['claimed']} with claims, {counts['filler']} filler, "
+        f"{counts['unexplained']} unexplained, {counts['conflict']} both claimed and filler"
+    )
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
     return EXIT_INVALID if problems else EXIT_OK
@@ -194,6 +223,46 @@ def cmd_metadata(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from iran_russia_claims.dataset import read_registry
+    from iran_russia_claims.validation import exit_code, render_json, shipped_registry, validate
+
+    try:
+        registry = read_registry(args.dataset) if args.dataset else shipped_registry()
+    except DataError as error:
+        print(f"error: no usable registry in {args.dataset}:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = []
+    for path in args.paths:
+        try:
+            report = validate(
+                path,
+                registry=registry,
+                source=args.source,
+                format=args.input_format,
+                max_problems=args.max_problems or None,
+                engine=args.engine,
+            )
+        except ValueError as exc:  # e.g. the Polars engine without Polars installed
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as exc:  # a bug of ours: say so plainly, without a traceback
+            print(
+                f"error: validating {path} failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "this is a bug in iran-russia-claims, please report it",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        reports.append(report)
+        if args.format == "text":
+            print(report.render())
+    if args.format == "json":
+        print(json.dumps(render_json(reports), indent=2, ensure_ascii=False))
+    return exit_code(reports)
+
+
 def _count(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -209,62 +278,174 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("export", help="validate dataset/; write exports/ (CSV, JSON, Parquet, "
-                       "datapackage.json, SHA256SUMS) and schemas/")
-    p.add_argument("--dataset", type=Path, default=Path("dataset"), help="curated dataset directory")
+    p = sub.add_parser(
+        "export",
+        help="validate dataset/; write exports/ (CSV, JSON, Parquet, "
+        "datapackage.json, SHA256SUMS) and schemas/",
+    )
+    p.add_argument(
+        "--dataset", type=Path, default=Path("dataset"), help="curated dataset directory"
+    )
     p.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
-    p.add_argument("--schemas", type=Path, default=Path("schemas"),
-                   help="directory for the generated JSON Schemas (default: schemas)")
+    p.add_argument(
+        "--schemas",
+        type=Path,
+        default=Path("schemas"),
+        help="directory for the generated JSON Schemas (default: schemas)",
+    )
     p.add_argument("--no-schemas", action="store_true", help="do not write the JSON Schemas")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if the files on disk differ from a fresh export")
+    p.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="in a checkout, do not refresh metadata/ and the README's generated sections "
+        "(refreshed by default when writing to ./exports next to a README.md)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the files on disk differ from a fresh export",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the summary")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("summary", help="counts by theme, kind, actor and the confidence spread")
-    p.add_argument("--dataset", type=Path, default=None,
-                   help="summarise a curated dataset directory instead of the shipped data")
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="summarise a curated dataset directory instead of the shipped data",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("verify-source", help="check the article's hash and every span against it")
     p.add_argument("path", type=Path, help="the article file")
-    p.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: ./dataset or the shipped one)")
-    p.add_argument("--source-id", default=None, help="registry id of the source (default: by hash or name)")
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="dataset directory (default: ./dataset or the shipped one)",
+    )
+    p.add_argument(
+        "--source-id", default=None, help="registry id of the source (default: by hash or name)"
+    )
     p.set_defaults(func=cmd_verify_source)
 
-    p = sub.add_parser("coverage", help="each sentence of the article with its claims or filler reason")
+    p = sub.add_parser(
+        "coverage", help="each sentence of the article with its claims or filler reason"
+    )
     p.add_argument("--source", type=Path, required=True, help="the article file")
-    p.add_argument("--dataset", type=Path, default=None, help="dataset directory (default: ./dataset or the shipped one)")
-    p.add_argument("--source-id", default=None, help="registry id of the source (default: by hash or name)")
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="dataset directory (default: ./dataset or the shipped one)",
+    )
+    p.add_argument(
+        "--source-id", default=None, help="registry id of the source (default: by hash or name)"
+    )
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("synth", help="write N reproducible synthetic valid claims (for benchmarks)")
     p.add_argument("--rows", type=_count, required=True, help="number of claims")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file)")
-    p.add_argument("--out", type=Path, required=True,
-                   help="output file; format by extension: .parquet, .csv, .json, .jsonl")
-    p.add_argument("--registry", type=Path, default=None,
-                   help="also write the synthetic registry the claims cite to this directory")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output file; format by extension: .parquet, .csv, .json, .jsonl",
+    )
+    p.add_argument(
+        "--registry",
+        type=Path,
+        default=None,
+        help="also write the synthetic registry the claims cite to this directory",
+    )
     p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser("plot", help="draw the overview figure (PNG and SVG); needs the plot extra")
     p.add_argument("--out", type=Path, required=True, help="output directory, e.g. docs/img")
-    p.add_argument("--dataset", type=Path, default=None,
-                   help="plot a curated dataset directory instead of the shipped data")
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="plot a curated dataset directory instead of the shipped data",
+    )
     p.set_defaults(func=cmd_plot)
 
-    p = sub.add_parser("metadata", help="write the Croissant file and dataset card; refresh "
-                       "README's generated sections")
-    p.add_argument("--exports", type=Path, default=Path("exports"),
-                   help="the exports to describe (default: exports)")
-    p.add_argument("--out", type=Path, default=Path("metadata"),
-                   help="output directory (default: metadata)")
-    p.add_argument("--readme", type=Path, default=Path("README.md"),
-                   help="README whose generated sections to refresh (default: README.md)")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if any file is out of date")
+    p = sub.add_parser(
+        "metadata",
+        help="write the Croissant file and dataset card; refresh README's generated sections",
+    )
+    p.add_argument(
+        "--exports",
+        type=Path,
+        default=Path("exports"),
+        help="the exports to describe (default: exports)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("metadata"), help="output directory (default: metadata)"
+    )
+    p.add_argument(
+        "--readme",
+        type=Path,
+        default=Path("README.md"),
+        help="README whose generated sections to refresh (default: README.md)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any file is out of date"
+    )
     p.set_defaults(func=cmd_metadata)
+
+    p = sub.add_parser(
+        "validate",
+        help="check claims files (CSV, JSON, JSON Lines, Parquet, YAML) against every rule",
+        description="Check claims files against every rule of the dataset and list every "
+        "problem: file, row, record id, column, rule, value and a hint. Exit 0 if all are "
+        "valid, 1 if any breaks a rule, 2 if any cannot be read (or on bad usage).",
+    )
+    p.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="claims files to check")
+    p.add_argument(
+        "--input-format",
+        choices=("csv", "json", "jsonl", "parquet", "yaml"),
+        default=None,
+        help="read every PATH as this format (default: by extension)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report as text (default) or as JSON",
+    )
+    p.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="the article's text file: also check every span's SHA-256 against it",
+    )
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="take actors and sources from this dataset directory "
+        "(default: the registry shipped with the package)",
+    )
+    p.add_argument(
+        "--max-problems",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="list at most N problems per file, 0 for all; all are counted (default: 1000)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("auto", "pandas", "polars"),
+        default="auto",
+        help="polars: a faster first pass over valid files (needs the polars extra); "
+        "problems are always located by the pandas engine; auto (default): polars "
+        "for Parquet, CSV and JSON Lines files of 16 MiB or more when installed",
+    )
+    p.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -9,19 +9,16 @@ the new one, and an invalid dataset writes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims import datapackage
+from iran_russia_claims.atomic import write_files
 from iran_russia_claims.jsonschemas import render_schemas
 from iran_russia_claims.parquet import key_value_metadata, render_parquet
 from iran_russia_claims.report import DataError
@@ -124,75 +121,6 @@ def render_all(dataset: Dataset, out: Path, schemas: Path | None) -> dict[Path, 
     if schemas is not None:
         paths.update({schemas / name: data for name, data in render_schemas().items()})
     return paths
-
-
-# -- writing ------------------------------------------------------------------------------------
-def _file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE: Final = _file_mode()
-
-
-def _keep_copy(target: Path, backup: Path) -> None:
-    """A copy of the current target to restore on failure: a hard link where the disk has them."""
-    try:
-        os.link(target, backup)
-    except OSError:
-        shutil.copy2(target, backup)
-
-
-def write_files(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write every file or none: stage all, rename all, and restore the old files on failure.
-
-    Each rename is atomic, so no reader ever sees a partly written file. Staging and backup
-    copies live in a hidden directory inside each target directory (same file system, so the
-    renames stay atomic) and are removed whatever happens.
-    """
-    work: dict[Path, Path] = {}  # target directory -> its hidden working directory
-    created: list[Path] = []  # target directories that did not exist before
-    replaced: list[tuple[Path, Path | None]] = []  # (target, backup or None if it was new)
-    try:
-        staged: list[tuple[Path, Path]] = []
-        for number, (target, data) in enumerate(files.items()):
-            directory = target.parent
-            if directory not in work:
-                if not directory.is_dir():
-                    created.append(directory)
-                directory.mkdir(parents=True, exist_ok=True)
-                work[directory] = Path(tempfile.mkdtemp(prefix=".export-", dir=directory))
-            stage = work[directory] / f"{number}.new"
-            with stage.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(stage, _FILE_MODE)
-            staged.append((stage, target))
-        for number, (stage, target) in enumerate(staged):
-            backup = None
-            if target.exists():
-                backup = work[target.parent] / f"{number}.old"
-                _keep_copy(target, backup)
-            os.replace(stage, target)
-            replaced.append((target, backup))
-    except BaseException:
-        for target, backup in reversed(replaced):
-            if backup is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(backup, target)
-        for directory, hidden in work.items():
-            shutil.rmtree(hidden, ignore_errors=True)
-            if directory in created:
-                with contextlib.suppress(OSError):  # empty again: leave no trace
-                    directory.rmdir()
-        raise
-    finally:
-        for hidden in work.values():
-            shutil.rmtree(hidden, ignore_errors=True)
-    return [target for target, _ in replaced]
 
 
 def export(dataset: Dataset, out: str | Path, schemas: str | Path | None = None) -> list[Path]:

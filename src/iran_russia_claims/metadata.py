@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from iran_russia_claims.atomic import write_files
 from iran_russia_claims.card import read_snapshot, readme_blocks, render_card_files, sync_blocks
 from iran_russia_claims.croissant import render_croissant
 
@@ -39,12 +40,10 @@ def stale_files(exports: str | Path, out: str | Path, readme: str | Path | None)
 
 
 def write_metadata(exports: str | Path, out: str | Path, readme: str | Path | None) -> list[Path]:
-    """Write every generated file that changed; returns the paths written."""
-    written = []
-    for path, data in expected_files(exports, out, readme).items():
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    """Write every generated file that changed, all or none; returns the paths written."""
+    changed = {
+        path: data
+        for path, data in expected_files(exports, out, readme).items()
+        if not (path.is_file() and path.read_bytes() == data)
+    }
+    return write_files(changed)

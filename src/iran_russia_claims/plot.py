@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.atomic import atomic_path
 from iran_russia_claims.vocab import Band, Theme
 
 if TYPE_CHECKING:
@@ -242,7 +243,8 @@ def save(fig: Figure, out_dir: str | Path, stamp: str, stem: str = STEM) -> list
         for fmt in FORMATS:
             path = directory / f"{stem}.{fmt}"
             metadata = _metadata(fmt, stamp)
-            fig.savefig(path, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+            with atomic_path(path) as stage:
+                fig.savefig(stage, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
             paths.append(path)
     return paths
 
