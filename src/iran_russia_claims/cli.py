@@ -270,6 +270,19 @@ def _count(text: str) -> int:
     return value
 
 
+def _provenance_options(p: argparse.ArgumentParser) -> None:
+    """The options that verify-source and coverage share."""
+    p.add_argument(
+        "--dataset",
+        type=Path,
+        default=None,
+        help="dataset directory (default: ./dataset or the shipped one)",
+    )
+    p.add_argument(
+        "--source-id", default=None, help="registry id of the source (default: by hash or name)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iran-russia-claims",
@@ -320,30 +333,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify-source", help="check the article's hash and every span against it")
     p.add_argument("path", type=Path, help="the article file")
-    p.add_argument(
-        "--dataset",
-        type=Path,
-        default=None,
-        help="dataset directory (default: ./dataset or the shipped one)",
-    )
-    p.add_argument(
-        "--source-id", default=None, help="registry id of the source (default: by hash or name)"
-    )
+    _provenance_options(p)
     p.set_defaults(func=cmd_verify_source)
 
     p = sub.add_parser(
         "coverage", help="each sentence of the article with its claims or filler reason"
     )
     p.add_argument("--source", type=Path, required=True, help="the article file")
-    p.add_argument(
-        "--dataset",
-        type=Path,
-        default=None,
-        help="dataset directory (default: ./dataset or the shipped one)",
-    )
-    p.add_argument(
-        "--source-id", default=None, help="registry id of the source (default: by hash or name)"
-    )
+    _provenance_options(p)
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("synth", help="write N reproducible synthetic valid claims (for benchmarks)")

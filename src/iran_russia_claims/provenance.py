@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iran_russia_claims.dataset import Dataset
-from iran_russia_claims.models import Source
+from iran_russia_claims.models import Registry, Source
 from iran_russia_claims.report import DataError, Problem
 from iran_russia_claims.text import read_source_text, sentences, sha256_file, sha256_text
 
@@ -34,8 +34,16 @@ class Verification:
         return not self.problems
 
 
+def find_source(registry: Registry, digest: str, filename: str) -> Source | None:
+    """The registry entry for an article file: by hash, else by file name, else the only one."""
+    sources = list(registry.sources.values())
+    by_hash = next((s for s in sources if s.sha256 == digest), None)
+    by_name = next((s for s in sources if s.filename == filename), None)
+    return by_hash or by_name or (sources[0] if len(sources) == 1 else None)
+
+
 def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> tuple[Source, str]:
-    """The registry entry for an article file: by id, else by hash, else by file name."""
+    """The registry entry for an article file (by id when given), and the file's SHA-256."""
     digest = sha256_file(path)
     sources = dataset.registry.sources
     if source_id is not None:
@@ -51,22 +59,19 @@ def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> 
                 ]
             )
         return sources[source_id], digest
-    for source in sources.values():
-        if source.sha256 == digest:
-            return source, digest
-    for source in sources.values():
-        if source.filename == path.name:
-            return source, digest
-    raise DataError(
-        [
-            Problem(
-                "source_registered",
-                "this file matches no source of the registry by hash or by name",
-                str(path),
-                hint="pass --source-id to name the source it should be",
-            )
-        ]
-    )
+    source = find_source(dataset.registry, digest, path.name)
+    if source is None:
+        raise DataError(
+            [
+                Problem(
+                    "source_registered",
+                    "this file matches no source of the registry by hash or by name",
+                    str(path),
+                    hint="pass --source-id to name the source it should be",
+                )
+            ]
+        )
+    return source, digest
 
 
 def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = None) -> Verification:
@@ -101,17 +106,7 @@ def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = No
         if claim.source_id != source.id:
             continue
         result.spans_checked += 1
-        if sha256_text(text[claim.start : claim.end]) != claim.span_sha256:
-            result.problems.append(
-                Problem(
-                    "span_hash_matches",
-                    _SPAN_MISMATCH,
-                    where,
-                    record_id=claim.id,
-                    column="span_sha256",
-                    value=f"[{claim.start}:{claim.end}]",
-                )
-            )
+        _check_span(result, text, claim.start, claim.end, claim.span_sha256, where, claim.id)
         section = source.section_at(claim.start)
         if section is None or section.slug != claim.section:
             result.problems.append(
@@ -125,20 +120,27 @@ def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = No
                 )
             )
     for entry in dataset.filler:
-        if entry.source_id != source.id:
-            continue
-        result.filler_checked += 1
-        if sha256_text(text[entry.start : entry.end]) != entry.span_sha256:
-            result.problems.append(
-                Problem(
-                    "span_hash_matches",
-                    _SPAN_MISMATCH,
-                    where,
-                    record_id=f"filler [{entry.start}:{entry.end}]",
-                    column="span_sha256",
-                )
-            )
+        if entry.source_id == source.id:
+            result.filler_checked += 1
+            label = f"filler [{entry.start}:{entry.end}]"
+            _check_span(result, text, entry.start, entry.end, entry.span_sha256, where, label)
     return result
+
+
+def _check_span(
+    result: Verification, text: str, start: int, end: int, digest: str, where: str, label: str
+) -> None:
+    if sha256_text(text[start:end]) != digest:
+        result.problems.append(
+            Problem(
+                "span_hash_matches",
+                _SPAN_MISMATCH,
+                where,
+                record_id=label,
+                column="span_sha256",
+                value=f"[{start}:{end}]",
+            )
+        )
 
 
 @dataclass(frozen=True)

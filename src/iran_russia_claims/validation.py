@@ -1099,6 +1099,7 @@ def _messenger(
 # -- step 3: spans against the article -------------------------------------------------------------
 def _load_article(path: Path, run: _Run) -> _Article | None:
     """The article, if it is the registry's source byte for byte; otherwise a problem."""
+    from iran_russia_claims.provenance import find_source
     from iran_russia_claims.text import read_source_text, sha256_file
 
     where = str(path)
@@ -1113,10 +1114,7 @@ def _load_article(path: Path, run: _Run) -> _Article | None:
         return None
     digest = sha256_file(path)
     sources = list(registry.sources.values())
-    source = next((s for s in sources if s.sha256 == digest), None)
-    source = source or next((s for s in sources if s.filename == path.name), None)
-    if source is None and len(sources) == 1:
-        source = sources[0]
+    source = find_source(registry, digest, path.name)
     if source is None:
         run.report.add(
             Problem(
@@ -1158,7 +1156,7 @@ def _check_spans(
     run: _Run,
 ) -> None:
     """span_hash_matches for rows of this article whose offsets and hash are otherwise fine."""
-    import hashlib
+    from iran_russia_claims.text import sha256_text
 
     reads = ("source_id", "start", "end", "span_sha256")
     skip = np.logical_or.reduce([bad[c] | flagged.get(c, False) for c in reads])
@@ -1168,11 +1166,7 @@ def _check_spans(
     text = article.text
     positions = np.flatnonzero(ours & ~skip & (start >= 0) & (start < end) & (end <= len(text)))
     given = typed["span_sha256"].to_numpy(dtype=object)
-    wrong = [
-        int(i)
-        for i in positions
-        if hashlib.sha256(text[start[i] : end[i]].encode("utf-8")).hexdigest() != given[i]
-    ]
+    wrong = [int(i) for i in positions if sha256_text(text[start[i] : end[i]]) != given[i]]
     run.cells(
         "span_hash_matches",
         "span_sha256",
