@@ -112,3 +112,47 @@ def test_hedges_follow_pythons_white_space_on_both_engines(hedge: str, ok: bool)
     on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
     assert ("hedges_words" not in on_polars.rules_broken()) is ok
     assert on_polars.rules_broken() == on_pandas.rules_broken()
+
+
+def test_a_missing_element_inside_a_list_fails_on_both_engines() -> None:
+    records = _records(None)
+    records[2]["actors"] = ["IRN", None]
+    on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
+    on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
+    assert {"actors_pattern", "actors_registered"} <= on_polars.rules_broken()
+    assert {p.row for p in on_polars if p.rule == "actors_pattern"} == {3}
+    assert not on_pandas.valid
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_the_fast_path_vouches_for_valid_files_only(tmp_path: Any, suffix: str) -> None:
+    import pyarrow as pa
+
+    from iran_russia_claims.polars_io import validate_file
+    from iran_russia_claims.synth import write_table
+
+    registry = synth_registry()
+    table = synth_table(500, seed=8)
+    good = write_table(table, tmp_path / f"good{suffix}")
+    assert validate_file(str(good), suffix[1:], registry) == 500
+    bad = table.set_column(0, "id", pa.array([*table.column("id").to_pylist()[:-1], "IRR-0001"]))
+    broken = write_table(bad, tmp_path / f"bad{suffix}")
+    assert validate_file(str(broken), suffix[1:], registry) is None
+
+
+def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any) -> None:
+    from iran_russia_claims.polars_io import read_strict
+    from iran_russia_claims.synth import write_table
+
+    csv = write_table(synth_table(5, seed=1), tmp_path / "c.csv")
+    assert read_strict(str(csv), "csv") is not None
+    text = csv.read_text().splitlines()
+    text[1] = text[1].replace('["', '[ "', 1)  # valid JSON, not as the exports write it
+    csv.write_text("\n".join(text) + "\n")
+    assert read_strict(str(csv), "csv") is None
+    jsonl = write_table(synth_table(5, seed=1), tmp_path / "j.jsonl")
+    lines = jsonl.read_text().splitlines()
+    lines[2] = lines[2][:-1] + ',"note":"x"}'  # an extra field
+    jsonl.write_text("\n".join(lines) + "\n")
+    assert read_strict(str(jsonl), "jsonl") is None
+    assert read_strict(str(tmp_path / "missing.parquet"), "parquet") is None

@@ -16,7 +16,6 @@ when a table is validated.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from pandera.typing import Series
 
 from iran_russia_claims.models import Registry
 from iran_russia_claims.table_rules import (
+    BAND_LOWEST,
     BAND_UPPERS,
     BANDS,
     CONTROL,
@@ -81,7 +81,9 @@ def _strings(s: pd.Series) -> tuple[pyarrow.Array, BoolArray | None]:
     except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError):
         arrow = None
     if arrow is not None:
-        value_type = arrow.type.value_type if pyarrow.types.is_dictionary(arrow.type) else arrow.type
+        value_type = (
+            arrow.type.value_type if pyarrow.types.is_dictionary(arrow.type) else arrow.type
+        )
         if _is_string_type(value_type):
             return arrow, None
         if pyarrow.types.is_null(arrow.type):  # nothing but missing values (or no rows)
@@ -90,7 +92,8 @@ def _strings(s: pd.Series) -> tuple[pyarrow.Array, BoolArray | None]:
     values = s.astype(object).to_numpy()
     is_str = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
     missing = pd.isna(values)
-    kept = np.where(is_str, values, None)
+    kept = values.copy()
+    kept[~is_str] = None
     return pyarrow.array(kept, pyarrow.string()), ~(is_str | missing)
 
 
@@ -279,7 +282,7 @@ def _list_check(check: TableCheck) -> Callable[[pd.Series], pd.Series]:
                 element_ok = _on_distinct(flat, lambda d: pc.match_substring_regex(d, regex))
                 ok = _rows_where_all(n, parents, element_ok)
             elif kind == "list_hedges":
-                words, chars = int(check.low or 0), int(check.high or 0)
+                words, chars = int(check.lower), int(check.upper)
                 element_ok = _on_distinct(flat, lambda d: hedges_ok(d, words, chars))
                 ok = _rows_where_all(n, parents, element_ok)
             else:  # list_distinct
@@ -338,11 +341,6 @@ def _band_positions(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     position = np.searchsorted(np.array(BAND_UPPERS), values, side="left")
     valid = (values >= BAND_LOWEST) & (values <= BAND_UPPERS[-1])
     return np.where(valid, position, -1)
-
-
-BAND_LOWEST = min(
-    c.low for c in TABLE_CHECKS if c.rule == "confidence_range" and c.low is not None
-)
 
 
 def _frame_check(check: TableCheck, registry: Registry | None) -> Callable[[pd.DataFrame], Any]:
@@ -415,8 +413,9 @@ def _registry_check(check: TableCheck, registry: Registry) -> Callable[[pd.DataF
         def actors_registered(df: pd.DataFrame) -> pd.Series:
             lists, _ = _lists(df[column])
             flat, parents = pc.list_flatten(lists), pc.list_parent_indices(lists)
-            return _result(_rows_where_all(len(lists), parents, pc.is_in(flat, value_set=codes)),
-                           df.index)
+            return _result(
+                _rows_where_all(len(lists), parents, pc.is_in(flat, value_set=codes)), df.index
+            )
 
         return actors_registered
     if kind == "within_source":
@@ -464,7 +463,7 @@ def _section_check(check: TableCheck, registry: Registry) -> Callable[[pd.DataFr
     return section_matches_offsets
 
 
-# -- the schema -------------------------------------------------------------------------------------
+# -- the schema ------------------------------------------------------------------------------------
 class ClaimsTable(pa.DataFrameModel):
     """The claims table's columns: one row per claim, the columns of :data:`vocab.CLAIM_COLUMNS`.
 
@@ -498,7 +497,8 @@ def _check(fn: Callable[..., Any], name: str) -> pa.Check:
     return pa.Check(fn, name=name, ignore_na=False)
 
 
-def _build(registry: Registry | None) -> pa.DataFrameSchema:
+def claims_schema(registry: Registry | None = None) -> pa.DataFrameSchema:
+    """The claims table schema, with the registry checks added when a registry is given."""
     schema = ClaimsTable.to_schema()
     columns = dict(schema.columns)
     for name in (*_STRING_COLUMNS, *LIST_COLUMNS):
@@ -523,21 +523,8 @@ def _build(registry: Registry | None) -> pa.DataFrameSchema:
     )
 
 
-_BASE: pa.DataFrameSchema | None = None
-
-
-def claims_schema(registry: Registry | None = None) -> pa.DataFrameSchema:
-    """The claims table schema, with the registry checks added when a registry is given."""
-    global _BASE
-    if registry is not None:
-        return _build(registry)
-    if _BASE is None:
-        _BASE = _build(None)
-    return copy.deepcopy(_BASE)
-
-
 def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A shallow copy of ``frame`` whose string and list columns of Python objects are Arrow-backed.
+    """A shallow copy of ``frame`` with string and list columns of Python objects in Arrow.
 
     One conversion per column, in C, instead of one per check; columns that do not convert
     cleanly (wrong types) are left as they are for the checks to locate. Numbers in Arrow-backed
@@ -564,7 +551,7 @@ def prepare_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 continue
             out[name] = pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=s.index)
         elif name in _NUMERIC_COLUMNS and isinstance(s.dtype, pd.ArrowDtype) and not s.hasnans:
-            out[name] = pd.Series(s.to_numpy(s.dtype.numpy_dtype), index=s.index)
+            out[name] = pd.Series(np.asarray(s.array.to_numpy()), index=s.index)
     return out
 
 

@@ -3,14 +3,17 @@
 Columns are declared once in :class:`ClaimsTablePolars`; every check is built from
 :data:`iran_russia_claims.table_rules.TABLE_CHECKS`, as the pandas schema's are, and carries the
 same rule name. Checks are Polars expressions over whole columns (list columns through list
-expressions), run by Polars' own threads: nothing runs in Python per row. Needs the ``polars``
-extra (``pip install 'iran-russia-claims[polars]'``); importing this module imports Polars and
-pandera, so the package imports it only when asked to.
+expressions), run by Polars' own threads: nothing runs in Python per row. Rules on list
+elements test each distinct element once, uniqueness counts distinct keys before marking
+duplicates, and :func:`validate_polars_frame` shares the checks between threads. Needs the
+``polars`` extra (``pip install 'iran-russia-claims[polars]'``); importing this module imports
+Polars and pandera, so the package imports it only when asked to.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +21,7 @@ import pandera.polars as pa
 import polars as pl
 
 from iran_russia_claims.table_rules import (
+    BAND_LOWEST,
     BAND_UPPERS,
     BANDS,
     CONTROL,
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from iran_russia_claims.models import Registry
     from iran_russia_claims.report import Report
 
+_NUMBERS = frozenset(c.name for c in CLAIM_COLUMNS if c.type in ("integer", "number"))
 _WHITESPACE_CHARS = [chr(c) for low, high in WHITESPACE_RANGES for c in range(low, high + 1)]
 
 
@@ -97,9 +102,9 @@ def _expression(check: TableCheck) -> pl.Expr:
         if kind == "finite":
             return col.is_finite().fill_null(False)
         if kind == "between":
-            return (~col.is_finite() | col.is_between(check.low, check.high)).fill_null(True)
+            return (~col.is_finite() | col.is_between(check.lower, check.upper)).fill_null(True)
         if kind == "length_between":
-            return col.str.len_chars().is_between(check.low, check.high)
+            return col.str.len_chars().is_between(check.lower, check.upper)
         if kind == "trimmed":
             return ~untrimmed(col)
         if kind == "no_control":
@@ -114,7 +119,7 @@ def _expression(check: TableCheck) -> pl.Expr:
         if kind == "list_distinct":
             return col.list.n_unique() == col.list.len()
         if kind == "list_hedges":
-            words, chars = int(check.low or 0), int(check.high or 0)
+            words, chars = int(check.lower), int(check.upper)
             return col.list.eval(hedge_ok(pl.element(), words, chars)).list.all()
     if kind == "less_than":
         a, b = check.columns
@@ -126,9 +131,7 @@ def _expression(check: TableCheck) -> pl.Expr:
         value = pl.col(number)
         position = pl.lit(pl.Series(BAND_UPPERS)).search_sorted(value, side="left")
         expected = _gather(list(BANDS), position.clip(0, len(BANDS) - 1))
-        valid = (value >= min(c.low or 0 for c in TABLE_CHECKS if c.kind == "between")) & (
-            value <= BAND_UPPERS[-1]
-        )
+        valid = (value >= BAND_LOWEST) & (value <= BAND_UPPERS[-1])
         return (~valid | ~pl.col(band).is_in(list(BANDS)) | (pl.col(band) == expected)).fill_null(
             True
         )
@@ -174,19 +177,82 @@ def _registry_expression(check: TableCheck, registry: Registry) -> pl.Expr:
 
 def _source_index(source: str, ids: list[str]) -> pl.Expr:
     """Position of each row's source in the registry; null when unknown."""
-    return pl.col(source).replace_strict(ids, list(range(len(ids))), default=None,
-                                         return_dtype=pl.Int64)
+    return pl.col(source).replace_strict(
+        ids, list(range(len(ids))), default=None, return_dtype=pl.Int64
+    )
 
 
-def _check(expr: pl.Expr, name: str, unique: tuple[str, ...] = ()) -> pa.Check:
+def _unique_rows(lf: pl.LazyFrame, key: tuple[str, ...], name: str) -> pl.LazyFrame | bool:
+    """True where no other row has the same ``key``, computed cheaply.
+
+    One column: count distinct values first (several times cheaper than marking duplicates),
+    so only a table with duplicates pays for finding them. Several columns: only rows that
+    share the numbers (offsets) can share the whole key, so the long strings are hashed for
+    those few rows only.
+    """
+    if len(key) == 1:
+        if lf.select(pl.col(key[0]).n_unique() == pl.len()).collect().item():
+            return True
+        return lf.select((~pl.col(key[0]).is_duplicated()).alias(name))
+    cheap = [c for c in key if c in _NUMBERS] or list(key)
+    rows = lf.with_row_index("__row")
+    candidates = rows.filter(pl.struct(cheap).is_duplicated())
+    repeated = candidates.filter(pl.struct(key).is_duplicated()).select("__row")
+    found = repeated.collect().to_series().to_list()  # a handful of rows at most
+    return rows.select((~pl.col("__row").is_in(found)).alias(name))
+
+
+ElementTest = Callable[[pl.Expr], pl.Expr]
+
+
+def _element_test(check: TableCheck, registry: Registry | None) -> ElementTest | None:
+    """For rules on each element of a list: the test of one element (None for other rules)."""
+    if check.kind == "list_pattern":
+        regex = anchored(check.pattern or "")
+        return lambda e: e.str.contains(regex)
+    if check.kind == "list_hedges":
+        words, chars = int(check.lower), int(check.upper)
+        return lambda e: hedge_ok(e, words, chars)
+    if check.kind == "registered_actors" and registry is not None:
+        codes = list(registry.actors)
+        return lambda e: e.is_in(codes)
+    return None
+
+
+def _rows_of_good_elements(
+    lf: pl.LazyFrame, column: str, test: ElementTest, name: str
+) -> pl.LazyFrame | bool:
+    """True where every element of the row's list passes ``test``, testing each distinct
+    element once: list columns repeat a few codes and cue words, so the test runs on a
+    handful of values and rows are looked at again only when some value failed."""
+    col = pl.col(column)
+    summary = lf.select(
+        values=col.explode().drop_nulls().unique().implode(),
+        elements=col.list.len().sum(),
+        present=col.explode().count(),
+    ).collect()
+    values = summary["values"][0]
+    # explode() turns each empty list into one null: what is left are null elements
+    nulls = int(summary["elements"][0]) - int(summary["present"][0])
+    verdict = pl.DataFrame({"v": values}).select(test(pl.col("v")).fill_null(False))
+    bad = values.filter(~verdict.to_series())
+    if bad.len() == 0 and nulls == 0:
+        return True
+    failing = pl.element().is_in(bad.to_list()) | pl.element().is_null()
+    return lf.select((~col.list.eval(failing).list.any()).fill_null(True).alias(name))
+
+
+def _check(
+    expr: pl.Expr,
+    name: str,
+    unique: tuple[str, ...] = (),
+    elements: tuple[str, ElementTest] | None = None,
+) -> pa.Check:
     def run(data: PolarsData) -> pl.LazyFrame | bool:
         if unique:
-            # Counting distinct keys is several times cheaper than marking duplicates; only a
-            # table with duplicates pays for finding which rows they are.
-            key = pl.col(unique[0]) if len(unique) == 1 else pl.struct(unique)
-            counts = data.lazyframe.select(key.n_unique() == pl.len()).collect()
-            if counts.item():
-                return True
+            return _unique_rows(data.lazyframe, unique, name)
+        if elements is not None:
+            return _rows_of_good_elements(data.lazyframe, *elements, name)
         return data.lazyframe.select(expr.alias(name))
 
     return pa.Check(run, name=name)
@@ -211,8 +277,10 @@ def _checks(registry: Registry | None) -> list[tuple[str | None, pa.Check, int]]
         else:
             expr = _expression(check)
         unique = check.columns if check.kind == "unique" else ()
+        test = _element_test(check, registry)
+        elements = (check.column or check.columns[0], test) if test is not None else None
         cost = _COST.get(check.kind, 1) * (2 if check.column == "span_sha256" else 1)
-        out.append((check.column, _check(expr, check.rule, unique), cost))
+        out.append((check.column, _check(expr, check.rule, unique, elements), cost))
     return out
 
 
@@ -233,7 +301,7 @@ def _assemble(
     return pa.DataFrameSchema(
         columns=columns,
         checks=[check for column, check, _ in checks if column is None],
-        strict=base.strict if structural else False,
+        strict=structural,
         ordered=base.ordered,
         name=base.name,
     )
@@ -250,7 +318,9 @@ def polars_schemas(registry: Registry | None = None, parts: int = 2) -> list[pa.
     shares: list[list[tuple[str | None, pa.Check, int]]] = [[] for _ in range(max(parts, 1))]
     for entry in sorted(_checks(registry), key=lambda e: -e[2]):
         min(shares, key=lambda s: sum(e[2] for e in s)).append(entry)
-    return [_assemble(share, structural=i == 0) for i, share in enumerate(shares) if share or i == 0]
+    return [
+        _assemble(share, structural=i == 0) for i, share in enumerate(shares) if share or i == 0
+    ]
 
 
 def normalise(frame: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -315,8 +385,8 @@ def validate_polars_frame(
         return report
     cases = pd.concat(failures, ignore_index=True)
     structural = cases["check"].astype(str).isin(list(_COLUMN_PROBLEMS))
-    for check, name in cases.loc[structural, ["check", "failure_case"]].drop_duplicates().itertuples(
-        index=False
+    for check, name in (
+        cases.loc[structural, ["check", "failure_case"]].drop_duplicates().itertuples(index=False)
     ):
         rule, message = _COLUMN_PROBLEMS[str(check)]
         report.extend([Problem(rule, message, target, column=str(name))])
@@ -330,103 +400,3 @@ def validate_polars_frame(
 
 
 assert tuple(ClaimsTablePolars.to_schema().columns) == CLAIM_COLUMN_NAMES, "drifted from vocab"
-
-
-# -- files: the fast path for large, valid files ----------------------------------------------------
-#: A list cell as the exports write it: a compact JSON array of strings with no escapes.
-_COMPACT_LIST = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
-_STRICT_FORMATS = ("parquet", "csv", "jsonl")
-
-
-def _arrow_claims_schema() -> Any:
-    import pyarrow
-
-    types = {"string": pyarrow.string(), "integer": pyarrow.int64(),
-             "number": pyarrow.float64(), "list": pyarrow.list_(pyarrow.string())}
-    return pyarrow.schema([(c.name, types[c.type]) for c in CLAIM_COLUMNS])
-
-
-def _read_csv(path: str) -> pl.DataFrame | None:
-    """A CSV file whose every cell is as the exports write it, typed; None otherwise.
-
-    Parsed by pyarrow as the careful reader parses it, but on every core and in one go; a
-    number or list written any other way (``007``, ``[ "IRN" ]``) sends the file to the
-    careful reader, which accepts or explains it.
-    """
-    import pyarrow
-    import pyarrow.csv as pacsv
-
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(use_threads=True),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pyarrow.string() for name in CLAIM_COLUMN_NAMES},
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-    if table.column_names != list(CLAIM_COLUMN_NAMES):
-        return None
-    raw = pl.from_arrow(table)
-    assert isinstance(raw, pl.DataFrame)
-    typed: dict[str, pl.Expr] = {}
-    exact: list[pl.Expr] = []
-    for column in CLAIM_COLUMNS:
-        text = pl.col(column.name)
-        if column.type in ("integer", "number"):
-            dtype = pl.Int64 if column.type == "integer" else pl.Float64
-            value = text.cast(dtype, strict=False)
-            typed[column.name] = value
-            exact.append((value.cast(pl.String) == text).fill_null(False).all())
-        elif column.type == "list":
-            inner = text.str.strip_prefix('["').str.strip_suffix('"]').str.split('","')
-            typed[column.name] = pl.when(text == "[]").then(pl.lit([], pl.List(pl.String))) \
-                .otherwise(inner)  # fmt: skip
-            exact.append(text.str.contains(_COMPACT_LIST).fill_null(False).all())
-        else:
-            exact.append(text.is_not_null().all())
-    if not all(raw.select(exact).row(0)):
-        return None
-    return raw.select(**typed, **{n: pl.col(n) for n in CLAIM_COLUMN_NAMES if n not in typed}) \
-        .select(CLAIM_COLUMN_NAMES)  # fmt: skip
-
-
-def read_strict(path: str, fmt: str) -> pl.DataFrame | None:
-    """The claims file as a typed Polars frame when a strict, fast reader can read it all;
-    None when the file needs the careful reader (anything unusual, any error)."""
-    import pyarrow
-
-    try:
-        if fmt == "parquet":
-            return pl.read_parquet(path)
-        if fmt == "jsonl":
-            import pyarrow.json as pajson
-
-            table = pajson.read_json(
-                path,
-                parse_options=pajson.ParseOptions(
-                    explicit_schema=_arrow_claims_schema(), unexpected_field_behavior="error"
-                ),
-            )
-            frame = pl.from_arrow(table)
-            return frame if isinstance(frame, pl.DataFrame) else None
-        if fmt == "csv":
-            return _read_csv(path)
-    except (pyarrow.ArrowException, pl.exceptions.PolarsError, OSError, ValueError):
-        return None
-    return None
-
-
-def validate_file(path: str, fmt: str, registry: Registry | None) -> int | None:
-    """The Polars engine's verdict on a file: its number of rows when every rule holds, None
-    when it does not or cannot be shown fast (the caller then runs the careful, chunked
-    validator, which locates and explains every problem)."""
-    if fmt not in _STRICT_FORMATS:
-        return None
-    frame = read_strict(path, fmt)
-    if frame is None or frame.height == 0:
-        return None
-    report = validate_polars_frame(frame, registry, target=path)
-    return frame.height if report.valid else None

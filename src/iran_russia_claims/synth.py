@@ -150,11 +150,14 @@ def _arrow_schema(rows: int, seed: int) -> pa.Schema:
     from iran_russia_claims.parquet import METADATA_PREFIX, arrow_schema
     from iran_russia_claims.tables import table
 
-    return arrow_schema(table("claims"), {
-        f"{METADATA_PREFIX}table": "claims",
-        f"{METADATA_PREFIX}schema_version": SCHEMA_VERSION,
-        f"{METADATA_PREFIX}synthetic": json.dumps({"rows": rows, "seed": seed}),
-    })
+    return arrow_schema(
+        table("claims"),
+        {
+            f"{METADATA_PREFIX}table": "claims",
+            f"{METADATA_PREFIX}schema_version": SCHEMA_VERSION,
+            f"{METADATA_PREFIX}synthetic": json.dumps({"rows": rows, "seed": seed}),
+        },
+    )
 
 
 def _top_k_distinct(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> Any:
@@ -269,9 +272,7 @@ def synth_table(rows: int, seed: int = 0, registry: Registry | None = None) -> p
         ),
     }
     schema = _arrow_schema(rows, seed)
-    return pa.Table.from_arrays(
-        [columns[f.name].cast(f.type) for f in schema], schema=schema
-    )
+    return pa.Table.from_arrays([columns[f.name].cast(f.type) for f in schema], schema=schema)
 
 
 def synth_frame(rows: int, seed: int = 0, registry: Registry | None = None) -> pd.DataFrame:

@@ -68,9 +68,22 @@ class TableCheck:
     high: float | None = None
     needs_registry: bool = False
 
+    @property
+    def lower(self) -> float:
+        """``low``, for the kinds that have one."""
+        assert self.low is not None, self.rule
+        return self.low
+
+    @property
+    def upper(self) -> float:
+        """``high``, for the kinds that have one."""
+        assert self.high is not None, self.rule
+        return self.high
+
 
 def _strip_anchors(pattern: str) -> str:
-    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    assert pattern.startswith("^"), pattern
+    assert pattern.endswith("$"), pattern
     return pattern[1:-1]
 
 
@@ -83,12 +96,11 @@ WHITESPACE_RANGES: Final = (
     (0x2000, 0x200A), (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000),
 )  # fmt: skip
 
+
 def char_class(ranges: tuple[tuple[int, int], ...], *, negate: bool = False) -> str:
     """A regex character class of code point ranges, in the ``\\x{...}`` syntax that Arrow's
     RE2, Polars' Rust regex and Java's regex all read the same way."""
-    body = "".join(
-        f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges
-    )
+    body = "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
     return f"[{'^' if negate else ''}{body}]"
 
 
@@ -111,6 +123,8 @@ FORMULA_START: Final = "^" + char_class(tuple((ord(p), ord(p)) for p in FORMULA_
 #: The band names in order and their inclusive upper bounds (ranges closed at the top).
 BANDS: Final = tuple(b.value for b in BAND_UPPER_BOUNDS)
 BAND_UPPERS: Final = tuple(BAND_UPPER_BOUNDS.values())
+#: The lowest confidence any band holds (inclusive).
+BAND_LOWEST: Final = CONFIDENCE_MIN
 SPAN_KEY: Final = ("source_id", "start", "end", "assertion")
 
 TABLE_CHECKS: Final[tuple[TableCheck, ...]] = (

@@ -284,7 +284,7 @@ def _polars_verdict(
 ) -> int | None:
     """The number of records if the Polars engine finds the whole file valid, else None."""
     try:
-        from iran_russia_claims.schema_polars import validate_file
+        from iran_russia_claims.polars_io import validate_file
     except ImportError:
         if not required:  # "auto": Polars is there but pandera's Polars support is not
             return None

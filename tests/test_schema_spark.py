@@ -1,0 +1,96 @@
+"""The PySpark schema in Spark local mode: same definition, same rules as pandas and Polars.
+
+Skipped, with the reason, unless the ``spark`` extra (PySpark) and a Java runtime are present.
+One local session serves the module; every mutation is validated with one schema, whose
+checks run as a single Spark query per table.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install '.[spark]')")
+pytest.importorskip("pandera.pyspark", reason="pandera's PySpark support is not installed")
+if shutil.which("java") is None:
+    pytest.skip("PySpark needs a Java runtime (java on PATH)", allow_module_level=True)
+
+from pyspark.sql import SparkSession
+
+from iran_russia_claims.schema_spark import (
+    failing_rows,
+    rules_broken,
+    spark_schema,
+    spark_struct,
+)
+from iran_russia_claims.synth import synth_registry, synth_table
+from iran_russia_claims.table_rules import TABLE_CHECKS
+from iran_russia_claims.validation import validate_frame
+from records import MUTATIONS, registry, valid_record
+
+REGISTRY = registry()
+COLUMNS = [field.name for field in spark_struct()]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("iran-russia-claims-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
+    return spark_schema(REGISTRY)
+
+
+def frame(spark: SparkSession, records: list[dict[str, Any]]) -> Any:
+    return spark.createDataFrame([{k: r.get(k) for k in COLUMNS} for r in records], spark_struct())
+
+
+def test_the_schema_names_every_rule_of_the_definition(schema: Any) -> None:
+    names = {c.name for c in schema.checks}
+    for column in schema.columns.values():
+        names |= {c.name for c in column.checks}
+    assert names == {c.rule for c in TABLE_CHECKS} | {"required"}
+
+
+def test_a_synthetic_table_is_valid(spark: SparkSession) -> None:
+    records = synth_table(300, seed=5).to_pylist()
+    assert rules_broken(frame(spark, records), synth_registry()) == {}
+
+
+@pytest.mark.parametrize("rule", sorted(MUTATIONS))
+def test_each_mutation_is_named_as_on_pandas(spark: SparkSession, schema: Any, rule: str) -> None:
+    records = [valid_record(n, start=10 * n) for n in range(1, 4)]
+    records[1] = copy.deepcopy(records[1])
+    MUTATIONS[rule](records[1])
+    broken = rules_broken(frame(spark, records), schema=schema)
+    assert rule in broken
+    assert (
+        set(broken) == validate_frame(pd.DataFrame.from_records(records), REGISTRY).rules_broken()
+    )
+
+
+def test_failing_rows_finds_the_rows(spark: SparkSession) -> None:
+    records = [valid_record(n, start=10 * n) for n in range(1, 4)]
+    records[2]["actors"] = ["IRN", "CHN"]
+    records[0]["id"] = records[1]["id"]
+    data = frame(spark, records)
+    assert [r["id"] for r in failing_rows(data, "actors_registered", REGISTRY).collect()] == [
+        "IRR-0003"
+    ]
+    assert sorted(r["start"] for r in failing_rows(data, "id_unique").collect()) == [10, 20]
