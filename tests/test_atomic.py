@@ -23,9 +23,14 @@ def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:
 def test_atomic_path_keeps_the_old_file_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError), atomic_path(target) as stage:
-        stage.write_text("half", encoding="utf-8")
-        raise RuntimeError("writer crashed")
+
+    def crashing_writer() -> None:
+        with atomic_path(target) as stage:
+            stage.write_text("half", encoding="utf-8")
+            raise RuntimeError("writer crashed")
+
+    with pytest.raises(RuntimeError, match="crashed"):
+        crashing_writer()
     assert target.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
