@@ -453,8 +453,9 @@ class _Run:
     ) -> None:
         positions = np.flatnonzero(ok)
         hashes = hashes[positions]
-        within = _duplicated(hashes)
-        found, first_rows, newly = keys.matches(hashes, rows[positions], within)
+        order = np.argsort(hashes, kind="stable")  # one sort serves both steps
+        within = _duplicated(hashes, order)
+        found, first_rows, newly = keys.matches(hashes, rows[positions], within, order)
         if not len(found):
             return
         # a duplicate within this chunk was reported by the schema already
@@ -518,16 +519,15 @@ class _Keys:
         self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def matches(
-        self, hashes: np.ndarray, rows: np.ndarray, within: np.ndarray
+        self, hashes: np.ndarray, rows: np.ndarray, within: np.ndarray, order: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each key seen in an earlier chunk: its position here, the row it was first
         seen at, and whether that first row is flagged now for the first time. Then remember
         this chunk's new keys.
 
         Blocks are merged like a log-structured tree (a block is merged into the one before
-        it once as large), so there are O(log n) of them to search.
+        it once as large), so there are O(log n) of them to search. ``order`` sorts ``hashes``.
         """
-        order = np.argsort(hashes, kind="stable")
         ordered = hashes[order]
         seen = np.zeros(len(hashes), dtype=bool)
         found: list[np.ndarray] = []
@@ -562,11 +562,16 @@ class _Keys:
         return np.concatenate(found), np.concatenate(first_rows), np.concatenate(newly)
 
 
-def _duplicated(values: np.ndarray) -> np.ndarray:
-    if not len(values):
-        return np.zeros(0, dtype=bool)
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    return np.asarray(counts[inverse] > 1)
+def _duplicated(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Values that occur more than once, from the order that sorts them (no second sort)."""
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    repeated = np.zeros(len(values), dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    out = np.empty(len(values), dtype=bool)
+    out[order] = repeated
+    return out
 
 
 # -- step 1: schema types --------------------------------------------------------------------------
@@ -700,6 +705,20 @@ def _is_object(dtype: Any) -> bool:
     return isinstance(dtype, np.dtype) and dtype.kind == "O"
 
 
+def _all_of(values: np.ndarray, allowed: tuple[type, ...], refused: tuple[type, ...] = ()) -> bool:
+    """Whether every value's type is one of ``allowed`` (and none of ``refused``).
+
+    One C loop over the values and a check per distinct type, so the fast paths below are
+    taken only where the per-value checks would accept every value.
+    """
+    import pandas as pd
+
+    if not len(values):
+        return False
+    kinds = pd.unique(np.frompyfunc(type, 1, 1)(values))
+    return all(issubclass(k, allowed) and not issubclass(k, refused) for k in kinds)
+
+
 def _missing_objects(values: np.ndarray, nan_is_missing: bool = True) -> np.ndarray:
     import pandas as pd
 
@@ -759,6 +778,14 @@ def _as_integers(s: pd.Series, checked: bool) -> _Typed:
             s, column_problem=f"the column holds {dtype} values; it must hold whole numbers"
         )
     values = s.to_numpy()
+    if _all_of(values, (int, np.integer), (bool, np.bool_)):  # valid data: one cast in C
+        try:
+            out = values.astype(np.int64)
+        except OverflowError:  # beyond int64: the loop below locates it
+            pass
+        else:
+            none = np.zeros(len(values), dtype=bool)
+            return _Typed(out, missing=none, wrong=none.copy())
     limit = np.iinfo(np.int64)
     is_int = np.fromiter(
         (
@@ -789,6 +816,14 @@ def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
     if not _is_object(dtype):
         return _Typed(s, column_problem=f"the column holds {dtype} values; it must hold numbers")
     values = s.to_numpy()
+    if _all_of(values, (int, float, np.integer, np.floating), (bool, np.bool_)):
+        try:  # valid data: one cast in C
+            out = values.astype(np.float64)
+        except OverflowError:  # an int beyond float: the loop below behaves as before
+            pass
+        else:
+            none = np.zeros(len(values), dtype=bool)
+            return _Typed(out, missing=none, wrong=none.copy())
     is_number = np.fromiter(
         (
             isinstance(v, int | float | np.number) and not isinstance(v, bool | np.bool_)
@@ -828,6 +863,11 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
             s, column_problem=f"the column holds {s.dtype} values; it must hold lists of strings"
         )
     values = s.to_numpy()
+    arrow = _lists_at_once(values)
+    if arrow is not None:
+        none = np.zeros(len(values), dtype=bool)
+        lists = pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=s.index)
+        return _Typed(lists, missing=none, wrong=none.copy())
     is_list = np.fromiter(
         (
             isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1)
@@ -850,6 +890,34 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
         owners = np.repeat(np.flatnonzero(is_list), lengths)
         wrong[owners[~element_ok]] = True
     return _Typed(s, missing=missing, wrong=wrong)
+
+
+def _lists_at_once(values: np.ndarray) -> Any:
+    """Python lists of strings as one Arrow list<string> array, converted in C; None unless
+    every cell is a list, tuple or 1-D array of strings with no null anywhere.
+
+    Anything else (a null, a set, a number, a non-string element) is left to the per-value
+    checks, which locate it: so per-value Python runs only on a column with a problem.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _all_of(values, (list, tuple, np.ndarray)):
+        return None
+    try:
+        arrow = pa.array(values, from_pandas=True)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):
+        return None
+    if not (pa.types.is_list(arrow.type) or pa.types.is_large_list(arrow.type)):
+        return None
+    inner = arrow.type.value_type
+    if not (
+        pa.types.is_string(inner) or pa.types.is_large_string(inner) or pa.types.is_null(inner)
+    ):
+        return None
+    if arrow.null_count or pc.list_flatten(arrow).null_count:
+        return None
+    return arrow.cast(pa.list_(pa.string()))
 
 
 def _is_missing_scalar(value: Any) -> bool:
