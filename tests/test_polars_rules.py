@@ -103,3 +103,29 @@ def test_a_valid_file_is_judged_without_pandera(tmp_path: Path) -> None:
         [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["2000", "[]"]
+
+
+def test_the_validate_command_confirms_a_valid_file_with_polars_alone(tmp_path: Path) -> None:
+    """End to end, a valid file costs Polars and our registry: no pandas, pandera or pyarrow."""
+    from iran_russia_claims.synth import write_registry
+
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "claims.parquet"
+
+    pq.write_table(synth_table(2_000, seed=6), path)
+    write_registry(tmp_path / "registry")
+    script = (
+        "import sys\n"
+        "from iran_russia_claims.cli import main\n"
+        "code = main(['validate', sys.argv[1], '--engine', 'polars', '--dataset', sys.argv[2]])\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'pyarrow', 'numpy') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(tmp_path / "registry")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "0 []"

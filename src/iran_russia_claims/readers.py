@@ -31,12 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
-
 from iran_russia_claims.report import Problem, shorten
 from iran_russia_claims.vocab import CLAIM_COLUMNS, LIST_COLUMNS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -211,6 +210,7 @@ def _valid_utf8(
     fail later, far from its cause. The check is one pass over the text; locating the bad cells
     runs only when there are some.
     """
+    import numpy as np
     import pyarrow as pa
 
     names = sorted(table.column_names, key=lambda name: name != "id")  # ids first: they locate
@@ -244,6 +244,7 @@ def _valid_utf8(
 
 def _invalid_text_rows(column: Any) -> np.ndarray:
     """Rows of a text or list-of-text column holding bytes that are not UTF-8."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -264,6 +265,7 @@ def _invalid_text_rows(column: Any) -> np.ndarray:
 
 
 def _utf8_flags(array: Any) -> np.ndarray:
+    import numpy as np
     import pyarrow as pa
 
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
@@ -310,6 +312,7 @@ def arrow_chunk(
     one problem for the column, not one per cell; a null cell is ``required``; a list with a
     null element is a ``type`` problem. This is the single point where Arrow becomes pandas.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -457,6 +460,7 @@ def records_chunk(
     string where a number belongs, or a number where a list belongs, reaches validation as is.
     A record that is not a mapping is a ``type`` problem and is left out.
     """
+    import numpy as np
     import pandas as pd
 
     kept: list[dict[str, Any]] = []
@@ -486,6 +490,8 @@ def records_chunk(
 
 def _objects(values: list[Any]) -> np.ndarray:
     """A 1-d object array of ``values`` as they are (NumPy would make lists of lists 2-d)."""
+    import numpy as np
+
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values):
         out[i] = value
@@ -596,6 +602,7 @@ def _csv_header(path: Path, head: bytes) -> list[str]:
 
 
 def _read_csv(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
+    import numpy as np
     import pyarrow as pa
 
     head = _head(path)
@@ -711,6 +718,8 @@ def _lines(n: int) -> str:
 
 def _csv_rows(first: int, count: int, skipped: list[int]) -> tuple[np.ndarray, int]:
     """Row numbers of ``count`` records from ``first`` on, stepping over the skipped rows."""
+    import numpy as np
+
     gaps = np.asarray([s for s in skipped if s >= first], dtype=np.int64)
     candidates = np.arange(first, first + count + len(gaps), dtype=np.int64)
     rows = candidates[~np.isin(candidates, gaps)][:count]
@@ -782,6 +791,7 @@ def _csv_chunk(table: pa.Table, rows: np.ndarray, path: Path, emit: Emit) -> Chu
     A cell that does not decode is a located ``type`` problem; its value becomes null and its
     cell is marked, so the rules that read it are not run on a guess.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -862,6 +872,7 @@ def _csv_chunk(table: pa.Table, rows: np.ndarray, path: Path, emit: Emit) -> Chu
 
 def _true(mask: Any, n: int) -> np.ndarray:
     """An Arrow boolean array as NumPy, null counting as False."""
+    import numpy as np
     import pyarrow as pa
 
     if n == 0:
@@ -880,6 +891,7 @@ def _emit_cells(
     message: str,
     hint: str,
 ) -> None:
+    import numpy as np
     import pyarrow as pa
 
     positions = np.flatnonzero(wrong)
@@ -985,6 +997,7 @@ def _jsonl_block(
     path: Path, block: bytes, line: int, emit: Emit, chunk_rows: int
 ) -> Iterator[Chunk]:
     """Whole lines of JSON Lines: pyarrow when every line is a plain claim object, else json."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.json as pajson
 
@@ -1100,6 +1113,8 @@ _JSON_BLOCK: Final = 16 * 1024 * 1024
 def _read_json(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     """A JSON array: pyarrow on blocks of whole records while they parse cleanly; from the
     first block that does not, the careful record-by-record parser, which explains why."""
+    import numpy as np
+
     _check_encoding(path, _head(path, 4))
     number, offset, line = 1, 0, 1
     for block, size, newlines, last in _json_blocks(path):
@@ -1368,6 +1383,7 @@ def _truncated(path: Path, number: int, text: _JsonText) -> ReadError:
 
 # -- Parquet ---------------------------------------------------------------------------------------
 def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 

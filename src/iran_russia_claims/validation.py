@@ -30,14 +30,13 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
-import numpy as np
-
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
 from iran_russia_claims.report import Problem, Report, shorten
 from iran_russia_claims.rules import RULES
 from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from iran_russia_claims.models import Registry
@@ -332,6 +331,7 @@ def _problems(
 
     For engines that run their own schema (Polars) and want the same problems.
     """
+    import numpy as np
     import pandas as pd
 
     report = ValidationReport(target=target, max_problems=None)
@@ -439,6 +439,7 @@ class _Run:
     def _across_chunks(
         self, typed: pd.DataFrame, rows: np.ndarray, ids: _Ids, bad: dict[str, np.ndarray]
     ) -> None:
+        import numpy as np
         import pandas as pd
 
         ok = ~bad["id"]
@@ -460,6 +461,8 @@ class _Run:
         ids: _Ids,
         values: pd.Series | None,
     ) -> None:
+        import numpy as np
+
         positions = np.flatnonzero(ok)
         hashes = hashes[positions]
         order = np.argsort(hashes, kind="stable")  # one sort serves both steps
@@ -537,6 +540,8 @@ class _Keys:
         Blocks are merged like a log-structured tree (a block is merged into the one before
         it once as large), so there are O(log n) of them to search. ``order`` sorts ``hashes``.
         """
+        import numpy as np
+
         ordered = hashes[order]
         seen = np.zeros(len(hashes), dtype=bool)
         found: list[np.ndarray] = []
@@ -573,6 +578,8 @@ class _Keys:
 
 def _duplicated(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Values that occur more than once, from the order that sorts them (no second sort)."""
+    import numpy as np
+
     ordered = values[order]
     same = ordered[1:] == ordered[:-1]
     repeated = np.zeros(len(values), dtype=bool)
@@ -603,6 +610,8 @@ class _Ids:
         self.bad = bad
 
     def __getitem__(self, i: int) -> str | None:
+        import numpy as np
+
         if self.column is None or (self.bad is not None and self.bad[i]):
             return None
         if self.values is None:
@@ -613,6 +622,7 @@ class _Ids:
 
 def _normalise(chunk: Chunk, run: _Run) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The chunk's claim columns in their schema types, and the cells already reported."""
+    import numpy as np
     import pandas as pd
 
     frame, rows = chunk.frame, chunk.rows
@@ -681,6 +691,8 @@ def _normalise(chunk: Chunk, run: _Run) -> tuple[pd.DataFrame, dict[str, np.ndar
 
 
 def _what(value: Any) -> str:
+    import numpy as np
+
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -711,6 +723,8 @@ def _arrow_values(s: pd.Series) -> Any:
 
 
 def _is_object(dtype: Any) -> bool:
+    import numpy as np
+
     return isinstance(dtype, np.dtype) and dtype.kind == "O"
 
 
@@ -720,6 +734,7 @@ def _all_of(values: np.ndarray, allowed: tuple[type, ...], refused: tuple[type, 
     One C loop over the values and a check per distinct type, so the fast paths below are
     taken only where the per-value checks would accept every value.
     """
+    import numpy as np
     import pandas as pd
 
     if not len(values):
@@ -729,6 +744,7 @@ def _all_of(values: np.ndarray, allowed: tuple[type, ...], refused: tuple[type, 
 
 
 def _missing_objects(values: np.ndarray, nan_is_missing: bool = True) -> np.ndarray:
+    import numpy as np
     import pandas as pd
 
     if nan_is_missing:
@@ -737,6 +753,7 @@ def _missing_objects(values: np.ndarray, nan_is_missing: bool = True) -> np.ndar
 
 
 def _as_strings(s: pd.Series, checked: bool) -> _Typed:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -764,6 +781,7 @@ def _as_strings(s: pd.Series, checked: bool) -> _Typed:
 
 
 def _as_integers(s: pd.Series, checked: bool) -> _Typed:
+    import numpy as np
     import pandas as pd
 
     dtype = s.dtype
@@ -813,6 +831,7 @@ def _as_integers(s: pd.Series, checked: bool) -> _Typed:
 
 
 def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
+    import numpy as np
     import pandas as pd
 
     dtype = s.dtype
@@ -848,6 +867,7 @@ def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
 
 
 def _as_lists(s: pd.Series, checked: bool) -> _Typed:
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -908,6 +928,7 @@ def _lists_at_once(values: np.ndarray) -> Any:
     Anything else (a null, a set, a number, a non-string element) is left to the per-value
     checks, which locate it: so per-value Python runs only on a column with a problem.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -947,6 +968,7 @@ _CONVERT: Final[dict[str, Callable[[Any, bool], _Typed]]] = {
 
 def _empty(kind: str, n: int) -> Any:
     """A column of the right type whose every cell is marked bad."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
 
@@ -961,6 +983,7 @@ def _empty(kind: str, n: int) -> Any:
 def _fill(kind: str, values: Any, mask: np.ndarray) -> Any:
     """Values with every marked cell made neutral: null for text and lists (the schema's checks
     pass nulls), a distinct negative number for offsets (no false duplicate), NaN for numbers."""
+    import numpy as np
     import pandas as pd
 
     if not mask.any():
@@ -1002,6 +1025,7 @@ def _map_failures(
 ) -> dict[str, np.ndarray]:
     """Each failing (rule, row) once, on the column the rule is about, unless a cell it reads
     was already reported; returns, per column, the rows some rule flagged."""
+    import numpy as np
     import pandas as pd
 
     n = len(typed)
@@ -1084,6 +1108,8 @@ class _Cells:
         return values[0] if len(values) == 1 else values
 
     def cell(self, column: str, i: int) -> Any:
+        import numpy as np
+
         if column not in self.columns:
             self.columns[column] = np.asarray(
                 self.frame[column].to_numpy(dtype=object), dtype=object
@@ -1233,6 +1259,8 @@ def _check_spans(
     run: _Run,
 ) -> None:
     """span_hash_matches for rows of this article whose offsets and hash are otherwise fine."""
+    import numpy as np
+
     from iran_russia_claims.text import sha256_text
 
     reads = ("source_id", "start", "end", "span_sha256")
@@ -1257,6 +1285,8 @@ def _check_spans(
 
 # -- DataFrames as chunks --------------------------------------------------------------------------
 def _row_numbers(frame: pd.DataFrame, offset: int) -> np.ndarray:
+    import numpy as np
+
     labels = np.asarray(frame.index)
     if labels.dtype.kind in "iu":
         return np.asarray(labels, dtype=np.int64) + offset
