@@ -107,9 +107,9 @@ def test_a_valid_file_is_judged_without_pandera(tmp_path: Path) -> None:
 
 def test_the_validate_command_confirms_a_valid_file_with_polars_alone(tmp_path: Path) -> None:
     """End to end, a valid file costs Polars and our registry: no pandas, pandera or pyarrow."""
-    from iran_russia_claims.synth import write_registry
-
     import pyarrow.parquet as pq
+
+    from iran_russia_claims.synth import write_registry
 
     path = tmp_path / "claims.parquet"
 
