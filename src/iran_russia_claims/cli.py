@@ -32,8 +32,9 @@ def _print_problems(error: DataError) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.export import claim_records, export
+    from iran_russia_claims.export import export
     from iran_russia_claims.summary import render, summarise
+    from iran_russia_claims.tables import claim_rows
 
     dataset = read_dataset(args.dataset)
     schemas = None if args.no_schemas else args.schemas
@@ -57,7 +58,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"refreshed {len(refreshed)} metadata file(s) in {METADATA_DIR}/ and {README}")
     if not args.quiet:
         print()
-        print(render(summarise(claim_records(dataset))))
+        print(render(summarise(claim_rows(dataset))))
     return EXIT_OK
 
 
@@ -92,13 +93,13 @@ def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | N
 def cmd_summary(args: argparse.Namespace) -> int:
     from iran_russia_claims.api import load
     from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.export import claim_records
     from iran_russia_claims.summary import render, summarise
+    from iran_russia_claims.tables import claim_rows
 
     if args.dataset:
         dataset = read_dataset(args.dataset)
         records, names = (
-            claim_records(dataset),
+            claim_rows(dataset),
             {code: actor.name for code, actor in dataset.registry.actors.items()},
         )
     else:
@@ -184,10 +185,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
     if args.dataset:
         from iran_russia_claims.dataset import read_dataset
-        from iran_russia_claims.export import claim_records
+        from iran_russia_claims.tables import claim_rows
 
         dataset = read_dataset(args.dataset)
-        records = claim_records(dataset)
+        records = claim_rows(dataset)
         names = {code: actor.name for code, actor in dataset.registry.actors.items()}
     else:
         records, names = load(as_frame=False), {a.code: a.name for a in actors()}

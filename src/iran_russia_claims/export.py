@@ -42,11 +42,6 @@ PANDAS_JSON_RECIPE: Final = "pd.read_json(path, precise_float=True)"
 EXPORT_COMMAND: Final = "iran-russia-claims export"
 
 
-def claim_records(dataset: Dataset) -> list[dict[str, Any]]:
-    """The claims as JSON-ready records, sorted by id (what every claims export holds)."""
-    return claim_rows(dataset)
-
-
 # -- text renderers ------------------------------------------------------------------------------
 def _cell(value: Any) -> str:
     if value is None:

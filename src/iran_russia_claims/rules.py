@@ -7,7 +7,6 @@ call back into the bounds defined in :mod:`iran_russia_claims.vocab`.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -186,12 +185,3 @@ def hedge_ok(hedge: str) -> bool:
         and len(hedge.split()) <= HEDGE_MAX_WORDS
         and not _CONTROL.search(hedge)
     )
-
-
-def confidence_problems(confidence: float) -> list[str]:
-    """Names of the confidence rules that ``confidence`` breaks."""
-    if not math.isfinite(confidence):
-        return ["confidence_finite"]
-    if not CONFIDENCE_MIN <= confidence <= CONFIDENCE_MAX:
-        return ["confidence_range"]
-    return []

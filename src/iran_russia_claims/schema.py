@@ -327,15 +327,6 @@ def _ok_mask(bad: BoolArray | None, n: int) -> BoolArray:
     return np.ones(n, dtype=bool) if bad is None else ~bad
 
 
-def expected_band(confidence: pd.Series) -> pd.Series:
-    """The band for each confidence, vectorised; values outside the bands map to None."""
-    values = _numbers(confidence)
-    position = _band_positions(values)
-    bands = np.array(BANDS, dtype=object)
-    out = np.where(position >= 0, bands[np.maximum(position, 0)], None)
-    return pd.Series(out, index=confidence.index, dtype=object)
-
-
 def _band_positions(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Index of the band holding each value (ranges closed at the top), -1 outside them."""
     position = np.searchsorted(np.array(BAND_UPPERS), values, side="left")
