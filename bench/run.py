@@ -37,7 +37,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
-from iran_russia_claims.models import Registry
+from iran_russia_claims.spec.models import Registry
 from iran_russia_claims.synth import synth_frame, synth_registry, synth_table, write_registry
 from iran_russia_claims.synth import write_table as our_writer
 from iran_russia_claims.table_rules import (
@@ -51,7 +51,7 @@ from iran_russia_claims.table_rules import (
     WHITESPACE_RANGES,
     anchored,
 )
-from iran_russia_claims.vocab import (
+from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
     ASSERTION_MIN_CHARS,

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from iran_russia_claims.export import render_csv
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES
 
 FORMATS = ("csv", "json", "jsonl", "parquet", "yaml")
 

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from iran_russia_claims.models import Actor, Registry, Source
+from iran_russia_claims.spec.models import Actor, Registry, Source
 
 SOURCE_LENGTH = 1000
 

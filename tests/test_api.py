@@ -9,7 +9,7 @@ import pandas as pd
 
 import iran_russia_claims as irc
 from iran_russia_claims.frame import DTYPES
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, VOCABULARY_COLUMNS
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, VOCABULARY_COLUMNS
 
 
 def test_load_returns_the_documented_dtypes() -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import REPO
-from iran_russia_claims.vocab import BAND_UPPER_BOUNDS, KIND_DEFINITIONS, THEME_DEFINITIONS
+from iran_russia_claims.spec.vocab import BAND_UPPER_BOUNDS, KIND_DEFINITIONS, THEME_DEFINITIONS
 
 CODEBOOK = (REPO / "docs" / "codebook.md").read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ import copy
 import pytest
 from pydantic import ValidationError
 
-from iran_russia_claims.models import Actor, Claim, Source, errors_to_rules
+from iran_russia_claims.spec.models import Actor, Claim, Source, errors_to_rules
 from records import MUTATIONS, registry, valid_record
 
 

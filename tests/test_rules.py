@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from iran_russia_claims.rules import RULES, assertion_problems, band_for, hedge_ok
-from iran_russia_claims.vocab import BAND_UPPER_BOUNDS, Band
+from iran_russia_claims.spec.evaluate import assertion_problems, hedge_ok
+from iran_russia_claims.spec.rules import RULES, band_for
+from iran_russia_claims.spec.vocab import BAND_UPPER_BOUNDS, Band
 
 
 @pytest.mark.parametrize(

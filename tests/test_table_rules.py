@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from iran_russia_claims.rules import CONTROL_CHARS_REGEX, RULES
+from iran_russia_claims.spec.rules import CONTROL_CHARS_REGEX, RULES
 from iran_russia_claims.table_rules import (
     CONTROL,
     CONTROL_RANGES,
@@ -18,7 +18,7 @@ from iran_russia_claims.table_rules import (
     WHITESPACE_RANGES,
     anchored,
 )
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES, ID_PATTERN
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES, ID_PATTERN
 
 ALL_CHARS = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
 

@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 
 import iran_russia_claims
 from claims_files import FORMATS, row_of, write_claims
-from iran_russia_claims.models import Registry, Source
+from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.synth import synth_registry, synth_table, write_synth
 from iran_russia_claims.validation import ValidationReport, validate
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES
 from records import MUTATIONS, registry, valid_record
 
 REPO = Path(__file__).resolve().parents[1]
@@ -680,7 +680,7 @@ def test_validate_is_exported_lazily_and_importing_stays_cheap() -> None:
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["iran_russia_claims.validation", "ValidationReport"]
+    assert out.stdout.split() == ["iran_russia_claims.validation.run", "ValidationReport"]
 
 
 MILLION = 1_000_000

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from iran_russia_claims import _moved
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.api import actors, claims, load, sources
-from iran_russia_claims.vocab import SCHEMA_VERSION
+from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from iran_russia_claims.models import Actor, Claim, Registry, Source
+    from iran_russia_claims.spec.models import Actor, Claim, Registry, Source
     from iran_russia_claims.validation import ValidationReport, validate
 
 __all__ = [
@@ -37,9 +38,20 @@ _LAZY = {"Actor", "Claim", "Registry", "Source"}
 _LAZY_VALIDATION = {"ValidationReport", "validate"}
 
 
+_moved.install()
+
+
 def __getattr__(name: str) -> Any:
+    moved = _moved.MOVED.get(f"{__name__}.{name}")
+    if moved is not None:
+        import importlib
+
+        _moved.warn(f"{__name__}.{name}", moved)
+        module = importlib.import_module(moved)
+        globals()[name] = module  # warn once
+        return module
     if name in _LAZY:
-        from iran_russia_claims import models
+        from iran_russia_claims.spec import models
 
         return getattr(models, name)
     if name in _LAZY_VALIDATION:  # validating imports pandas and pandera: only when asked

@@ -15,7 +15,7 @@ from iran_russia_claims.resources import exported
 if TYPE_CHECKING:
     import pandas as pd
 
-    from iran_russia_claims.models import Actor, Claim, Source
+    from iran_russia_claims.spec.models import Actor, Claim, Source
 
 CLAIMS_PARQUET = "claims.parquet"
 ACTORS_JSON = "actors.json"
@@ -52,20 +52,20 @@ def _json(name: str) -> list[dict[str, Any]]:
 
 def claims() -> list[Claim]:
     """All claims as validated pydantic :class:`Claim` objects."""
-    from iran_russia_claims.models import Claim
+    from iran_russia_claims.spec.models import Claim
 
     return [Claim.model_validate(record) for record in load(as_frame=False)]
 
 
 def actors() -> list[Actor]:
     """The actor registry."""
-    from iran_russia_claims.models import Actor
+    from iran_russia_claims.spec.models import Actor
 
     return [Actor.model_validate(record) for record in _json(ACTORS_JSON)]
 
 
 def sources() -> list[Source]:
     """The source registry, sections included."""
-    from iran_russia_claims.models import Source
+    from iran_russia_claims.spec.models import Source
 
     return [Source.model_validate(record) for record in _json(SOURCES_JSON)]

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from iran_russia_claims.models import Actor, Claim, Filler, Registry, Source, errors_to_rules
-from iran_russia_claims.report import DataError, Problem, shorten
+from iran_russia_claims.spec.models import Actor, Claim, Filler, Registry, Source, errors_to_rules
+from iran_russia_claims.spec.problem import DataError, Problem, shorten
 
 CLAIMS_FILE = "claims.yaml"
 ACTORS_FILE = "actors.yaml"
@@ -161,34 +161,23 @@ def _duplicates(path: Path, keys: list[str], column: str) -> list[Problem]:
     return out
 
 
-def _table_problems(path: Path, items: list[Any], registry: Registry) -> list[Problem]:
-    """The table rules (unique ids and spans, registry checks) over the raw records."""
-    import pandas as pd
-
-    from iran_russia_claims.validation import validate_frame
-
-    rows = {n: item for n, item in enumerate(items) if isinstance(item, dict)}
-    frame = pd.DataFrame.from_records(list(rows.values()), index=list(rows))
-    if frame.empty:
-        return []
-    return validate_frame(frame, registry=registry, target=str(path)).problems
-
-
-def _merge(first: list[Problem], second: list[Problem]) -> list[Problem]:
-    """Problems of both validators, once each per (row, column, rule), in row order."""
-    seen = {(p.row, p.column, p.rule) for p in first}
-    merged = first + [p for p in second if (p.row, p.column, p.rule) not in seen]
-    return sorted(merged, key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
-
-
 def read_dataset(directory: str | Path) -> Dataset:
-    """Read and fully validate a dataset directory; raise DataError listing every problem."""
+    """Read and fully validate a dataset directory; raise DataError listing every problem.
+
+    The claims file is checked by :func:`~iran_russia_claims.validation.validate`, exactly as
+    ``iran-russia-claims validate dataset/claims.yaml`` checks it, so both report the same.
+    """
+    from iran_russia_claims.validation.run import validate
+
     directory = Path(directory)
     registry = read_registry(directory)
     claims_path = directory / CLAIMS_FILE
-    items = _records(claims_path, "claims")
-    claims, problems = _validate_each(claims_path, items, Claim, _key("id"), context=registry)
-    problems = _merge(problems, _table_problems(claims_path, items, registry))
+    report = validate(claims_path, registry=registry, format="yaml", max_problems=None)
+    problems = list(report.problems)
+    claims: list[Claim] = []
+    if not problems:  # the table engine and the models agree (tests/spec/test_conformance.py)
+        items = _records(claims_path, "claims")
+        claims, problems = _validate_each(claims_path, items, Claim, _key("id"), registry)
     filler_path = directory / FILLER_FILE
     filler: list[Filler] = []
     if filler_path.exists():

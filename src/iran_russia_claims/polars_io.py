@@ -10,14 +10,11 @@ and judged without pandera and pandas ever being imported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import polars as pl
 
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
-
-if TYPE_CHECKING:
-    from iran_russia_claims.models import Registry
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
 
 #: A list cell as the exports write it: a compact JSON array of strings with no escapes.
 _COMPACT_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
@@ -113,20 +110,45 @@ def read_strict(path: str, fmt: str) -> pl.DataFrame | None:
     return None
 
 
-def validate_file(path: str, fmt: str, registry: Registry | None) -> int | None:
-    """The Polars engine's verdict on a file: its number of rows when every rule holds, None
-    when it does not or cannot be shown fast (the caller then runs the careful, chunked
-    validator, which locates and explains every problem).
+def whole_file(path: str, fmt: str) -> tuple[pl.DataFrame | None, int]:
+    """The whole file as a typed frame, and the row number of its first record, when a strict
+    reader can read it and every record stands on a row of its own (so row numbers are the
+    careful reader's); (None, 0) when the file needs the careful, chunked reader.
 
-    The verdict is :func:`~iran_russia_claims.polars_rules.all_rules_hold`: the pandera
-    schema's own expressions in one Polars query, so a valid file never imports pandera and
-    pandas, which cost about as much as reading a million rows.
+    The frame has exactly the claims columns, their types, and no missing value or element:
+    what is left to find is what the rules find.
     """
-    if fmt not in STRICT_FORMATS:
-        return None
-    from iran_russia_claims.polars_rules import all_rules_hold
+    from iran_russia_claims.spec.evaluate import plain_strings, polars_types
 
+    if fmt not in STRICT_FORMATS:
+        return None, 0
     frame = read_strict(path, fmt)
     if frame is None or frame.height == 0:
-        return None
-    return frame.height if all_rules_hold(frame, registry) else None
+        return None, 0
+    frame = plain_strings(frame)
+    types = polars_types()
+    if set(frame.columns) != set(types) or any(frame.schema[n] != t for n, t in types.items()):
+        return None, 0
+    lists = [n for n, t in types.items() if isinstance(t, pl.List)]
+    complete = frame.select(
+        pl.all_horizontal(pl.all().null_count() == 0),
+        *[pl.col(n).list.eval(pl.element().null_count()).explode().sum() == 0 for n in lists],
+    ).row(0)
+    if not all(complete):
+        return None, 0
+    if fmt == "parquet":
+        return frame.select(list(types)), 1
+    header = 1 if fmt == "csv" else 0
+    if _lines(path) != frame.height + header:  # blank lines or values over several lines
+        return None, 0
+    return frame.select(list(types)), 1 + header
+
+
+def _lines(path: str) -> int:
+    """Lines in a file (a last line without a line break counts)."""
+    count, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while block := f.read(1 << 24):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iran_russia_claims.dataset import Dataset
-from iran_russia_claims.models import Registry, Source
-from iran_russia_claims.report import DataError, Problem
+from iran_russia_claims.spec.models import Registry, Source
+from iran_russia_claims.spec.problem import DataError, Problem
 from iran_russia_claims.text import read_source_text, sentences, sha256_file, sha256_text
 
 _SPAN_MISMATCH = "span_sha256 is not the SHA-256 of text[start:end]"
@@ -36,10 +36,7 @@ class Verification:
 
 def find_source(registry: Registry, digest: str, filename: str) -> Source | None:
     """The registry entry for an article file: by hash, else by file name, else the only one."""
-    sources = list(registry.sources.values())
-    by_hash = next((s for s in sources if s.sha256 == digest), None)
-    by_name = next((s for s in sources if s.filename == filename), None)
-    return by_hash or by_name or (sources[0] if len(sources) == 1 else None)
+    return registry.find_source(digest, filename)
 
 
 def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> tuple[Source, str]:

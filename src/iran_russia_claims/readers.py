@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.report import Problem, shorten
-from iran_russia_claims.vocab import CLAIM_COLUMNS, LIST_COLUMNS
+from iran_russia_claims.spec.vocab import CLAIM_COLUMNS, LIST_COLUMNS
 
 if TYPE_CHECKING:
     import numpy as np

@@ -11,7 +11,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from iran_russia_claims.report import DataError, Problem
+from iran_russia_claims.spec.problem import DataError, Problem
 
 
 def data_root() -> Traversable:

@@ -1,4 +1,4 @@
-"""Problems found in data, and the report that lists them.
+"""A problem found in data: where, which rule, what value, and what to do.
 
 A problem always names where (file, row, record id, column), which rule broke, what the value
 was and, where one helps, what to do. Nothing here raises: callers decide the exit code.
@@ -6,11 +6,10 @@ was and, where one helps, what to do. Nothing here raises: callers decide the ex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from iran_russia_claims.rules import RULES
+from iran_russia_claims.spec.rules import RULES
 
 _MAX_VALUE_CHARS = 80
 
@@ -63,43 +62,6 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(slots=True)
-class Report:
-    """The outcome of validating one input: valid when it holds no problem."""
-
-    target: str
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self.problems)
-
-    def rules_broken(self) -> set[str]:
-        return {p.rule for p in self.problems}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target": self.target,
-            "valid": self.valid,
-            "rows": self.rows,
-            "problems": [p.to_dict() for p in self.problems],
-        }
-
-    def render(self) -> str:
-        if self.valid:
-            return f"{self.target}: valid ({self.rows} records)"
-        lines = [f"{self.target}: INVALID, {len(self.problems)} problem(s) in {self.rows} records"]
-        lines.extend(f"  {p}" for p in self.problems)
-        return "\n".join(lines)
 
 
 class DataError(Exception):

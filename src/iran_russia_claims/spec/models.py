@@ -17,13 +17,12 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from iran_russia_claims import rules
-from iran_russia_claims.vocab import (
+from iran_russia_claims.spec import rules
+from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
     ASSERTION_MIN_CHARS,
@@ -141,9 +140,21 @@ class Registry:
     actors: dict[str, Actor]
     sources: dict[str, Source]
 
+    def find_source(self, digest: str, filename: str) -> Source | None:
+        """The entry for an article file: by hash, else by file name, else the only one."""
+        sources = list(self.sources.values())
+        by_hash = next((s for s in sources if s.sha256 == digest), None)
+        by_name = next((s for s in sources if s.filename == filename), None)
+        return by_hash or by_name or (sources[0] if len(sources) == 1 else None)
+
 
 class Claim(_Strict):
-    """One atomic claim of an article, with its provenance."""
+    """One atomic claim of an article, with its provenance.
+
+    Field constraints (patterns, vocabularies, bounds) come from :mod:`~.vocab`; every other
+    rule (cross-field, list elements, the registries) is the expression of :mod:`~.rules`,
+    evaluated on the record by :func:`~.evaluate.record_failures`.
+    """
 
     id: Annotated[str, Field(pattern=ID_PATTERN, description=_DOC["id"])]
     source_id: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["source_id"])]
@@ -174,64 +185,18 @@ class Claim(_Strict):
     confidence_band: Annotated[Band, Field(strict=False, description=_DOC["confidence_band"])]
     hedges: Annotated[list[str], Field(description=_DOC["hedges"])]
 
-    @field_validator("actors")
-    @classmethod
-    def _actors_unique(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise _fail("actors_unique", "an actor code appears twice")
-        return value
-
-    @field_validator("assertion")
-    @classmethod
-    def _assertion_rules(cls, value: str) -> str:
-        for rule in rules.assertion_problems(value):
-            raise _fail(rule, rules.RULES[rule].description)
-        return value
-
-    @field_validator("hedges")
-    @classmethod
-    def _hedges_short(cls, value: list[str]) -> list[str]:
-        for hedge in value:
-            if not rules.hedge_ok(hedge):
-                raise _fail(
-                    "hedges_words", f"hedge {hedge!r}: {rules.RULES['hedges_words'].description}"
-                )
-        return value
-
     @model_validator(mode="after")
-    def _cross_field(self, info: ValidationInfo) -> Claim:
-        if self.start >= self.end:
-            raise _fail("offsets_ordered", f"start {self.start} is not before end {self.end}")
-        expected = rules.band_for(self.confidence)
-        if self.confidence_band is not expected:
-            raise _fail(
-                "band_matches_confidence",
-                f"confidence {self.confidence} lies in band {expected.value!r}, "
-                f"not {self.confidence_band.value!r}",
-            )
-        registry = info.context if isinstance(info.context, Registry) else None
-        if registry is not None:
-            self._check_against(registry)
-        return self
+    def _rules(self, info: ValidationInfo) -> Claim:
+        from iran_russia_claims.spec.evaluate import record_failures
+        from iran_russia_claims.spec.messages import message
 
-    def _check_against(self, registry: Registry) -> None:
-        unknown = [code for code in self.actors if code not in registry.actors]
-        if unknown:
-            raise _fail("actors_registered", f"actor code(s) not in the registry: {unknown}")
-        source = registry.sources.get(self.source_id)
-        if source is None:
-            raise _fail("source_registered", f"source {self.source_id!r} is not in the registry")
-        if self.end > source.length:
-            raise _fail(
-                "end_within_source", f"end {self.end} is beyond the source ({source.length})"
-            )
-        section = source.section_at(self.start)
-        if section is None or section.slug != self.section:
-            found = section.slug if section else None
-            raise _fail(
-                "section_matches_offsets",
-                f"offset {self.start} lies in section {found!r}, not {self.section!r}",
-            )
+        registry = info.context if isinstance(info.context, Registry) else None
+        ctx = rules.Context.of(registry)
+        record = self.model_dump(mode="json")
+        names = [r.name for r in rules.applicable(ctx) if r.constraint is None]
+        for name in record_failures(record, ctx, names):
+            raise _fail(name, message(name, record, registry))
+        return self
 
 
 class Filler(_Strict):
@@ -245,25 +210,26 @@ class Filler(_Strict):
     note: Annotated[str, Field(min_length=3, max_length=200)]
 
 
-#: pydantic's own error types, per field, mapped to the rule names both validators share.
-_BUILTIN_RULES: dict[tuple[str, str], str] = {
-    ("id", "string_pattern_mismatch"): "id_pattern",
-    ("source_id", "string_pattern_mismatch"): "source_registered",
-    ("section", "string_pattern_mismatch"): "section_pattern",
-    ("start", "greater_than_equal"): "start_non_negative",
-    ("end", "greater_than"): "offsets_ordered",
-    ("span_sha256", "string_pattern_mismatch"): "sha256_pattern",
-    ("theme", "enum"): "theme_vocabulary",
-    ("kind", "enum"): "kind_vocabulary",
-    ("confidence_band", "enum"): "band_vocabulary",
-    ("actors", "too_short"): "actors_non_empty",
-    ("actors", "string_pattern_mismatch"): "actors_pattern",
-    ("assertion", "string_too_short"): "assertion_length",
-    ("assertion", "string_too_long"): "assertion_length",
-    ("confidence", "finite_number"): "confidence_finite",
-    ("confidence", "greater_than_equal"): "confidence_range",
-    ("confidence", "less_than_equal"): "confidence_range",
+#: pydantic's error types for each kind of field constraint a rule is stated as.
+_CONSTRAINT_ERRORS: dict[str, tuple[str, ...]] = {
+    "pattern": ("string_pattern_mismatch",),
+    "vocabulary": ("enum",),
+    "at_least": ("greater_than_equal",),
+    "between": ("greater_than_equal", "less_than_equal"),
+    "length": ("string_too_short", "string_too_long"),
+    "non_empty": ("too_short",),
 }
+#: (column, pydantic error type) -> rule, derived from the rules' declared constraints.
+_BUILTIN_RULES: dict[tuple[str, str], str] = {
+    (rule.column, kind): rule.name
+    for rule in rules.RULES.values()
+    if rule.constraint is not None and rule.column is not None
+    for kind in _CONSTRAINT_ERRORS[rule.constraint]
+}
+# Constraints pydantic states in a form of its own: ``end > 0`` follows from ``start >= 0``
+# and ``start < end``; a non-finite confidence is pydantic's ``finite_number``.
+_BUILTIN_RULES[("end", "greater_than")] = "offsets_ordered"
+_BUILTIN_RULES[("confidence", "finite_number")] = "confidence_finite"
 
 
 def rule_of(error: Any) -> str:
@@ -280,9 +246,16 @@ def rule_of(error: Any) -> str:
 
 
 def errors_to_rules(exc: ValidationError) -> list[tuple[str, str, str]]:
-    """(rule, column, message) for each error pydantic found."""
-    out = []
+    """(rule, column, message) for each error pydantic found, leaving out a rule whose
+    prerequisite broke on the same record (as every engine does: one mistake, one problem)."""
+    found = []
     for error in exc.errors(include_url=False):
         column = str(error["loc"][0]) if error["loc"] else ""
-        out.append((rule_of(error), column, str(error["msg"])))
-    return out
+        found.append((rule_of(error), column, str(error["msg"])))
+    broken = {rule for rule, _, _ in found}
+    return [
+        entry
+        for entry in found
+        if entry[0] not in rules.RULES
+        or not any(p.name in broken for p in rules.prerequisites(rules.RULES[entry[0]]))
+    ]

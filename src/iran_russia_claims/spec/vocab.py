@@ -1,4 +1,4 @@
-"""The one definition of every vocabulary, column and bound of the claims dataset.
+"""The one definition of every vocabulary, column and bound of a claims collection.
 
 The pydantic models, the pandera schemas, the exporters, the JSON Schema, the data package and
 the data dictionary in the README all read from here, so a value changes in one place only.
@@ -13,9 +13,19 @@ from typing import Final, Literal
 
 SCHEMA_VERSION: Final = "1.0.0"
 
-#: Four digits, zero-padded (IRR-0001); past 9999 more digits with no leading zero, so a
-#: collection of any size has exactly one spelling per number.
-ID_PATTERN: Final = r"^IRR-(?:[0-9]{4}|[1-9][0-9]{4,})$"
+#: The id prefix of the shipped collection; a collection of one's own may choose another.
+ID_PREFIX: Final = "IRR"
+#: What an id prefix may be: an upper-case letter, then 1 to 9 upper-case letters or digits.
+ID_PREFIX_PATTERN: Final = r"^[A-Z][A-Z0-9]{1,9}$"
+
+
+def id_pattern(prefix: str = ID_PREFIX) -> str:
+    """Claim ids: the prefix, a dash and four digits, zero-padded (IRR-0001); past 9999 more
+    digits with no leading zero, so a collection of any size has one spelling per number."""
+    return rf"^{prefix}-(?:[0-9]{{4}}|[1-9][0-9]{{4,}})$"
+
+
+ID_PATTERN: Final = id_pattern()
 SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ACTOR_CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,15}$"
 SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"

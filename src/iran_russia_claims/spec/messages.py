@@ -1,0 +1,51 @@
+"""What exactly is wrong with a record, per rule: one wording for every engine.
+
+The validator's located problems and the pydantic models' errors both take their messages
+from :func:`message`, given the record's values; rules with nothing to add past their
+description say that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from iran_russia_claims.spec.rules import RULES, band_for
+
+if TYPE_CHECKING:
+    from iran_russia_claims.spec.models import Registry
+
+
+def message(rule: str, record: Mapping[str, Any], registry: Registry | None = None) -> str:
+    """The message for ``rule`` broken by ``record`` (a mapping of column to value)."""
+    description = RULES[rule].description if rule in RULES else rule
+    get = record.get
+    if rule == "offsets_ordered":
+        return f"start {get('start')} is not before end {get('end')}"
+    if rule == "band_matches_confidence":
+        try:
+            expected = band_for(float(get("confidence"))).value
+        except (TypeError, ValueError):
+            return description
+        return f"confidence {get('confidence')} lies in band {expected!r}, not {get('confidence_band')!r}"
+    if rule == "hedges_words":
+        return f"hedges {get('hedges')!r}: {description}"
+    if registry is None:
+        return description
+    source = registry.sources.get(str(get("source_id")))
+    if rule == "source_registered":
+        known = ", ".join(sorted(registry.sources)[:5])
+        return f"source {get('source_id')!r} is not in the registry (known: {known})"
+    if rule == "actors_registered":
+        unknown = [c for c in (get("actors") or []) if c not in registry.actors]
+        return f"actor code(s) {unknown} are not in the actor registry"
+    if rule == "end_within_source" and source is not None:
+        return (
+            f"end {get('end')} is beyond the end of source {source.id!r} "
+            f"({source.length} characters)"
+        )
+    if rule == "section_matches_offsets" and source is not None:
+        found = source.section_at(int(get("start")))
+        if found is not None:
+            return f"start {get('start')} lies in section {found.slug!r}, not {get('section')!r}"
+    return description

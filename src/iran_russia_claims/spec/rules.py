@@ -1,0 +1,391 @@
+"""Every rule of a claims collection, each stated once: its name, what it demands, and its check.
+
+A rule's check is one boolean narwhals expression, True where a row passes (null: the value is
+missing, which the ``required`` rule reports). narwhals runs the same expression on Polars,
+pandas, PyArrow and, lazily, on Spark; every engine of the package (the validator's single
+pass, the pandera schemas for pandas, Polars and PySpark, the pydantic models' cross-field
+rules) evaluates these expressions and no other copy of a rule's logic. Rules of four scopes:
+
+- ``row``: the expression over one row's columns;
+- ``element``: the expression over each element of a list column (``nw.col(column)`` is one
+  element); a row passes when every element does;
+- ``table``: the expression needs the whole table (a window over a key, e.g. uniqueness);
+- ``read``, ``registry``, ``provenance``: rules checked by readers, the registry loader and the
+  article checks, declared here so every problem carries a registered name; they have no
+  expression.
+
+What varies by collection (the id prefix, the source and actor registries) enters through a
+:class:`Context`, never as a constant. ``requires`` names rules that must hold on a row before
+this one is judged (a section cannot match the offsets of an unknown source), so one mistake
+is one problem, in every engine. narwhals is imported on first use, not with this module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from iran_russia_claims.spec.patterns import (
+    CONTROL,
+    FORMULA_START,
+    WHITESPACE,
+    WHITESPACE_CHARS,
+    full_match,
+)
+from iran_russia_claims.spec.vocab import (
+    ACTOR_CODE_PATTERN,
+    ASSERTION_MAX_CHARS,
+    ASSERTION_MIN_CHARS,
+    BAND_UPPER_BOUNDS,
+    CONFIDENCE_MAX,
+    CONFIDENCE_MIN,
+    HEDGE_MAX_CHARS,
+    HEDGE_MAX_WORDS,
+    ID_PREFIX,
+    SHA256_PATTERN,
+    SLUG_PATTERN,
+    Band,
+    Kind,
+    Theme,
+    id_pattern,
+)
+
+if TYPE_CHECKING:
+    import narwhals as nw
+
+    from iran_russia_claims.spec.models import Registry
+else:
+
+    class _Narwhals:
+        """narwhals, imported when a check is first built (``--help`` stays fast)."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(importlib.import_module("narwhals"), name)
+
+    nw = _Narwhals()
+
+Scope = Literal["row", "element", "table", "read", "registry", "provenance"]
+#: How pydantic states a rule as a field constraint (see ``spec.models``).
+Constraint = Literal["pattern", "vocabulary", "at_least", "between", "length", "non_empty"]
+Check = Callable[["Context"], "nw.Expr"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """What the rules need to know of one registered source: its id, length and sections."""
+
+    id: str
+    length: int
+    sections: tuple[tuple[str, int, int], ...]  # (slug, start, end), end exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What varies by collection. Without registries the rules that need them are not run."""
+
+    id_prefix: str = ID_PREFIX
+    sources: tuple[SourceFacts, ...] | None = None
+    actors: tuple[str, ...] | None = None
+
+    @property
+    def has_registry(self) -> bool:
+        return self.sources is not None and self.actors is not None
+
+    @classmethod
+    def of(cls, registry: Registry | None, id_prefix: str = ID_PREFIX) -> Context:
+        """The context of a registry (None: no registry rules)."""
+        if registry is None:
+            return cls(id_prefix=id_prefix)
+        sources = tuple(
+            SourceFacts(s.id, s.length, tuple((x.slug, x.start, x.end) for x in s.sections))
+            for s in registry.sources.values()
+        )
+        return cls(id_prefix=id_prefix, sources=sources, actors=tuple(registry.actors))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule with a stable name, the column it concerns, what it demands, and its check."""
+
+    name: str
+    column: str | None
+    description: str
+    hint: str | None = None
+    scope: Scope = "row"
+    check: Check | None = field(default=None, repr=False, compare=False)
+    #: Columns the check reads (default: the rule's column).
+    reads: tuple[str, ...] = ()
+    #: Rules that must hold on the row before this one is judged.
+    requires: tuple[str, ...] = ()
+    #: The pydantic field constraint that states the rule, if one does.
+    constraint: Constraint | None = None
+    #: Whether a null passes (it does, except where a rule is about missing numbers).
+    null_passes: bool = True
+
+    @property
+    def needs_registry(self) -> bool:
+        return self.name in _REGISTRY_RULES
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.reads or ((self.column,) if self.column else ())
+
+
+# -- helpers the checks are written with ----------------------------------------------------------
+def _matches(column: str, pattern: str) -> Check:
+    return lambda ctx: nw.col(column).str.contains(full_match(pattern))
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> Check:
+    return lambda ctx: nw.col(column).is_in(list(values))
+
+
+def _untrimmed(e: nw.Expr) -> nw.Expr:
+    """White space at either end: two one-character slices and a set lookup."""
+    ws = list(WHITESPACE_CHARS)
+    return e.str.head(1).is_in(ws) | e.str.tail(1).is_in(ws)
+
+
+def _unique(*key: str) -> Check:
+    def check(ctx: Context) -> nw.Expr:
+        missing = nw.any_horizontal(*[nw.col(k).is_null() for k in key], ignore_nulls=True)
+        return (nw.len().over(*key) == 1) | missing
+
+    return check
+
+
+def _hedge(ctx: Context) -> nw.Expr:
+    """A short cue phrase: non-empty, trimmed, at most HEDGE_MAX_CHARS characters and
+    HEDGE_MAX_WORDS words (split on white space, as Python's ``str.split``), no controls."""
+    h = nw.col("hedges")
+    n = h.str.len_chars()
+    single = h.str.replace_all(f"{WHITESPACE}+", " ")  # each run of white space as one space
+    gaps = single.str.len_chars() - single.str.replace_all(" ", "", literal=True).str.len_chars()
+    return (
+        (n > 0)
+        & (n <= HEDGE_MAX_CHARS)
+        & ~_untrimmed(h)
+        & (gaps < HEDGE_MAX_WORDS)
+        & ~h.str.contains(CONTROL)
+    )
+
+
+def _band_matches(ctx: Context) -> nw.Expr:
+    """The band is the one whose range holds the confidence: ranges open at the bottom and
+    closed at the top, the lowest starting at CONFIDENCE_MIN inclusive."""
+    confidence, band = nw.col("confidence"), nw.col("confidence_band")
+    cases, low = [], None
+    for name, upper in BAND_UPPER_BOUNDS.items():
+        above = confidence >= CONFIDENCE_MIN if low is None else confidence > low
+        cases.append((band == name.value) & above & (confidence <= upper))
+        low = upper
+    return nw.any_horizontal(*cases, ignore_nulls=False)
+
+
+def _registry(ctx: Context) -> tuple[tuple[SourceFacts, ...], tuple[str, ...]]:
+    assert ctx.sources is not None and ctx.actors is not None, "a registry rule needs a registry"
+    return ctx.sources, ctx.actors
+
+
+def _source_registered(ctx: Context) -> nw.Expr:
+    sources, _ = _registry(ctx)
+    return nw.col("source_id").is_in([s.id for s in sources])
+
+
+def _end_within_source(ctx: Context) -> nw.Expr:
+    sources, _ = _registry(ctx)
+    source, end = nw.col("source_id"), nw.col("end")
+    return nw.any_horizontal(
+        *[(source == s.id) & (end <= s.length) for s in sources], ignore_nulls=False
+    )
+
+
+def _section_matches(ctx: Context) -> nw.Expr:
+    sources, _ = _registry(ctx)
+    source, section, start = nw.col("source_id"), nw.col("section"), nw.col("start")
+    return nw.any_horizontal(
+        *[
+            (source == s.id) & (start >= low) & (start < high) & (section == slug)
+            for s in sources
+            for slug, low, high in s.sections
+        ],
+        ignore_nulls=False,
+    )
+
+
+def _actor_registered(ctx: Context) -> nw.Expr:
+    _, actors = _registry(ctx)
+    return nw.col("actors").is_in(list(actors))
+
+
+def _finite(column: str) -> Check:
+    return lambda ctx: nw.col(column).is_finite()
+
+
+SPAN_KEY: Final = ("source_id", "start", "end", "assertion")
+_BANDS: Final = tuple(b.value for b in Band)
+
+_RULES: Final = (
+    # -- read by the readers: the shape of the input
+    Rule("readable", None, "the file exists, is readable, well-formed and of a supported format",
+         scope="read"),
+    Rule("required", None, "every column is present and no value is missing", scope="read"),
+    Rule("no_extra_fields", None, "no column or field outside the schema", scope="read"),
+    Rule("type", None,
+         "each value has the column's type (string, integer, float, list of strings)",
+         scope="read"),
+    Rule("not_empty", None, "a claims file or table holds at least one claim", scope="read"),
+    # -- one row
+    Rule("id_pattern", "id",
+         "id matches PREFIX-NNNN (the collection's id prefix, four digits, zero-padded; more "
+         "digits past 9999)",
+         check=lambda ctx: nw.col("id").str.contains(full_match(id_pattern(ctx.id_prefix))),
+         constraint="pattern"),
+    Rule("source_id_pattern", "source_id", "source_id is a lower-case slug",
+         check=_matches("source_id", SLUG_PATTERN), constraint="pattern"),
+    Rule("section_pattern", "section", "section is a lower-case slug",
+         check=_matches("section", SLUG_PATTERN), constraint="pattern"),
+    Rule("start_non_negative", "start", "start >= 0",
+         check=lambda ctx: nw.col("start") >= 0, constraint="at_least"),
+    Rule("offsets_ordered", "end", "start < end",
+         check=lambda ctx: nw.col("start") < nw.col("end"), reads=("start", "end"),
+         requires=("start_non_negative",)),
+    Rule("sha256_pattern", "span_sha256", "span_sha256 is 64 lower-case hex digits",
+         check=_matches("span_sha256", SHA256_PATTERN), constraint="pattern"),
+    Rule("theme_vocabulary", "theme", "theme is one of the themes",
+         check=_one_of("theme", tuple(Theme)), constraint="vocabulary"),
+    Rule("kind_vocabulary", "kind", "kind is one of the kinds",
+         check=_one_of("kind", tuple(Kind)), constraint="vocabulary"),
+    Rule("actors_non_empty", "actors", "actors lists at least one code",
+         check=lambda ctx: nw.col("actors").list.len() > 0, constraint="non_empty"),
+    Rule("actors_unique", "actors", "no actor code appears twice in one claim",
+         check=lambda ctx: nw.col("actors").list.unique().list.len()
+         == nw.col("actors").list.len()),
+    Rule("actors_pattern", "actors",
+         "actor codes are upper-case codes such as IRN or RUS_BUS", scope="element",
+         check=_matches("actors", ACTOR_CODE_PATTERN), constraint="pattern"),
+    Rule("assertion_length", "assertion",
+         f"assertion has {ASSERTION_MIN_CHARS} to {ASSERTION_MAX_CHARS} characters",
+         check=lambda ctx: nw.col("assertion").str.len_chars().is_between(
+             ASSERTION_MIN_CHARS, ASSERTION_MAX_CHARS),
+         constraint="length"),
+    Rule("assertion_trimmed", "assertion", "assertion has no leading or trailing white space",
+         check=lambda ctx: ~_untrimmed(nw.col("assertion"))),
+    Rule("assertion_no_control_chars", "assertion", "assertion has no control characters",
+         check=lambda ctx: ~nw.col("assertion").str.contains(CONTROL)),
+    Rule("assertion_no_formula", "assertion",
+         "assertion does not start with = + - @, a tab or a carriage return",
+         "a spreadsheet would run such a cell as a formula: reword the start",
+         check=lambda ctx: ~nw.col("assertion").str.contains(FORMULA_START)),
+    Rule("confidence_finite", "confidence", "confidence is a finite number",
+         check=_finite("confidence"), null_passes=False),
+    Rule("confidence_range", "confidence", f"confidence is in [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]",
+         "ICD 203 has no expression for certainty",
+         check=lambda ctx: nw.col("confidence").is_between(CONFIDENCE_MIN, CONFIDENCE_MAX),
+         requires=("confidence_finite",), constraint="between"),
+    Rule("band_vocabulary", "confidence_band", "confidence_band is one of the ICD 203 bands",
+         check=_one_of("confidence_band", _BANDS), constraint="vocabulary"),
+    Rule("band_matches_confidence", "confidence_band",
+         "confidence_band is the band whose range holds confidence",
+         "ranges are open at the bottom and closed at the top; see the codebook",
+         check=_band_matches, reads=("confidence", "confidence_band"),
+         requires=("confidence_range", "band_vocabulary")),
+    Rule("hedges_words", "hedges",
+         f"each hedge is non-empty, trimmed, at most {HEDGE_MAX_WORDS} words and "
+         f"{HEDGE_MAX_CHARS} characters", scope="element", check=_hedge),
+    # -- the whole table
+    Rule("id_unique", "id", "no two claims share an id",
+         "ids are never reused: take the next free one", scope="table", check=_unique("id")),
+    Rule("span_unique", None, "no two claims share (source_id, start, end, assertion)",
+         scope="table", check=_unique(*SPAN_KEY), reads=SPAN_KEY),
+    # -- against the registries (run only with a registry)
+    Rule("source_registered", "source_id", "source_id is a key of the source registry",
+         check=_source_registered, requires=("source_id_pattern",)),
+    Rule("actors_registered", "actors", "every actor code is in the actor registry",
+         "add the actor to dataset/actors.yaml or use an existing code", scope="element",
+         check=_actor_registered, requires=("actors_pattern",)),
+    Rule("end_within_source", "end", "end <= the source's length in characters",
+         check=_end_within_source, reads=("source_id", "end"),
+         requires=("source_registered",)),
+    Rule("section_matches_offsets", "section",
+         "section is the registry section that contains `start`",
+         "run `iran-russia-claims verify-source` to see the right section",
+         check=_section_matches, reads=("source_id", "section", "start"),
+         requires=("source_registered", "section_pattern", "start_non_negative")),
+    # -- the registry files themselves
+    Rule("code_unique", "code", "no two actors share a code", scope="registry"),
+    Rule("iso3_required", "iso3", "states carry an ISO 3166-1 alpha-3 code; other actors none",
+         scope="registry"),
+    Rule("iso3_known", "iso3", "iso3 is an ISO 3166-1 alpha-3 code known to pycountry",
+         scope="registry"),
+    Rule("sections_tile", "sections",
+         "a source's sections follow each other from 0 to its length", scope="registry"),
+    # -- provenance against the article
+    Rule("span_hash_matches", "span_sha256", "span_sha256 is the SHA-256 of text[start:end]",
+         "recompute it from the article, or fix start/end", scope="provenance"),
+    Rule("source_hash_matches", None, "the article file's SHA-256 equals the registry's",
+         "check that you have the same version of the article, byte for byte",
+         scope="provenance"),
+    Rule("source_length_matches", None,
+         "the article has as many characters as the registry says", scope="provenance"),
+    Rule("anchored_in_sentence", "start",
+         "a claim's start lies inside a sentence of the article", scope="provenance"),
+    Rule("filler_is_sentence", None,
+         "a filler entry's offsets are exactly those of one sentence", scope="provenance"),
+    Rule("claimed_or_filler", None, "no sentence is both the anchor of a claim and filler",
+         scope="provenance"),
+    Rule("sentence_explained", None, "every sentence anchors a claim or is recorded as filler",
+         "encode its claim in dataset/claims.yaml or record it in dataset/filler.yaml",
+         scope="provenance"),
+)  # fmt: skip
+
+_REGISTRY_RULES: Final = frozenset(
+    {"source_registered", "actors_registered", "end_within_source", "section_matches_offsets"}
+)
+RULES: Final[dict[str, Rule]] = {rule.name: rule for rule in _RULES}
+#: The rules with a check, in the order they are declared.
+CHECKED: Final = tuple(rule for rule in _RULES if rule.check is not None)
+
+
+def applicable(ctx: Context) -> tuple[Rule, ...]:
+    """The checked rules that apply in ``ctx`` (the registry rules only with a registry)."""
+    return tuple(r for r in CHECKED if ctx.has_registry or not r.needs_registry)
+
+
+def prerequisites(rule: Rule) -> tuple[Rule, ...]:
+    """Every rule that must hold before ``rule`` is judged, transitively."""
+    seen: dict[str, Rule] = {}
+    todo = list(rule.requires)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen[name] = RULES[name]
+            todo.extend(RULES[name].requires)
+    return tuple(seen.values())
+
+
+def passes(rule: Rule, ctx: Context) -> nw.Expr:
+    """The rule's expression as every engine evaluates it: True where the row passes, where
+    a prerequisite fails, or (for most rules) where a value it reads is missing."""
+    assert rule.check is not None, f"{rule.name} has no expression"
+    ok = rule.check(ctx)
+    for before in prerequisites(rule):
+        if before.check is not None and before.scope == rule.scope:
+            ok = ok | ~before.check(ctx)
+    return ok.fill_null(rule.null_passes)
+
+
+def band_for(confidence: float) -> Band:
+    """The ICD 203 band whose range holds ``confidence`` (for messages that name the band).
+
+    Ranges are open at the bottom and closed at the top, so a boundary value belongs to the
+    lower band (0.05 is almost no chance, 0.55 roughly even chance). Raises ``ValueError``
+    outside [CONFIDENCE_MIN, CONFIDENCE_MAX] and for NaN.
+    """
+    if not (CONFIDENCE_MIN <= confidence <= CONFIDENCE_MAX):
+        raise ValueError(
+            f"confidence {confidence!r} is outside [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]"
+        )
+    return next(band for band, upper in BAND_UPPER_BOUNDS.items() if confidence <= upper)

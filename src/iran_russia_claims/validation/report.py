@@ -1,0 +1,206 @@
+"""The report of a validation, the one report class of the package, and where problems go.
+
+:class:`ValidationReport` counts every problem by rule and lists the first ``max_problems``,
+so memory stays bounded however broken an input is. :class:`Sink` is what the validation steps
+write to: each problem once, each located failure with its row, record id and value.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from iran_russia_claims.spec.problem import DataError, Problem, shorten
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "DEFAULT_MAX_PROBLEMS",
+    "DataError",
+    "Problem",
+    "Report",
+    "Sink",
+    "ValidationReport",
+    "exit_code",
+    "render_json",
+    "shorten",
+]
+
+#: Problems listed per report unless told otherwise; all of them are counted regardless.
+DEFAULT_MAX_PROBLEMS: Final = 1000
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """What :func:`validate` found in one input: every problem counted, the first ones listed.
+
+    ``valid`` is True when no problem was found; ``readable`` is False when (part of) the file
+    could not be read, which the command turns into exit code 2.
+    """
+
+    target: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    format: str | None = None
+    max_problems: int | None = DEFAULT_MAX_PROBLEMS
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def valid(self) -> bool:
+        return self.total == 0 and not self.problems
+
+    @property
+    def readable(self) -> bool:
+        return self.counts.get("readable", 0) == 0
+
+    @property
+    def total(self) -> int:
+        """Every problem found, listed or not."""
+        return sum(self.counts.values())
+
+    @property
+    def omitted(self) -> int:
+        """Problems found but not listed (over ``max_problems``)."""
+        return self.total - len(self.problems)
+
+    def room(self) -> int:
+        if self.max_problems is None:
+            return 1 << 62
+        return max(self.max_problems - len(self.problems), 0)
+
+    def add(self, problem: Problem) -> None:
+        self.counts[problem.rule] += 1
+        if self.room():
+            self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def rules_broken(self) -> set[str]:
+        """Every rule broken, including by problems not listed."""
+        return {rule for rule, n in self.counts.items() if n}
+
+    def exit_code(self) -> int:
+        if not self.readable:
+            return EXIT_UNREADABLE
+        return EXIT_VALID if self.valid else EXIT_INVALID
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "format": self.format,
+            "valid": self.valid,
+            "readable": self.readable,
+            "rows": self.rows,
+            "problem_count": self.total,
+            "problems_by_rule": dict(sorted(self.counts.items())),
+            "problems_listed": len(self.problems),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+    def render(self) -> str:
+        what = f"{self.target} ({self.format})" if self.format else self.target
+        if self.valid:
+            return f"{what}: valid, {self.rows} records"
+        state = "UNREADABLE" if not self.readable else "INVALID"
+        lines = [f"{what}: {state}, {self.total} problem(s) in {self.rows} records read"]
+        lines.extend(f"  {p}" for p in self.problems)
+        if self.omitted:
+            lines.append(
+                f"  ... and {self.omitted} more not listed "
+                "(raise --max-problems, or set it to 0 to list all)"
+            )
+        if len(self.counts) > 1 or self.omitted:
+            by_rule = ", ".join(f"{rule} {n}" for rule, n in self.counts.most_common())
+            lines.append(f"  problems by rule: {by_rule}")
+        return "\n".join(lines)
+
+
+#: The name of the report class before 0.2 (one class serves every report now).
+Report = ValidationReport
+
+
+def exit_code(reports: Sequence[ValidationReport]) -> int:
+    """2 if any input could not be read, else 1 if any is invalid, else 0."""
+    return max((r.exit_code() for r in reports), default=EXIT_VALID)
+
+
+def render_json(reports: Sequence[ValidationReport]) -> dict[str, Any]:
+    """The machine-readable report of a run over several inputs."""
+    return {
+        "valid": all(r.valid for r in reports),
+        "exit_code": exit_code(reports),
+        "reports": [r.to_dict() for r in reports],
+    }
+
+
+
+def order(p: Problem) -> tuple[int, int, str, str]:
+    """Problems sorted by row (problems of the whole input first), then column and rule."""
+    return (p.row is not None, p.row if p.row is not None else -1, p.column or "", p.rule)
+
+
+class Sink:
+    """Where the steps of one validation put problems: a column-wide problem once however
+    many chunks show it, located problems counted in bulk and listed up to the limit."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        self.report = report
+        self.said: set[tuple[str, str | None, str]] = set()
+
+    def emit(self, problem: Problem) -> None:
+        """Add a problem, saying a column-wide one once however many chunks show it."""
+        if problem.file is None:
+            problem = with_changes(problem, file=self.report.target)
+        if problem.row is None and problem.column is not None:
+            key = (problem.rule, problem.column, problem.message)
+            if key in self.said:
+                return
+            self.said.add(key)
+        self.report.add(problem)
+
+    def cells(
+        self,
+        rule: str,
+        column: str | None,
+        positions: np.ndarray,
+        rows: np.ndarray,
+        ids: Callable[[int], str | None],
+        message: str | Callable[[int], str],
+        value: Callable[[int], Any] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        """One problem per position: all counted, the first ones (up to the limit) listed."""
+        report = self.report
+        if not len(positions):
+            return
+        report.counts[rule] += len(positions)
+        for pos in positions[: report.room()]:
+            i = int(pos)
+            report.problems.append(
+                Problem(
+                    rule,
+                    message(i) if callable(message) else message,
+                    report.target,
+                    row=int(rows[i]),
+                    record_id=ids(i),
+                    column=column,
+                    value=shorten(value(i)) if value is not None else None,
+                    hint=hint,
+                )
+            )
+
+
+def with_changes(problem: Problem, **changes: Any) -> Problem:
+    values = problem.to_dict()
+    values.update(changes)
+    return Problem(**values)
