@@ -38,8 +38,13 @@ import polars as pl
 import pyarrow as pa
 
 from iran_russia_claims.models import Registry
-from iran_russia_claims.synth import synth_frame, synth_registry, synth_table, write_registry
-from iran_russia_claims.synth import write_table as our_writer
+from iran_russia_claims.publish.synth import (
+    synth_frame,
+    synth_registry,
+    synth_table,
+    write_registry,
+)
+from iran_russia_claims.publish.synth import write_table as our_writer
 from iran_russia_claims.table_rules import (
     BAND_UPPERS,
     BANDS,

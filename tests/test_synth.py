@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from iran_russia_claims.cli import main
 from iran_russia_claims.dataset import read_registry
-from iran_russia_claims.export import render_csv, render_json
 from iran_russia_claims.models import Claim
-from iran_russia_claims.synth import (
+from iran_russia_claims.publish.export import render_csv, render_json
+from iran_russia_claims.publish.synth import (
     synth_frame,
     synth_registry,
     synth_table,

@@ -32,9 +32,9 @@ def _print_problems(error: DataError) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.export import export
+    from iran_russia_claims.publish.export import export
+    from iran_russia_claims.publish.tables import claim_rows
     from iran_russia_claims.summary import render, summarise
-    from iran_russia_claims.tables import claim_rows
 
     dataset = read_dataset(args.dataset)
     schemas = None if args.no_schemas else args.schemas
@@ -71,8 +71,8 @@ def _refresh_metadata(args: argparse.Namespace) -> bool:
 
 
 def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | None) -> int:
-    from iran_russia_claims.drift import REMEDY, stale
-    from iran_russia_claims.export import render_all
+    from iran_russia_claims.publish.drift import REMEDY, stale
+    from iran_russia_claims.publish.export import render_all
 
     out = args.out
     expected = render_all(dataset, out, schemas)
@@ -93,8 +93,8 @@ def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | N
 def cmd_summary(args: argparse.Namespace) -> int:
     from iran_russia_claims.api import load
     from iran_russia_claims.dataset import read_dataset
+    from iran_russia_claims.publish.tables import claim_rows
     from iran_russia_claims.summary import render, summarise
-    from iran_russia_claims.tables import claim_rows
 
     if args.dataset:
         dataset = read_dataset(args.dataset)
@@ -166,7 +166,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from iran_russia_claims.synth import FORMATS, write_registry, write_synth
+    from iran_russia_claims.publish.synth import FORMATS, write_registry, write_synth
 
     if args.out.suffix.lower() not in FORMATS:
         print(f"error: --out must end in one of {', '.join(FORMATS)}", file=sys.stderr)
@@ -185,7 +185,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
     if args.dataset:
         from iran_russia_claims.dataset import read_dataset
-        from iran_russia_claims.tables import claim_rows
+        from iran_russia_claims.publish.tables import claim_rows
 
         dataset = read_dataset(args.dataset)
         records = claim_rows(dataset)

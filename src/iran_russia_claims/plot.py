@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.atomic import atomic_path
+from iran_russia_claims.publish.atomic import atomic_path
 from iran_russia_claims.vocab import Band, Theme
 
 if TYPE_CHECKING:

@@ -147,8 +147,8 @@ def synth_registry() -> Registry:
 
 def _arrow_schema(rows: int, seed: int) -> pa.Schema:
     """The published claims schema (as in ``claims.parquet``), marked as synthetic."""
-    from iran_russia_claims.parquet import METADATA_PREFIX, arrow_schema
-    from iran_russia_claims.tables import table
+    from iran_russia_claims.publish.parquet import METADATA_PREFIX, arrow_schema
+    from iran_russia_claims.publish.tables import table
 
     return arrow_schema(
         table("claims"),
