@@ -95,7 +95,7 @@ def figure(
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from iran_russia_claims.summary import band_ranges
+    from iran_russia_claims.describe.summary import band_ranges
 
     rows = list(records)
     themes, actors, by_actor, by_band = _counts(rows)

@@ -18,9 +18,9 @@ from statistics import median
 from typing import Any
 
 from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.describe.summary import band_ranges, summarise
 from iran_russia_claims.publish.frame import DTYPES
 from iran_russia_claims.rules import RULES
-from iran_russia_claims.summary import band_ranges, summarise
 from iran_russia_claims.vocab import (
     CLAIM_COLUMNS,
     KIND_DEFINITIONS,
