@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from iran_russia_claims import _moved
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.api import actors, claims, load, sources
 from iran_russia_claims.vocab import SCHEMA_VERSION
+
+_moved.install()  # old module names (iran_russia_claims.export, ...) still import, with a warning
 
 if TYPE_CHECKING:
     from iran_russia_claims.models import Actor, Claim, Registry, Source
@@ -46,4 +49,8 @@ def __getattr__(name: str) -> Any:
         from iran_russia_claims import validation
 
         return getattr(validation, name)
+    if f"{__name__}.{name}" in _moved.MOVED:  # `from iran_russia_claims import export`
+        module = _moved.load(f"{__name__}.{name}", stacklevel=2)
+        globals()[name] = module  # as an import sets it: the next access does not warn again
+        return module
     raise AttributeError(f"module 'iran_russia_claims' has no attribute {name!r}")
