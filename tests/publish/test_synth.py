@@ -104,7 +104,7 @@ def test_parquet_round_trips_with_the_export_schema(tmp_path: Path) -> None:
     path = write_synth(tmp_path / "p.parquet", 120, seed=4)
     back = pq.read_table(path)
     assert back.equals(synth_table(120, seed=4))
-    shipped = pq.read_schema(Path(__file__).resolve().parents[1] / "exports" / "claims.parquet")
+    shipped = pq.read_schema(Path(__file__).resolve().parents[2] / "exports" / "claims.parquet")
     assert [(f.name, str(f.type)) for f in back.schema] == [(f.name, str(f.type)) for f in shipped]
 
 

@@ -32,7 +32,7 @@ from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Ki
 
 README = REPO / "README.md"
 METADATA = REPO / "metadata"
-CFF_SCHEMA = Path(__file__).parent / "data" / "cff-schema-1.2.0.json"
+CFF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "cff-schema-1.2.0.json"
 
 
 @pytest.fixture(scope="module")
