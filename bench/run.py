@@ -38,8 +38,13 @@ import polars as pl
 import pyarrow as pa
 
 from iran_russia_claims.spec.models import Registry
-from iran_russia_claims.synth import synth_frame, synth_registry, synth_table, write_registry
-from iran_russia_claims.synth import write_table as our_writer
+from iran_russia_claims.publish.synth import (
+    synth_frame,
+    synth_registry,
+    synth_table,
+    write_registry,
+)
+from iran_russia_claims.publish.synth import write_table as our_writer
 from iran_russia_claims.table_rules import (
     BAND_UPPERS,
     BANDS,
@@ -404,8 +409,8 @@ def machine() -> str:
 
 # -- the benchmark ---------------------------------------------------------------------------------
 def bench_memory(table: Table, n: int, repeat: int, registry: Registry) -> None:
-    from iran_russia_claims.schema import claims_schema, prepare_frame
-    from iran_russia_claims.schema_polars import validate_polars_frame
+    from iran_russia_claims.engines.pandera_pandas import claims_schema, prepare_frame
+    from iran_russia_claims.engines.pandera_polars import validate_polars_frame
     from iran_russia_claims.validation import validate_frame
 
     frame = synth_frame(n, seed=1)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from iran_russia_claims.export import render_csv
+from iran_russia_claims.publish.export import render_csv
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES
 
 FORMATS = ("csv", "json", "jsonl", "parquet", "yaml")

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 import iran_russia_claims as irc
-from iran_russia_claims.frame import DTYPES
+from iran_russia_claims.publish.frame import DTYPES
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, VOCABULARY_COLUMNS
 
 

@@ -19,8 +19,8 @@ pl = pytest.importorskip("polars", reason="the polars extra is not installed")
 pytest.importorskip("pandera.polars", reason="pandera[polars] is not installed")
 
 from iran_russia_claims.polars_rules import all_rules_hold  # noqa: E402
-from iran_russia_claims.schema_polars import validate_polars_frame  # noqa: E402
-from iran_russia_claims.synth import synth_registry, synth_table  # noqa: E402
+from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
+from iran_russia_claims.engines.pandera_polars import validate_polars_frame  # noqa: E402
 from records import MUTATIONS, registry, valid_record  # noqa: E402
 
 REGISTRY = registry()
@@ -95,7 +95,7 @@ def test_a_valid_file_is_judged_without_pandera(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from iran_russia_claims.polars_io import validate_file\n"
-        "from iran_russia_claims.synth import synth_registry\n"
+        "from iran_russia_claims.publish.synth import synth_registry\n"
         "rows = validate_file(sys.argv[1], 'parquet', synth_registry())\n"
         "print(rows, sorted(m for m in ('pandera', 'pandas') if m in sys.modules))\n"
     )
@@ -109,7 +109,7 @@ def test_the_validate_command_confirms_a_valid_file_with_polars_alone(tmp_path: 
     """End to end, a valid file costs Polars and our registry: no pandas, pandera or pyarrow."""
     import pyarrow.parquet as pq
 
-    from iran_russia_claims.synth import write_registry
+    from iran_russia_claims.publish.synth import write_registry
 
     path = tmp_path / "claims.parquet"
 

@@ -14,7 +14,7 @@ import pytest
 from claims_files import write_claims
 from iran_russia_claims import readers
 from iran_russia_claims.readers import Chunk, ReadError, read_chunks, resolve
-from iran_russia_claims.report import Problem
+from iran_russia_claims.validation.report import Problem
 from iran_russia_claims.validation import validate
 from records import registry, valid_record
 

@@ -5,7 +5,7 @@ import copy
 import pandas as pd
 import pytest
 
-from iran_russia_claims.frame import records_to_frame
+from iran_russia_claims.publish.frame import records_to_frame
 from iran_russia_claims.validation import validate_frame
 from records import MUTATIONS, registry, valid_record
 

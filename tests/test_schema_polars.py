@@ -11,9 +11,9 @@ import pytest
 pl = pytest.importorskip("polars", reason="the polars extra is not installed")
 pytest.importorskip("pandera.polars", reason="pandera[polars] is not installed")
 
-from iran_russia_claims.schema import claims_schema  # noqa: E402
-from iran_russia_claims.schema_polars import polars_schema, validate_polars_frame  # noqa: E402
-from iran_russia_claims.synth import synth_registry, synth_table  # noqa: E402
+from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
+from iran_russia_claims.engines.pandera_pandas import claims_schema  # noqa: E402
+from iran_russia_claims.engines.pandera_polars import polars_schema, validate_polars_frame  # noqa: E402
 from iran_russia_claims.table_rules import SCHEMA_RULES, TABLE_CHECKS  # noqa: E402
 from iran_russia_claims.validation import validate_frame  # noqa: E402
 from records import MUTATIONS, registry, valid_record  # noqa: E402
@@ -129,7 +129,7 @@ def test_the_fast_path_vouches_for_valid_files_only(tmp_path: Any, suffix: str) 
     import pyarrow as pa
 
     from iran_russia_claims.polars_io import validate_file
-    from iran_russia_claims.synth import write_table
+    from iran_russia_claims.publish.synth import write_table
 
     registry = synth_registry()
     table = synth_table(500, seed=8)
@@ -142,7 +142,7 @@ def test_the_fast_path_vouches_for_valid_files_only(tmp_path: Any, suffix: str) 
 
 def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any) -> None:
     from iran_russia_claims.polars_io import read_strict
-    from iran_russia_claims.synth import write_table
+    from iran_russia_claims.publish.synth import write_table
 
     csv = write_table(synth_table(5, seed=1), tmp_path / "c.csv")
     assert read_strict(str(csv), "csv") is not None

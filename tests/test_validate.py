@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 import iran_russia_claims
 from claims_files import FORMATS, row_of, write_claims
 from iran_russia_claims.spec.models import Registry, Source
-from iran_russia_claims.synth import synth_registry, synth_table, write_synth
+from iran_russia_claims.publish.synth import synth_registry, synth_table, write_synth
 from iran_russia_claims.validation import ValidationReport, validate
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES
 from records import MUTATIONS, registry, valid_record
@@ -701,7 +701,7 @@ def test_a_million_row_parquet_file_validates_in_bounded_memory(
         f"""
         import json, resource, time
         start = time.perf_counter()
-        from iran_russia_claims.synth import synth_registry
+        from iran_russia_claims.publish.synth import synth_registry
         from iran_russia_claims.validation import validate
         report = validate({str(path)!r}, registry=synth_registry(), engine={engine!r})
         print(json.dumps({{"valid": report.valid, "rows": report.rows,

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import DATASET, EXPORTS, REPO
-from iran_russia_claims.frame import apply_dtypes
+from iran_russia_claims.publish.frame import apply_dtypes
 
 pytestmark = pytest.mark.slow
 

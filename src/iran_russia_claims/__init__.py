@@ -1,7 +1,7 @@
 """iran-russia-claims: the claims of one article on Iran-Russia relations, as validated data.
 
 ``iran_russia_claims.load()`` returns every claim as a pandas DataFrame. Heavy dependencies
-(pandas, pyarrow, pydantic, pandera) are imported on first use, not here.
+(pandas, pyarrow, Polars, narwhals, pydantic, pandera) are imported on first use, not here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from iran_russia_claims import _moved
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.api import actors, claims, load, sources
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
+
+_moved.install()  # old module names (iran_russia_claims.export, ...) still import, with a warning
 
 if TYPE_CHECKING:
     from iran_russia_claims.spec.models import Actor, Claim, Registry, Source
@@ -38,24 +40,17 @@ _LAZY = {"Actor", "Claim", "Registry", "Source"}
 _LAZY_VALIDATION = {"ValidationReport", "validate"}
 
 
-_moved.install()
-
-
 def __getattr__(name: str) -> Any:
-    moved = _moved.MOVED.get(f"{__name__}.{name}")
-    if moved is not None:
-        import importlib
-
-        _moved.warn(f"{__name__}.{name}", moved)
-        module = importlib.import_module(moved)
-        globals()[name] = module  # warn once
-        return module
     if name in _LAZY:
         from iran_russia_claims.spec import models
 
         return getattr(models, name)
-    if name in _LAZY_VALIDATION:  # validating imports pandas and pandera: only when asked
+    if name in _LAZY_VALIDATION:  # validating imports dataframe libraries: only when asked
         from iran_russia_claims import validation
 
         return getattr(validation, name)
+    if f"{__name__}.{name}" in _moved.MOVED:  # `from iran_russia_claims import export`
+        module = _moved.load(f"{__name__}.{name}", stacklevel=2)
+        globals()[name] = module  # as an import sets it: the next access does not warn again
+        return module
     raise AttributeError(f"module 'iran_russia_claims' has no attribute {name!r}")

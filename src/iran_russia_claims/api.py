@@ -36,7 +36,7 @@ def load(*, as_frame: bool = True) -> pd.DataFrame | list[dict[str, Any]]:
     """
     import pyarrow.parquet as pq
 
-    from iran_russia_claims.frame import apply_dtypes, frame_to_records
+    from iran_russia_claims.publish.frame import apply_dtypes, frame_to_records
 
     with exported(CLAIMS_PARQUET).open("rb") as handle:
         table = pq.read_table(handle)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.report import DataError
+from iran_russia_claims.validation.report import DataError
 
 if TYPE_CHECKING:
     from iran_russia_claims.dataset import Dataset
@@ -32,9 +32,9 @@ def _print_problems(error: DataError) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.export import export
-    from iran_russia_claims.summary import render, summarise
-    from iran_russia_claims.tables import claim_rows
+    from iran_russia_claims.describe.summary import render, summarise
+    from iran_russia_claims.publish.export import export
+    from iran_russia_claims.publish.tables import claim_rows
 
     dataset = read_dataset(args.dataset)
     schemas = None if args.no_schemas else args.schemas
@@ -52,7 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     places = f"{args.out}/" + ("" if schemas is None else f" and {schemas}/")
     print(f"wrote {len(written)} files to {places}")
     if _refresh_metadata(args):
-        from iran_russia_claims.metadata import write_metadata
+        from iran_russia_claims.describe.metadata import write_metadata
 
         refreshed = write_metadata(args.out, METADATA_DIR, README)
         print(f"refreshed {len(refreshed)} metadata file(s) in {METADATA_DIR}/ and {README}")
@@ -71,14 +71,14 @@ def _refresh_metadata(args: argparse.Namespace) -> bool:
 
 
 def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | None) -> int:
-    from iran_russia_claims.drift import REMEDY, stale
-    from iran_russia_claims.export import render_all
+    from iran_russia_claims.publish.drift import REMEDY, stale
+    from iran_russia_claims.publish.export import render_all
 
     out = args.out
     expected = render_all(dataset, out, schemas)
     problems = stale(expected, [d for d in (out, schemas) if d is not None])
     if not problems and _refresh_metadata(args):
-        from iran_russia_claims.metadata import stale_files
+        from iran_russia_claims.describe.metadata import stale_files
 
         problems = [f"{name}: out of date" for name in stale_files(out, METADATA_DIR, README)]
     if not problems:
@@ -93,8 +93,8 @@ def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | N
 def cmd_summary(args: argparse.Namespace) -> int:
     from iran_russia_claims.api import load
     from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.summary import render, summarise
-    from iran_russia_claims.tables import claim_rows
+    from iran_russia_claims.describe.summary import render, summarise
+    from iran_russia_claims.publish.tables import claim_rows
 
     if args.dataset:
         dataset = read_dataset(args.dataset)
@@ -166,7 +166,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from iran_russia_claims.synth import FORMATS, write_registry, write_synth
+    from iran_russia_claims.publish.synth import FORMATS, write_registry, write_synth
 
     if args.out.suffix.lower() not in FORMATS:
         print(f"error: --out must end in one of {', '.join(FORMATS)}", file=sys.stderr)
@@ -181,11 +181,11 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     from iran_russia_claims.api import actors, load
-    from iran_russia_claims.plot import PlotUnavailable, plot
+    from iran_russia_claims.describe.plot import PlotUnavailable, plot
 
     if args.dataset:
         from iran_russia_claims.dataset import read_dataset
-        from iran_russia_claims.tables import claim_rows
+        from iran_russia_claims.publish.tables import claim_rows
 
         dataset = read_dataset(args.dataset)
         records = claim_rows(dataset)
@@ -202,7 +202,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_metadata(args: argparse.Namespace) -> int:
-    from iran_russia_claims.metadata import stale_files, write_metadata
+    from iran_russia_claims.describe.metadata import stale_files, write_metadata
 
     try:
         if args.check:

@@ -2,7 +2,7 @@
 
 ``dataset/`` is the source of truth (YAML, one record per claim, comments allowed). Reading it
 validates every record with pydantic and the whole table with pandera, and raises one
-:class:`~iran_russia_claims.report.DataError` listing every problem, so a curator fixes them all
+:class:`~iran_russia_claims.validation.report.DataError` listing every problem, so a curator fixes them all
 in one round.
 """
 

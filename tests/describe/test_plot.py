@@ -16,7 +16,7 @@ from iran_russia_claims.cli import main
 
 pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
 
-from iran_russia_claims import plot
+from iran_russia_claims.describe import plot
 
 IMG = REPO / "docs" / "img"
 

@@ -17,13 +17,13 @@ import pytest
 import yaml
 
 from conftest import DATASET, EXPORTS, REPO
-from iran_russia_claims import atomic as atomic_module
-from iran_russia_claims import export as export_module
 from iran_russia_claims.api import load
 from iran_russia_claims.cli import main
 from iran_russia_claims.dataset import Dataset, read_dataset
-from iran_russia_claims.drift import REMEDY, stale
-from iran_russia_claims.export import (
+from iran_russia_claims.publish import atomic as atomic_module
+from iran_russia_claims.publish import export as export_module
+from iran_russia_claims.publish.drift import REMEDY, stale
+from iran_russia_claims.publish.export import (
     CHECKSUMS,
     EXPORT_COMMAND,
     PANDAS_CSV_RECIPE,
@@ -32,8 +32,8 @@ from iran_russia_claims.export import (
     render_csv,
     render_json,
 )
-from iran_russia_claims.frame import apply_dtypes, records_to_frame
-from iran_russia_claims.report import DataError
+from iran_russia_claims.publish.frame import apply_dtypes, records_to_frame
+from iran_russia_claims.validation.report import DataError
 from iran_russia_claims.validation import validate_frame
 
 SCHEMAS = REPO / "schemas"

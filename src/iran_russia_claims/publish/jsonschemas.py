@@ -13,20 +13,20 @@ import json
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.vocab import SCHEMA_VERSION
+from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _COMMENT: Final = (
-    "Generated from iran_russia_claims.models.{model} by `iran-russia-claims export`; "
+    "Generated from iran_russia_claims.spec.models.{model} by `iran-russia-claims export`; "
     "do not edit. Dataset version {version}, schema version {schema}."
 )
 
 
 def _models() -> dict[str, type[BaseModel]]:
-    from iran_russia_claims.models import Actor, Claim, Source
+    from iran_russia_claims.spec.models import Actor, Claim, Source
 
     return {"claim": Claim, "actor": Actor, "source": Source}
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from statistics import mean, median, quantiles
 from typing import Any
 
-from iran_russia_claims.vocab import (
+from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,

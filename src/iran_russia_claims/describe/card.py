@@ -1,9 +1,10 @@
 """The dataset card: README's generated sections and the Hugging Face-style card.
 
 Everything a reader is told about columns, vocabularies, rules and counts is rendered here from
-the same definitions the validators use (:mod:`vocab`, :mod:`frame`, :mod:`rules`) and from the
-exported files, so the documentation cannot drift from the data unnoticed: a test re-renders
-every generated piece and fails, naming :data:`REGENERATE`, when a committed copy differs.
+the same definitions the validators use (:mod:`vocab`, :mod:`publish.frame`, :mod:`rules`) and
+from the exported files, so the documentation cannot drift from the data unnoticed: a test
+re-renders every generated piece and fails, naming :data:`REGENERATE`, when a committed copy
+differs.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from statistics import median
 from typing import Any
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.frame import DTYPES
-from iran_russia_claims.rules import RULES
-from iran_russia_claims.summary import band_ranges, summarise
-from iran_russia_claims.vocab import (
+from iran_russia_claims.describe.summary import band_ranges, summarise
+from iran_russia_claims.publish.frame import DTYPES
+from iran_russia_claims.spec.rules import RULES
+from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
     KIND_DEFINITIONS,
     SCHEMA_VERSION,
@@ -127,7 +128,7 @@ def rules_table() -> str:
 
 
 def data_dictionary() -> str:
-    """The README's data dictionary, from vocab.CLAIM_COLUMNS, frame.DTYPES and rules.RULES."""
+    """The README's data dictionary: vocab.CLAIM_COLUMNS, publish.frame.DTYPES, rules.RULES."""
     return "\n".join(
         [
             f"Schema version {SCHEMA_VERSION}. One row per claim; columns in this order.",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from iran_russia_claims.vocab import (
+from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
     CLAIM_COLUMN_NAMES,
     LIST_COLUMNS,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from iran_russia_claims.models import Registry
+    from iran_russia_claims.spec.models import Registry
 
 #: Formats :func:`write_synth` writes, by file extension.
 FORMATS: Final = (".parquet", ".csv", ".json", ".jsonl")
@@ -121,7 +121,7 @@ _SPAN_MIN, _SPAN_MAX = 20, 600
 def synth_registry() -> Registry:
     """The shipped actor registry plus the declared synthetic sources that synth data cites."""
     from iran_russia_claims.api import actors
-    from iran_russia_claims.models import Registry, Source
+    from iran_russia_claims.spec.models import Registry, Source
 
     sources = {}
     for source_id, length, slugs in SYNTH_SOURCES:
@@ -147,8 +147,8 @@ def synth_registry() -> Registry:
 
 def _arrow_schema(rows: int, seed: int) -> pa.Schema:
     """The published claims schema (as in ``claims.parquet``), marked as synthetic."""
-    from iran_russia_claims.parquet import METADATA_PREFIX, arrow_schema
-    from iran_russia_claims.tables import table
+    from iran_russia_claims.publish.parquet import METADATA_PREFIX, arrow_schema
+    from iran_russia_claims.publish.tables import table
 
     return arrow_schema(
         table("claims"),

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from iran_russia_claims.atomic import write_files
-from iran_russia_claims.card import read_snapshot, readme_blocks, render_card_files, sync_blocks
-from iran_russia_claims.croissant import render_croissant
+from iran_russia_claims.describe.card import (
+    read_snapshot,
+    readme_blocks,
+    render_card_files,
+    sync_blocks,
+)
+from iran_russia_claims.describe.croissant import render_croissant
+from iran_russia_claims.publish.atomic import write_files
 
 
 def expected_files(

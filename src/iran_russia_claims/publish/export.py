@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims import datapackage
-from iran_russia_claims.atomic import write_files
-from iran_russia_claims.jsonschemas import render_schemas
-from iran_russia_claims.parquet import key_value_metadata, render_parquet
-from iran_russia_claims.report import DataError
-from iran_russia_claims.tables import claim_rows, source_records, tables
+from iran_russia_claims.publish import datapackage
+from iran_russia_claims.publish.atomic import write_files
+from iran_russia_claims.publish.jsonschemas import render_schemas
+from iran_russia_claims.publish.parquet import key_value_metadata, render_parquet
+from iran_russia_claims.publish.tables import claim_rows, source_records, tables
+from iran_russia_claims.validation.report import DataError
 
 if TYPE_CHECKING:
     from iran_russia_claims.dataset import Dataset
@@ -84,7 +84,7 @@ def check_exportable(dataset: Dataset) -> None:
     A :class:`Dataset` from ``read_dataset`` has passed already; one built by hand may not
     have (duplicate ids, for instance, pass every record check).
     """
-    from iran_russia_claims.frame import records_to_frame
+    from iran_russia_claims.publish.frame import records_to_frame
     from iran_russia_claims.validation import validate_frame
 
     frame = records_to_frame(claim_rows(dataset))

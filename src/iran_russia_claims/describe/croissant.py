@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.card import (
+from iran_russia_claims.describe.card import (
     CREATOR,
     DATA_LICENSE_URL,
     DESCRIPTION,
@@ -25,7 +25,7 @@ from iran_russia_claims.card import (
     RELEASED,
     Snapshot,
 )
-from iran_russia_claims.vocab import (
+from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
     KIND_DEFINITIONS,
     THEME_DEFINITIONS,
@@ -233,7 +233,7 @@ def _registry_record_set(
 
 
 def _band_descriptions() -> dict[str, str]:
-    from iran_russia_claims.summary import band_ranges
+    from iran_russia_claims.describe.summary import band_ranges
 
     ranges = band_ranges()
     return {b.value: f"ICD 203 band for confidence in {ranges[b.value]}" for b in Band}

@@ -1,8 +1,8 @@
 """``datapackage.json``: the exports described as a Frictionless Data Package (spec v1).
 
 Each table's CSV file is a tabular data resource with a Table Schema built from
-:mod:`iran_russia_claims.tables` (types, descriptions, constraints, primary and foreign keys),
-so ``frictionless validate datapackage.json`` checks every value and every reference. List
+:mod:`iran_russia_claims.publish.tables` (types, descriptions, constraints, primary and foreign
+keys), so ``frictionless validate datapackage.json`` checks every value and every reference. List
 fields are ``type: array``: the cell holds a JSON array, which Frictionless reads back as a
 list. The JSON and Parquet renderings are listed as plain file resources: Frictionless cannot
 read Parquet list columns, and reading JSON tables needs an extra it does not install by
@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.tables import DATA_LICENSE, Table, TableField, tables
-from iran_russia_claims.vocab import SCHEMA_VERSION
+from iran_russia_claims.publish.tables import DATA_LICENSE, Table, TableField, tables
+from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from iran_russia_claims.dataset import Dataset

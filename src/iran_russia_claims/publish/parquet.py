@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.tables import DATA_LICENSE, Table, TableField
-from iran_russia_claims.vocab import SCHEMA_VERSION
+from iran_russia_claims.publish.tables import DATA_LICENSE, Table, TableField
+from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import pyarrow as pa

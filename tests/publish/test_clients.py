@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from conftest import EXPORTS, REPO
 from iran_russia_claims.api import load
-from iran_russia_claims.export import PANDAS_JSON_RECIPE
+from iran_russia_claims.publish.export import PANDAS_JSON_RECIPE
 
 SCHEMAS = REPO / "schemas"
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, LIST_COLUMNS, VOCABULARY_COLUMNS
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, LIST_COLUMNS, VOCABULARY_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd

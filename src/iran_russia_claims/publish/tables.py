@@ -2,7 +2,7 @@
 
 Every export format (CSV, JSON, Parquet) and the data package describe the same five tables.
 Field types and constraints are read from each model's JSON Schema, which the models build
-from :mod:`iran_russia_claims.vocab`, so a pattern, bound or vocabulary changes in one place
+from :mod:`iran_russia_claims.spec.vocab`, so a pattern, bound or vocabulary changes in one place
 only. The registry models carry no field descriptions, so those (and the two derived tables'
 extra fields) are written here, once.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from iran_russia_claims.vocab import Band
+from iran_russia_claims.spec.vocab import Band
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -256,7 +256,7 @@ def section_rows(dataset: Dataset) -> list[dict[str, Any]]:
 @cache
 def tables() -> tuple[Table, ...]:
     """Every published table, claims first."""
-    from iran_russia_claims.models import Actor, Claim, Source
+    from iran_russia_claims.spec.models import Actor, Claim, Source
 
     claim_fields = fields_of(Claim)
     actor_fields = fields_of(Actor, _ACTOR_DOCS)

@@ -9,8 +9,8 @@ import pytest
 
 from iran_russia_claims import load
 from iran_russia_claims.cli import main
-from iran_russia_claims.summary import band_ranges, render, summarise
-from iran_russia_claims.vocab import Band, Kind, Theme
+from iran_russia_claims.describe.summary import band_ranges, render, summarise
+from iran_russia_claims.spec.vocab import Band, Kind, Theme
 
 
 def record(

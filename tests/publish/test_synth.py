@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from iran_russia_claims.cli import main
 from iran_russia_claims.dataset import read_registry
-from iran_russia_claims.export import render_csv, render_json
-from iran_russia_claims.models import Claim
-from iran_russia_claims.synth import (
+from iran_russia_claims.spec.models import Claim
+from iran_russia_claims.publish.export import render_csv, render_json
+from iran_russia_claims.publish.synth import (
     synth_frame,
     synth_registry,
     synth_table,
@@ -24,7 +24,7 @@ from iran_russia_claims.synth import (
     write_table,
 )
 from iran_russia_claims.validation import validate_frame
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, ID_PATTERN
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, ID_PATTERN
 from records import registry as small_registry
 
 REGISTRY = synth_registry()
@@ -104,7 +104,7 @@ def test_parquet_round_trips_with_the_export_schema(tmp_path: Path) -> None:
     path = write_synth(tmp_path / "p.parquet", 120, seed=4)
     back = pq.read_table(path)
     assert back.equals(synth_table(120, seed=4))
-    shipped = pq.read_schema(Path(__file__).resolve().parents[1] / "exports" / "claims.parquet")
+    shipped = pq.read_schema(Path(__file__).resolve().parents[2] / "exports" / "claims.parquet")
     assert [(f.name, str(f.type)) for f in back.schema] == [(f.name, str(f.type)) for f in shipped]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from iran_russia_claims.atomic import atomic_path, write_files
+from iran_russia_claims.publish.atomic import atomic_path, write_files
 
 
 def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.atomic import atomic_path
-from iran_russia_claims.vocab import Band, Theme
+from iran_russia_claims.publish.atomic import atomic_path
+from iran_russia_claims.spec.vocab import Band, Theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -95,7 +95,7 @@ def figure(
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    from iran_russia_claims.summary import band_ranges
+    from iran_russia_claims.describe.summary import band_ranges
 
     rows = list(records)
     themes, actors, by_actor, by_band = _counts(rows)

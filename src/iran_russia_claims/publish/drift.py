@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-from iran_russia_claims.export import CHECKSUMS, EXPORT_COMMAND
+from iran_russia_claims.publish.export import CHECKSUMS, EXPORT_COMMAND
 
 REMEDY: Final = f"run `{EXPORT_COMMAND}` and commit the result"
 
@@ -23,7 +23,7 @@ def _parquet_difference(expected: bytes, actual: bytes) -> str | None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from iran_russia_claims.parquet import our_metadata
+    from iran_russia_claims.publish.parquet import our_metadata
 
     try:
         old = pq.read_table(pa.BufferReader(actual))

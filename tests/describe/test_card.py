@@ -15,7 +15,8 @@ import yaml
 
 from conftest import DATASET, EXPORTS, REPO
 from iran_russia_claims import SCHEMA_VERSION, __version__
-from iran_russia_claims.card import (
+from iran_russia_claims.cli import main
+from iran_russia_claims.describe.card import (
     REGENERATE,
     RELEASED,
     card_header,
@@ -24,15 +25,14 @@ from iran_russia_claims.card import (
     readme_blocks,
     sync_blocks,
 )
-from iran_russia_claims.cli import main
-from iran_russia_claims.croissant import croissant
-from iran_russia_claims.metadata import stale_files
-from iran_russia_claims.rules import RULES
-from iran_russia_claims.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Kind, Theme
+from iran_russia_claims.describe.croissant import croissant
+from iran_russia_claims.describe.metadata import stale_files
+from iran_russia_claims.spec.rules import RULES
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Kind, Theme
 
 README = REPO / "README.md"
 METADATA = REPO / "metadata"
-CFF_SCHEMA = Path(__file__).parent / "data" / "cff-schema-1.2.0.json"
+CFF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "cff-schema-1.2.0.json"
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_data_dictionary_covers_every_column_value_and_rule() -> None:
 def test_data_dictionary_follows_a_changed_description(monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
-    import iran_russia_claims.card as card
+    import iran_russia_claims.describe.card as card
 
     changed = (replace(CLAIM_COLUMNS[0], description="A brand-new meaning."), *CLAIM_COLUMNS[1:])
     monkeypatch.setattr(card, "CLAIM_COLUMNS", changed)
