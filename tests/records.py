@@ -69,6 +69,7 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "required": _drop("kind"),
     "id_pattern": _set("id", "CLAIM-1"),
     "source_registered": _set("source_id", "other-source"),
+    "source_id_pattern": _set("source_id", "Not A Slug"),
     "section_pattern": _set("section", "Not A Slug"),
     "section_matches_offsets": lambda r: r.update(
         section="body" if r["section"] == "intro" else "intro"
@@ -94,4 +95,20 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
         confidence_band="almost_certain" if r["confidence"] <= 0.95 else "likely"
     ),
     "hedges_words": _set("hedges", ["one two three four five"]),
+}
+
+
+def _same_id(records: list[dict[str, Any]]) -> None:
+    records[2]["id"] = records[1]["id"]
+
+
+def _same_span(records: list[dict[str, Any]]) -> None:
+    for field in ("source_id", "section", "start", "end", "span_sha256", "assertion"):
+        records[2][field] = records[1][field]
+
+
+#: Mutations of a table of at least three records that break exactly one whole-table rule.
+TABLE_MUTATIONS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
+    "id_unique": _same_id,
+    "span_unique": _same_span,
 }

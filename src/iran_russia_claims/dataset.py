@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from iran_russia_claims.spec.models import Actor, Claim, Filler, Registry, Source, errors_to_rules
+from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.spec.problem import DataError, Problem, shorten
 
 CLAIMS_FILE = "claims.yaml"
@@ -136,21 +137,22 @@ def read_registry(directory: Path) -> Registry:
         directory / SOURCES_FILE, _records(directory / SOURCES_FILE, "sources"), Source, _key("id")
     )
     problems = p1 + p2
-    problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code")
-    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "id")
+    problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code_unique")
+    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "source_unique")
     if problems:
         raise DataError(problems)
     return Registry({a.code: a for a in actors}, {s.id: s for s in sources})
 
 
-def _duplicates(path: Path, keys: list[str], column: str) -> list[Problem]:
+def _duplicates(path: Path, keys: list[str], rule: str) -> list[Problem]:
+    column = RULES[rule].column
     seen: set[str] = set()
     out = []
     for key in keys:
         if key in seen:
             out.append(
                 Problem(
-                    f"{column}_unique",
+                    rule,
                     f"{column} {key!r} appears more than once",
                     str(path),
                     record_id=key,

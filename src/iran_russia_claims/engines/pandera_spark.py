@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandera.pyspark as pa
 import pyspark.sql.types as T
 
+from iran_russia_claims.engines import rule_name
 from iran_russia_claims.spec.evaluate import failing, verdict
 from iran_russia_claims.spec.rules import RULES, Context, applicable
 from iran_russia_claims.spec.vocab import CLAIM_COLUMNS, ID_PREFIX
@@ -90,15 +91,6 @@ def spark_schema(
     return pa.DataFrameSchema(columns=columns, checks=checks, strict=True, name="claims")
 
 
-#: pandera's names for its own structural checks, as our rule names.
-_STRUCTURAL = {
-    "not_nullable": "required",
-    "column_in_dataframe": "required",
-    "column_in_schema": "no_extra_fields",
-    "dtype": "type",
-}
-
-
 def rules_broken(
     frame: DataFrame,
     registry: Registry | None = None,
@@ -116,9 +108,7 @@ def rules_broken(
     for by_reason in errors.values():
         for cases in by_reason.values():
             for case in cases:
-                check = str(case.get("check", ""))
-                name = check.split("(")[0].strip("<>")
-                rule = _STRUCTURAL.get(name, "type" if name.startswith("dtype") else name)
+                rule = rule_name(str(case.get("check", "")))
                 broken.setdefault(rule, set()).add(str(case.get("column", "")))
     return broken
 

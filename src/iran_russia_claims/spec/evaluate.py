@@ -52,7 +52,7 @@ def as_polars(data: Any) -> pl.DataFrame:
     if isinstance(native, pl.DataFrame):
         frame = native
     elif type(native).__module__.startswith("pandas"):
-        frame = pl.from_pandas(native)
+        frame = pl.from_pandas(native, nan_to_null=False)
     else:
         frame = pl.DataFrame(nw.from_native(native, eager_only=True).to_arrow())
     return plain_strings(frame)

@@ -39,7 +39,9 @@ class Problem:
     hint: str | None = None
 
     def __post_init__(self) -> None:
-        if self.hint is None and self.rule in RULES and RULES[self.rule].hint:
+        if self.rule not in RULES:
+            raise ValueError(f"{self.rule!r} is not a registered rule (spec/rules.py)")
+        if self.hint is None and RULES[self.rule].hint:
             object.__setattr__(self, "hint", RULES[self.rule].hint)
 
     def where(self) -> str:

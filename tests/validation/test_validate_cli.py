@@ -18,7 +18,7 @@ from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.publish.synth import write_registry, write_synth
 from records import registry, valid_record
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXPORTS = REPO / "exports"
 
 

@@ -38,7 +38,7 @@ from iran_russia_claims.validation import ValidationReport, validate
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES
 from records import MUTATIONS, registry, valid_record
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REGISTRY = registry()
 
 
