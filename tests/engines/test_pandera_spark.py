@@ -29,9 +29,9 @@ from iran_russia_claims.engines.pandera_spark import (
     spark_schema,
     spark_struct,
 )
-from iran_russia_claims.table_rules import TABLE_CHECKS
+from iran_russia_claims.spec.rules import Context, applicable
 from iran_russia_claims.validation import validate_frame
-from records import MUTATIONS, registry, valid_record
+from records import MUTATIONS, TABLE_MUTATIONS, registry, valid_record
 
 REGISTRY = registry()
 COLUMNS = [field.name for field in spark_struct()]
@@ -65,7 +65,7 @@ def test_the_schema_names_every_rule_of_the_definition(schema: Any) -> None:
     names = {c.name for c in schema.checks}
     for column in schema.columns.values():
         names |= {c.name for c in column.checks}
-    assert names == {c.rule for c in TABLE_CHECKS} | {"required"}
+    assert names == {r.name for r in applicable(Context.of(REGISTRY))} | {"required"}
 
 
 def test_a_synthetic_table_is_valid(spark: SparkSession) -> None:
@@ -73,13 +73,17 @@ def test_a_synthetic_table_is_valid(spark: SparkSession) -> None:
     assert rules_broken(frame(spark, records), synth_registry()) == {}
 
 
-@pytest.mark.parametrize("rule", sorted(MUTATIONS))
+@pytest.mark.parametrize("rule", sorted(MUTATIONS) + sorted(TABLE_MUTATIONS))
 def test_each_mutation_is_named_as_on_pandas(spark: SparkSession, schema: Any, rule: str) -> None:
+    """Spark's column of the conformance matrix (tests/spec/test_conformance.py)."""
     records = [valid_record(n, start=10 * n) for n in range(1, 4)]
     records[1] = copy.deepcopy(records[1])
-    MUTATIONS[rule](records[1])
+    if rule in MUTATIONS:
+        MUTATIONS[rule](records[1])
+    else:
+        TABLE_MUTATIONS[rule](records)
     broken = rules_broken(frame(spark, records), schema=schema)
-    assert rule in broken
+    assert set(broken) == {rule}
     assert (
         set(broken) == validate_frame(pd.DataFrame.from_records(records), REGISTRY).rules_broken()
     )

@@ -66,7 +66,11 @@ class _OnePass:
 
 def _check(rule: str, key: str, one_pass: _OnePass, *, column: bool) -> pa.Check:
     if column:  # pandera's PySpark backend hands a column check the frame and the column name
-        return pa.Check(lambda data, _k: one_pass.holds(data.dataframe, key), name=rule, key=key)
+
+        def on_column(data: Any, key: str) -> bool:
+            return one_pass.holds(data.dataframe, key)
+
+        return pa.Check(on_column, name=rule, key=key)
     return pa.Check(lambda frame: one_pass.holds(frame, key), name=rule)
 
 

@@ -174,7 +174,8 @@ def verdict(data: Any, ctx: Context = Context(), rules: Iterable[Rule] | None = 
     broken: set[str] = set()
     whole = [r for r in chosen if r.scope in ("row", "table")]
     if whole:
-        row = _collect(frame.select([passes(r, ctx).all().alias(r.name) for r in whole]))
+        masks = frame.select([passes(r, ctx).alias(r.name) for r in whole])  # windows first
+        row = _collect(masks.select(nw.all().all()))
         broken |= {r.name for r, ok in zip(whole, row, strict=True) if ok is False}
     for rule in (r for r in chosen if r.scope == "element"):
         assert rule.column is not None
