@@ -364,9 +364,9 @@ def test_yaml_duplicate_keys_and_size_are_refused(
     path.write_text(path.read_text().replace("kind: causal", "kind: causal\n  kind: opinion", 1))
     with pytest.raises(ReadError, match="duplicate key"):
         read(path)
-    import iran_russia_claims.dataset as dataset
+    from iran_russia_claims.readers import safe_yaml
 
-    monkeypatch.setattr(dataset, "MAX_YAML_BYTES", 100)
+    monkeypatch.setattr(safe_yaml, "MAX_YAML_BYTES", 100)
     with pytest.raises(ReadError, match="over 100"):
         read(write_claims(records(2), tmp_path / "d.yaml"))
 

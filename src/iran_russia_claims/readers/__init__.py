@@ -1426,7 +1426,7 @@ def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
 # -- YAML (the curated dataset's own format) -------------------------------------------------------
 def _read_yaml(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
-    from iran_russia_claims.dataset import read_yaml
+    from iran_russia_claims.readers.safe_yaml import read_yaml
     from iran_russia_claims.report import DataError
 
     _check_encoding(path, _head(path, 4))
