@@ -27,16 +27,39 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.readers.chunks import (
+    arrow_chunk,
+    claim_schema,
+    record_ids,
+    records_chunk,
+    without_absent_fields,
+)
+from iran_russia_claims.readers.common import (
+    CHUNK_ROWS,
+    HEAD_BYTES,
+    KINDS,
+    LIST_HINT,
+    MAX_RECORD_BYTES,
+    UTF8_HINT,
+    Chunk,
+    DuplicateKeyError,
+    Emit,
+    ReadError,
+    check_encoding,
+    decode_error,
+    duplicate_key,
+    read_head,
+    unique_keys,
+    unreadable,
+)
 from iran_russia_claims.report import Problem, shorten
-from iran_russia_claims.vocab import CLAIM_COLUMNS, LIST_COLUMNS
+from iran_russia_claims.vocab import LIST_COLUMNS
 
 if TYPE_CHECKING:
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
 
 #: The formats :func:`read_chunks` reads; ``yaml`` is the curated dataset's own format.
@@ -51,72 +74,27 @@ EXTENSIONS: Final = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
-CHUNK_ROWS: Final = 65_536
 #: Longest CSV row pyarrow will hold (its block size): an unclosed quote cannot eat the memory.
 MAX_CSV_ROW_BYTES: Final = 16 * 1024 * 1024
-#: Longest JSON record or JSON Lines line; a claim is well under 4 KiB.
-MAX_RECORD_BYTES: Final = 1024 * 1024
 #: Largest Parquet row group (uncompressed) read; a 10^6-row export is about 300 MB.
 MAX_ROW_GROUP_BYTES: Final = 4 * 1024**3
 _JSONL_BLOCK: Final = 16 * 1024 * 1024
-_HEAD_BYTES: Final = 64 * 1024
 
-#: Each claim column's kind, from the one definition in vocab.
-KINDS: Final = {c.name: c.type for c in CLAIM_COLUMNS}
-_BOMS: Final = (
-    (codecs.BOM_UTF32_LE, "UTF-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16"),
-)
-_UTF8_HINT: Final = "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')"
-_LIST_HINT: Final = 'write a JSON array of strings, e.g. ["IRN","RUS"] (or [] for none)'
 _INT_HINT: Final = "write a whole number in digits, e.g. 120"
 _NUMBER_HINT: Final = "write a decimal number with a point, e.g. 0.7"
-
-Emit = Callable[[Problem], None]
-
-
-class ReadError(Exception):
-    """The file cannot be read (any further); carries the ``readable`` problem saying why."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-@dataclass(slots=True)
-class Chunk:
-    """Up to ``chunk_rows`` records of a file, ready for validation.
-
-    ``bad`` marks, per column, the cells a reader has already reported (missing or of the wrong
-    type): validation does not report them again, nor any rule that reads them. ``lists_checked``
-    names the list columns whose cells are known to be lists of strings (Arrow typed them).
-    """
-
-    frame: pd.DataFrame
-    rows: np.ndarray
-    bad: dict[str, np.ndarray] = field(default_factory=dict)
-    lists_checked: frozenset[str] = frozenset()
-
-
-def _unreadable(
-    path: Path | str, message: str, *, row: int | None = None, hint: str | None = None
-) -> ReadError:
-    return ReadError(Problem("readable", message, str(path), row=row, hint=hint))
 
 
 def resolve(path: Path, fmt: str | None = None) -> str:
     """Check that ``path`` is a file we may read, and return the format to read it as."""
     if path.is_dir():
         inside = next((p.name for p in sorted(path.glob("claims.*"))), None)
-        raise _unreadable(
+        raise unreadable(
             path,
             "is a directory, not a claims file",
             hint=f"pass the file inside it, e.g. {path / inside}" if inside else None,
         )
     if not path.exists():
-        raise _unreadable(path, "file not found", hint="check the path and its spelling")
+        raise unreadable(path, "file not found", hint="check the path and its spelling")
     return detect_format(path, fmt)
 
 
@@ -129,7 +107,7 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
-    raise _unreadable(
+    raise unreadable(
         path,
         f"cannot tell the format from the extension {suffix or '(none)'!r}",
         hint=f"name the file .csv, .json, .jsonl, .parquet or .yaml, or pass the format "
@@ -146,9 +124,9 @@ def read_chunks(
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise _unreadable(path, "file not found", hint="check the path and its spelling") from None
+        raise unreadable(path, "file not found", hint="check the path and its spelling") from None
     except OSError as exc:
-        raise _unreadable(path, f"cannot read: {exc.strerror}") from None
+        raise unreadable(path, f"cannot read: {exc.strerror}") from None
     if size == 0:
         return
     readers: dict[str, Callable[[Path, Emit, int], Iterator[Chunk]]] = {
@@ -161,331 +139,9 @@ def read_chunks(
     try:
         yield from readers[fmt](path, emit, chunk_rows)
     except PermissionError:
-        raise _unreadable(path, "permission denied") from None
+        raise unreadable(path, "permission denied") from None
     except IsADirectoryError:  # pragma: no cover - caught above; a race at most
-        raise _unreadable(path, "is a directory, not a claims file") from None
-
-
-# -- shared: Arrow tables and Python records to chunks --------------------------------------------
-def _ids(table: pa.Table, positions: np.ndarray) -> list[str | None]:
-    """The id of each record at ``positions``, where the id column is text."""
-    import pyarrow as pa
-
-    if "id" not in table.column_names or len(positions) == 0:
-        return [None] * len(positions)
-    column = table.column("id")
-    if pa.types.is_dictionary(column.type):
-        column = column.cast(column.type.value_type)
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        return [None] * len(positions)
-    return column.take(pa.array(positions)).to_pylist()  # type: ignore[no-any-return]
-
-
-def _compatible(kind: str, arrow_type: pa.DataType) -> bool:
-    import pyarrow as pa
-
-    types = pa.types
-    if types.is_dictionary(arrow_type):
-        arrow_type = arrow_type.value_type
-    if types.is_null(arrow_type):
-        return True  # every cell missing: reported cell by cell as `required`
-    if kind == "string":
-        return bool(types.is_string(arrow_type) or types.is_large_string(arrow_type))
-    if kind == "integer":
-        return bool(types.is_integer(arrow_type))
-    if kind == "number":
-        return bool(types.is_integer(arrow_type) or types.is_floating(arrow_type))
-    if types.is_list(arrow_type) or types.is_large_list(arrow_type):
-        value = arrow_type.value_type
-        return bool(types.is_string(value) or types.is_large_string(value) or types.is_null(value))
-    return False
-
-
-def _valid_utf8(
-    table: pa.Table, rows: np.ndarray, path: Path, emit: Emit, bad: dict[str, np.ndarray]
-) -> pa.Table:
-    """The table with text that is not UTF-8 reported and nulled, cell by cell.
-
-    Not every Arrow reader checks its strings (JSON and Parquet do not); an invalid one would
-    fail later, far from its cause. The check is one pass over the text; locating the bad cells
-    runs only when there are some.
-    """
-    import numpy as np
-    import pyarrow as pa
-
-    names = sorted(table.column_names, key=lambda name: name != "id")  # ids first: they locate
-    for name in names:
-        column = table.column(name)
-        try:
-            column.validate(full=True)
-            continue
-        except pa.ArrowInvalid:
-            wrong = _invalid_text_rows(column)
-        if not wrong.any():  # pragma: no cover - invalid for another reason than the text
-            continue
-        index = table.column_names.index(name)
-        table = table.set_column(index, name, _nulled(column, wrong))
-        positions = np.flatnonzero(wrong)
-        for pos, record in zip(positions, _ids(table, positions), strict=True):
-            emit(
-                Problem(
-                    "readable",
-                    "the text is not UTF-8",
-                    str(path),
-                    row=int(rows[pos]),
-                    record_id=record,
-                    column=name,
-                    hint=_UTF8_HINT,
-                )
-            )
-        bad[name] = bad.get(name, np.zeros(table.num_rows, dtype=bool)) | wrong
-    return table
-
-
-def _invalid_text_rows(column: Any) -> np.ndarray:
-    """Rows of a text or list-of-text column holding bytes that are not UTF-8."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_dictionary(array.type):
-        words = _utf8_flags(array.dictionary)
-        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        return words[indices] if len(words) else np.zeros(len(array), dtype=bool)
-    if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
-        flat = pc.list_flatten(array)
-        if flat.null_count:
-            flat = flat.fill_null("")
-        parents = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
-        wrong = np.zeros(len(array), dtype=bool)
-        wrong[parents[_utf8_flags(flat)]] = True
-        return wrong
-    return _utf8_flags(array)
-
-
-def _utf8_flags(array: Any) -> np.ndarray:
-    import numpy as np
-    import pyarrow as pa
-
-    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-        return np.zeros(len(array), dtype=bool)
-    raw = array.view(pa.binary() if pa.types.is_string(array.type) else pa.large_binary())
-    flags = np.zeros(len(array), dtype=bool)
-    for i, value in enumerate(raw.to_pylist()):
-        if value is not None:
-            try:
-                value.decode("utf-8")
-            except UnicodeDecodeError:
-                flags[i] = True
-    return flags
-
-
-def _nulled(column: Any, mask: np.ndarray) -> Any:
-    """The column with the masked rows set to null; their bytes are dropped, never decoded."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary.take(array.indices)
-    return pc.if_else(pa.array(mask), pa.scalar(None, array.type), array)
-
-
-def _placeholder(kind: str, arrow_type: pa.DataType) -> Any:
-    import pyarrow as pa
-
-    values = {"string": "", "integer": 0, "number": float("nan"), "list": []}
-    return pa.scalar(values[kind], arrow_type)
-
-
-def arrow_chunk(
-    table: pa.Table,
-    rows: np.ndarray,
-    path: Path,
-    emit: Emit,
-    bad: dict[str, np.ndarray] | None = None,
-) -> Chunk:
-    """A chunk from an Arrow table: typed columns checked as columns, then one pandas frame.
-
-    A column whose Arrow type cannot hold its values (text in ``start``, floats in ``end``) is
-    one problem for the column, not one per cell; a null cell is ``required``; a list with a
-    null element is a ``type`` problem. This is the single point where Arrow becomes pandas.
-    """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    n = table.num_rows
-    bad = dict(bad or {})
-    checked: set[str] = set()
-    columns: dict[str, Any] = {}
-    where = str(path)
-    table = _valid_utf8(table, rows, path, emit, bad)
-    for name in table.column_names:
-        column = table.column(name)
-        if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
-        kind = KINDS.get(name)
-        if kind is None:  # not ours: validation names it once
-            columns[name] = column
-            continue
-        mask = bad.get(name, np.zeros(n, dtype=bool))
-        if not _compatible(kind, column.type):
-            emit(
-                Problem(
-                    "type",
-                    f"the column holds {column.type} values; it must hold {_KIND_WORDS[kind]}",
-                    where,
-                    column=name,
-                    hint=_column_hint(kind, column.type),
-                )
-            )
-            bad[name] = np.ones(n, dtype=bool)
-            columns[name] = column
-            continue
-        if pa.types.is_null(column.type):
-            target = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
-            column = column.cast(target.get(kind, pa.list_(pa.string())))
-        if column.null_count:
-            nulls = column.is_null().to_numpy(zero_copy_only=False) & ~mask
-            positions = np.flatnonzero(nulls)
-            ids = _ids(table, positions)
-            for pos, record in zip(positions, ids, strict=True):
-                emit(
-                    Problem(
-                        "required",
-                        "the value is missing",
-                        where,
-                        row=int(rows[pos]),
-                        record_id=record,
-                        column=name,
-                    )
-                )
-            mask = mask | column.is_null().to_numpy(zero_copy_only=False)
-            column = column.fill_null(_placeholder(kind, column.type))
-        if kind == "list":
-            column = pa.chunked_array(
-                [c.cast(pa.list_(pa.string())) for c in column.chunks], pa.list_(pa.string())
-            )
-            flat = pc.list_flatten(column)
-            if flat.null_count:
-                parents = pc.list_parent_indices(column).to_numpy()
-                nulls = flat.is_null().to_numpy(zero_copy_only=False)
-                positions = np.setdiff1d(np.unique(parents[nulls]), np.flatnonzero(mask))
-                for pos, record in zip(positions, _ids(table, positions), strict=True):
-                    emit(
-                        Problem(
-                            "type",
-                            "the list holds a null element; it must hold only strings",
-                            where,
-                            row=int(rows[pos]),
-                            record_id=record,
-                            column=name,
-                            hint=_LIST_HINT,
-                        )
-                    )
-                mask = mask.copy()
-                mask[positions] = True
-            checked.add(name)
-        elif kind == "integer" and column.type != pa.int64():
-            too_big = pc.greater(column, pa.scalar(2**63 - 1, pa.uint64()))
-            if pa.types.is_uint64(column.type) and pc.any(too_big).as_py():
-                positions = np.flatnonzero(too_big.to_numpy(zero_copy_only=False) & ~mask)
-                for pos, record in zip(positions, _ids(table, positions), strict=True):
-                    emit(
-                        Problem(
-                            "type",
-                            "the number is too large for a 64-bit integer",
-                            where,
-                            row=int(rows[pos]),
-                            record_id=record,
-                            column=name,
-                        )
-                    )
-                mask = mask | too_big.to_numpy(zero_copy_only=False)
-                column = pc.if_else(too_big, pa.scalar(0, column.type), column)
-            column = column.cast(pa.int64())
-        elif kind == "number" and column.type != pa.float64():
-            column = column.cast(pa.float64())
-        elif kind == "string" and pa.types.is_large_string(column.type):
-            column = column.cast(pa.string())
-        columns[name] = column
-        bad[name] = mask
-    typed = pa.table(columns) if columns else table
-    frame = typed.to_pandas(ignore_metadata=True, split_blocks=True, types_mapper=_arrow_backed)
-    return Chunk(frame, rows, bad, frozenset(checked))
-
-
-def _arrow_backed(arrow_type: pa.DataType) -> Any:
-    """Text and lists stay Arrow-backed in pandas: no Python object per value, no copy."""
-    import pandas as pd
-    import pyarrow as pa
-
-    types = pa.types
-    if types.is_string(arrow_type) or types.is_large_string(arrow_type):
-        return pd.ArrowDtype(arrow_type)
-    if types.is_list(arrow_type) or types.is_large_list(arrow_type):
-        return pd.ArrowDtype(arrow_type)
-    return None
-
-
-_KIND_WORDS: Final = {
-    "string": "text",
-    "integer": "whole numbers",
-    "number": "numbers",
-    "list": "lists of strings",
-}
-
-
-def _column_hint(kind: str, arrow_type: pa.DataType) -> str | None:
-    import pyarrow as pa
-
-    if kind == "integer" and pa.types.is_floating(arrow_type):
-        return (
-            "pandas stores whole numbers as floats when a value is missing: fill the gaps, "
-            "or write the column with an integer dtype (int64 or Int64)"
-        )
-    if kind == "list":
-        return "write the column as a list of strings (Arrow list<string>)"
-    return None
-
-
-def records_chunk(
-    records: list[tuple[int, Any]], path: Path, emit: Emit, *, what: str = "record"
-) -> Chunk:
-    """A chunk from parsed JSON/YAML records: each ``(row, value)``, the value a mapping.
-
-    The frame keeps every value as the Python object it was parsed as (``dtype=object``), so a
-    string where a number belongs, or a number where a list belongs, reaches validation as is.
-    A record that is not a mapping is a ``type`` problem and is left out.
-    """
-    import numpy as np
-    import pandas as pd
-
-    kept: list[dict[str, Any]] = []
-    rows: list[int] = []
-    for row, record in records:
-        if not isinstance(record, dict):
-            emit(
-                Problem(
-                    "type",
-                    f"the {what} is {_json_kind(record)}, not an object with the claim's fields",
-                    str(path),
-                    row=row,
-                    value=shorten(record),
-                )
-            )
-            continue
-        kept.append(record)
-        rows.append(row)
-    frame = pd.DataFrame(kept, dtype=object) if kept else pd.DataFrame()
-    for name in frame.columns:
-        if KINDS.get(name) == "number":  # a missing key is missing, not the number NaN
-            absent = np.fromiter((name not in r for r in kept), dtype=bool, count=len(kept))
-            if absent.any():
-                frame[name] = frame[name].where(~absent, None)
-    return Chunk(frame.reset_index(drop=True), np.asarray(rows, dtype=np.int64))
+        raise unreadable(path, "is a directory, not a claims file") from None
 
 
 def _objects(values: list[Any]) -> np.ndarray:
@@ -498,69 +154,9 @@ def _objects(values: list[Any]) -> np.ndarray:
     return out
 
 
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    kinds = {
-        list: "an array",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-    }
-    return kinds.get(type(value), f"a {type(value).__name__}")
-
-
 def _batched(items: list[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object that refuses a key given twice (json keeps the last one silently)."""
-    mapping = dict(pairs)
-    if len(mapping) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKeyError(key)
-            seen.add(key)
-    return mapping
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(f"the field {key!r} is given twice in one object")
-        self.key = key
-
-
-def _check_encoding(path: Path, head: bytes) -> None:
-    """Refuse UTF-16/32 text and binary data up front, with a message that says which."""
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            raise _unreadable(path, f"the file is {name} text, not UTF-8", hint=_UTF8_HINT)
-    if b"\x00" in head:
-        raise _unreadable(
-            path,
-            "the file holds NUL bytes: it is binary, or UTF-16 text without a byte order mark",
-            hint=_UTF8_HINT,
-        )
-
-
-def _head(path: Path, size: int = _HEAD_BYTES) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(size)
-
-
-def _decode_error(path: Path, exc: UnicodeDecodeError, offset: int, row: int | None) -> ReadError:
-    byte = exc.object[exc.start : exc.start + 1].hex() if exc.object else "?"
-    return _unreadable(
-        path,
-        f"not UTF-8: byte 0x{byte} at byte offset {offset + exc.start} cannot be decoded "
-        f"({exc.reason}); the file may be Latin-1 or Windows-1252",
-        row=row,
-        hint=_UTF8_HINT,
-    )
 
 
 # -- CSV -----------------------------------------------------------------------------------------
@@ -577,22 +173,22 @@ def _csv_header(path: Path, head: bytes) -> list[str]:
     """The header row, parsed with the csv module from the first bytes of the file."""
     head = head.removeprefix(codecs.BOM_UTF8)
     end = head.find(b"\n")
-    if end < 0 and len(head) >= _HEAD_BYTES - len(codecs.BOM_UTF8):
-        raise _unreadable(path, f"the header row is longer than {_HEAD_BYTES} bytes", row=1)
+    if end < 0 and len(head) >= HEAD_BYTES - len(codecs.BOM_UTF8):
+        raise unreadable(path, f"the header row is longer than {HEAD_BYTES} bytes", row=1)
     try:
         decoded = head[: end if end >= 0 else len(head)].decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _decode_error(path, exc, 0, 1) from None
+        raise decode_error(path, exc, 0, 1) from None
     try:
         header = next(csv.reader(io.StringIO(decoded, newline="")), [])
     except csv.Error as exc:  # pragma: no cover - the csv module accepts almost anything
-        raise _unreadable(path, f"the header row cannot be parsed: {exc}", row=1) from None
+        raise unreadable(path, f"the header row cannot be parsed: {exc}", row=1) from None
     if not header or header == [""]:
-        raise _unreadable(path, "the first row is empty: a CSV file starts with its header", row=1)
+        raise unreadable(path, "the first row is empty: a CSV file starts with its header", row=1)
     if len(header) == 1:
         for separator in (";", "\t", "|"):
             if separator in header[0] and "id" in header[0].split(separator):
-                raise _unreadable(
+                raise unreadable(
                     path,
                     f"the header is one column; the file seems separated by {separator!r}",
                     row=1,
@@ -605,8 +201,8 @@ def _read_csv(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     import numpy as np
     import pyarrow as pa
 
-    head = _head(path)
-    _check_encoding(path, head)
+    head = read_head(path)
+    check_encoding(path, head)
     header = _csv_header(path, head)
     where = str(path)
     names: list[str] = []
@@ -753,12 +349,12 @@ def _csv_error(
     located = re.search(r"column #(\d+): Row #(\d+)", message)
     bad_row = re.search(r"Row #(\d+)", message)
     if any(isinstance(e, UnicodeDecodeError) for e in failed):
-        return _unreadable(
+        return unreadable(
             path,
             "not UTF-8: a row with the wrong number of cells holds bytes that are not UTF-8 "
             "text; the file may be Latin-1 or Windows-1252, or not a CSV file",
             row=int(bad_row.group(1)) if bad_row else row,
-            hint=_UTF8_HINT,
+            hint=UTF8_HINT,
         )
     if "invalid UTF8" in message or "UTF-8" in message:
         where = ""
@@ -767,22 +363,22 @@ def _csv_error(
             name = columns[index] if index < len(columns) else f"#{index + 1}"
             row = int(located.group(2))
             where = f" in column {name!r}"
-        return _unreadable(
+        return unreadable(
             path,
             f"not UTF-8: a cell{where} holds bytes that are not UTF-8 text; "
             "the file may be Latin-1 or Windows-1252",
             row=row,
-            hint=_UTF8_HINT,
+            hint=UTF8_HINT,
         )
     if "straddling" in message or "block size" in message:
-        return _unreadable(
+        return unreadable(
             path,
             f"a row is longer than {MAX_CSV_ROW_BYTES // 2**20} MiB, most likely because a "
             "quoted cell is never closed",
             row=row,
             hint='check the quotes near this row; a quote inside a quoted cell is written ""',
         )
-    return _unreadable(path, f"the CSV cannot be parsed: {message}", row=row)
+    return unreadable(path, f"the CSV cannot be parsed: {message}", row=row)
 
 
 def _csv_chunk(table: pa.Table, rows: np.ndarray, path: Path, emit: Emit) -> Chunk:
@@ -850,7 +446,7 @@ def _csv_chunk(table: pa.Table, rows: np.ndarray, path: Path, emit: Emit) -> Chu
                 wrong,
                 text,
                 "not a JSON array of strings",
-                _LIST_HINT,
+                LIST_HINT,
             )
             # cells parsed by json are null in Arrow: marked here, filled in below
             bad[name] = wrong.copy()
@@ -898,7 +494,7 @@ def _emit_cells(
     if not len(positions):
         return
     cells = text.take(pa.array(positions)).to_pylist()
-    for pos, record, cell in zip(positions, _ids(table, positions), cells, strict=True):
+    for pos, record, cell in zip(positions, record_ids(table, positions), cells, strict=True):
         emit(
             Problem(
                 "type",
@@ -918,7 +514,7 @@ def _json_string_list(cell: str) -> list[str] | None:
     if not (cell.startswith("[") and cell.endswith("]")):
         return None  # no leading space or tab either: a spreadsheet could run it as a formula
     try:
-        value = json.loads(cell, object_pairs_hook=_unique_keys)
+        value = json.loads(cell, object_pairs_hook=unique_keys)
     except (ValueError, RecursionError):
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -932,20 +528,8 @@ def _json_string_list(cell: str) -> list[str] | None:
 _TWO_ON_A_LINE: Final = re.compile(rb"\}[ \t\r]*\{")
 
 
-def _jsonl_schema(names: Any = None) -> pa.Schema:
-    import pyarrow as pa
-
-    types = {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "list": pa.list_(pa.string()),
-    }
-    return pa.schema([(c.name, types[c.type]) for c in CLAIM_COLUMNS])
-
-
 def _read_jsonl(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
-    _check_encoding(path, _head(path, 4))
+    check_encoding(path, read_head(path, 4))
     for line, block in _line_blocks(path, emit):
         if line == 1:
             block = block.removeprefix(codecs.BOM_UTF8)
@@ -1010,13 +594,13 @@ def _jsonl_block(
                 io.BytesIO(block),
                 read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
                 parse_options=pajson.ParseOptions(
-                    explicit_schema=_jsonl_schema(), unexpected_field_behavior="infer"
+                    explicit_schema=claim_schema(), unexpected_field_behavior="infer"
                 ),
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):
             table = None
         if table is not None:
-            table = _without_absent_fields(table, block)
+            table = without_absent_fields(table, block)
         if table is not None and table.num_rows == lines:
             rows = np.arange(line, line + lines, dtype=np.int64)
             for start in range(0, lines, chunk_rows):
@@ -1037,17 +621,6 @@ def _jsonl_block(
 
 
 _SKIP: Final = object()
-
-
-def _duplicate_key(path: Path, row: int, exc: _DuplicateKeyError) -> Problem:
-    return Problem(
-        "no_extra_fields",
-        f"{exc}; only one value is allowed, and the last one was checked",
-        str(path),
-        row=row,
-        column=exc.key,
-        hint="delete one of the two",
-    )
 
 
 def _jsonl_value(path: Path, raw: bytes, number: int, emit: Emit) -> Any:
@@ -1074,14 +647,14 @@ def _jsonl_value(path: Path, raw: bytes, number: int, emit: Emit) -> Any:
                 f"{exc.start + 1} cannot be decoded ({exc.reason})",
                 str(path),
                 row=number,
-                hint=_UTF8_HINT,
+                hint=UTF8_HINT,
             )
         )
         return _SKIP
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
-    except _DuplicateKeyError as exc:
-        emit(_duplicate_key(path, number, exc))
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        emit(duplicate_key(path, number, exc))
         return json.loads(text)  # parsed before: the last value of each key, as json keeps it
     except json.JSONDecodeError as exc:
         emit(
@@ -1115,7 +688,7 @@ def _read_json(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     first block that does not, the careful record-by-record parser, which explains why."""
     import numpy as np
 
-    _check_encoding(path, _head(path, 4))
+    check_encoding(path, read_head(path, 4))
     number, offset, line = 1, 0, 1
     for block, size, newlines, last in _json_blocks(path):
         table = _json_block_table(block, first=offset == 0, last=last)
@@ -1199,7 +772,7 @@ def _json_block_table(block: bytes, *, first: bool, last: bool) -> pa.Table | No
             io.BytesIO(body),
             read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=pajson.ParseOptions(
-                explicit_schema=_jsonl_schema(),
+                explicit_schema=claim_schema(),
                 unexpected_field_behavior="infer",
                 newlines_in_values=True,
             ),
@@ -1208,21 +781,7 @@ def _json_block_table(block: bytes, *, first: bool, last: bool) -> pa.Table | No
         return None
     if table.num_rows != separators + 1:
         return None
-    return _without_absent_fields(table, body)
-
-
-def _without_absent_fields(table: pa.Table, text: bytes) -> pa.Table:
-    """Drop the claim columns the explicit schema added but no record names: a field absent
-    from every record is a missing column, as the careful parser reports it, not a null in
-    every row."""
-    absent = [
-        name
-        for name in KINDS
-        if name in table.column_names
-        and table.column(name).null_count == table.num_rows
-        and f'"{name}"'.encode() not in text
-    ]
-    return table.drop_columns(absent) if absent else table
+    return without_absent_fields(table, body)
 
 
 _SPACE: Final = re.compile(r"[ \t\r\n]*")
@@ -1257,7 +816,7 @@ class _JsonText:
             try:
                 text = self.decoder.decode(data, final=not data)
             except UnicodeDecodeError as exc:
-                raise _decode_error(self.path, exc, self.bytes_read, None) from None
+                raise decode_error(self.path, exc, self.bytes_read, None) from None
             self.bytes_read += len(data)
             self.eof = not data
             if self.pos > 4 * MAX_RECORD_BYTES:  # drop what was parsed
@@ -1295,7 +854,7 @@ def _json_array(
     From ``offset`` > 0, the parse resumes inside the array at record ``number``, which starts
     on ``line``.
     """
-    decoder = json.JSONDecoder(object_pairs_hook=_unique_keys)
+    decoder = json.JSONDecoder(object_pairs_hook=unique_keys)
     text = _JsonText(path, offset, line)
     resumed = offset > 0
     number -= 1
@@ -1303,7 +862,7 @@ def _json_array(
         if resumed:
             pass
         elif text.skip_space() != "[":
-            raise _unreadable(
+            raise unreadable(
                 path,
                 f"expected a JSON array of claim objects; the file starts with "
                 f"{text.buffer[text.pos : text.pos + 20]!r}",
@@ -1321,8 +880,8 @@ def _json_array(
                 raise _truncated(path, number, text)
             try:
                 value, end = decoder.raw_decode(text.buffer, text.pos)
-            except _DuplicateKeyError as exc:
-                emit(_duplicate_key(path, number, exc))
+            except DuplicateKeyError as exc:
+                emit(duplicate_key(path, number, exc))
                 value, end = json.JSONDecoder().raw_decode(text.buffer, text.pos)
                 yield number, value
             except json.JSONDecodeError as exc:
@@ -1332,19 +891,19 @@ def _json_array(
                 if not text.eof and (
                     exc.pos >= rest - 1 or exc.msg.startswith("Unterminated string")
                 ):  # MAX_RECORD_BYTES were at hand and the record did not end in them
-                    raise _unreadable(
+                    raise unreadable(
                         path,
                         f"record {number} is longer than {MAX_RECORD_BYTES} characters, or a "
                         "string in it is never closed",
                         row=number,
                     ) from None
-                raise _unreadable(
+                raise unreadable(
                     path,
                     f"not valid JSON at {text.where(exc.pos)}: {exc.msg}",
                     row=number,
                 ) from None
             except (ValueError, RecursionError) as exc:
-                raise _unreadable(
+                raise unreadable(
                     path, f"record {number} cannot be read: {exc}", row=number
                 ) from None
             else:
@@ -1359,20 +918,20 @@ def _json_array(
                 break
             if char == "":
                 raise _truncated(path, number + 1, text)
-            raise _unreadable(
+            raise unreadable(
                 path,
                 f"not valid JSON at {text.where(text.pos)}: expected ',' or ']' after record "
                 f"{number}",
                 row=number,
             )
         if text.skip_space() != "":
-            raise _unreadable(path, f"unexpected data after the array at {text.where(text.pos)}")
+            raise unreadable(path, f"unexpected data after the array at {text.where(text.pos)}")
     finally:
         text.close()
 
 
 def _truncated(path: Path, number: int, text: _JsonText) -> ReadError:
-    return _unreadable(
+    return unreadable(
         path,
         f"the JSON ends inside record {number} ({text.where(len(text.buffer))}): "
         "the file is cut short",
@@ -1393,7 +952,7 @@ def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
         for group in range(metadata.num_row_groups):
             size = metadata.row_group(group).total_byte_size
             if size > MAX_ROW_GROUP_BYTES:
-                raise _unreadable(
+                raise unreadable(
                     path,
                     f"row group {group} holds {size} bytes uncompressed, over the limit of "
                     f"{MAX_ROW_GROUP_BYTES}",
@@ -1401,7 +960,7 @@ def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
                 )
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as exc:
-        raise _unreadable(
+        raise unreadable(
             path,
             f"not a readable Parquet file: {exc}",
             hint="the file may be cut short, or another format with a .parquet name",
@@ -1414,7 +973,7 @@ def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
             yield arrow_chunk(table, rows, path, emit)
             row += table.num_rows
     except (pa.ArrowException, OSError) as exc:
-        raise _unreadable(
+        raise unreadable(
             path,
             f"the Parquet data is damaged after record {row - 1}: {exc}",
             row=row,
@@ -1429,7 +988,7 @@ def _read_yaml(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     from iran_russia_claims.readers.safe_yaml import read_yaml
     from iran_russia_claims.report import DataError
 
-    _check_encoding(path, _head(path, 4))
+    check_encoding(path, read_head(path, 4))
     try:
         data = read_yaml(path)
     except DataError as error:
@@ -1440,7 +999,7 @@ def _read_yaml(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     elif isinstance(data, list):
         items = data
     else:
-        raise _unreadable(
+        raise unreadable(
             path,
             "expected a mapping with a list under 'claims' (as in dataset/claims.yaml) "
             "or a list of claims",
@@ -1454,8 +1013,13 @@ __all__ = [
     "CHUNK_ROWS",
     "EXTENSIONS",
     "FORMATS",
+    "KINDS",
     "LIST_COLUMNS",
+    "MAX_CSV_ROW_BYTES",
+    "MAX_RECORD_BYTES",
+    "MAX_ROW_GROUP_BYTES",
     "Chunk",
+    "Emit",
     "ReadError",
     "arrow_chunk",
     "detect_format",
