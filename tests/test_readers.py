@@ -14,6 +14,7 @@ import pytest
 from claims_files import write_claims
 from iran_russia_claims import readers
 from iran_russia_claims.readers import Chunk, ReadError, read_chunks, resolve
+from iran_russia_claims.readers import csv as csv_reader
 from iran_russia_claims.report import Problem
 from iran_russia_claims.validation import validate
 from records import registry, valid_record
@@ -148,17 +149,17 @@ def test_a_quoted_line_break_stays_in_its_cell_and_rows_stay_right(tmp_path: Pat
 
 
 def test_row_numbers_step_over_skipped_rows() -> None:
-    rows, next_row = readers._csv_rows(2, 5, [3, 5, 40])
+    rows, next_row = csv_reader._csv_rows(2, 5, [3, 5, 40])
     assert rows.tolist() == [2, 4, 6, 7, 8]
     assert next_row == 9
-    rows, _ = readers._csv_rows(41, 2, [3, 5, 40])
+    rows, _ = csv_reader._csv_rows(41, 2, [3, 5, 40])
     assert rows.tolist() == [41, 42]
 
 
 def test_ragged_rows_in_later_batches_keep_row_numbers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_CSV_ROW_BYTES", 4096)  # many small batches
+    monkeypatch.setattr(csv_reader, "MAX_CSV_ROW_BYTES", 4096)  # many small batches
     rows = records(60)
     rows[55]["theme"] = "weather"
     path = write_claims(rows, tmp_path / "c.csv")
