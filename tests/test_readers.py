@@ -15,6 +15,7 @@ from claims_files import write_claims
 from iran_russia_claims import readers
 from iran_russia_claims.readers import Chunk, ReadError, read_chunks, resolve
 from iran_russia_claims.readers import csv as csv_reader
+from iran_russia_claims.readers import jsonl as jsonl_reader
 from iran_russia_claims.report import Problem
 from iran_russia_claims.validation import validate
 from records import registry, valid_record
@@ -205,8 +206,8 @@ def test_two_records_on_one_line_are_not_read_as_two_lines(tmp_path: Path) -> No
 def test_a_line_too_long_is_skipped_not_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 2000)
-    monkeypatch.setattr(readers, "_JSONL_BLOCK", 1000)
+    monkeypatch.setattr(jsonl_reader, "MAX_RECORD_BYTES", 2000)
+    monkeypatch.setattr(jsonl_reader, "_JSONL_BLOCK", 1000)
     rows = records(3)
     rows[1]["assertion"] = "x" * 5000
     path = write_claims(rows, tmp_path / "c.jsonl")

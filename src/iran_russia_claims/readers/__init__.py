@@ -37,7 +37,6 @@ from iran_russia_claims.readers.common import (
     CHUNK_ROWS,
     KINDS,
     MAX_RECORD_BYTES,
-    UTF8_HINT,
     Chunk,
     DuplicateKeyError,
     Emit,
@@ -50,7 +49,7 @@ from iran_russia_claims.readers.common import (
     unreadable,
 )
 from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES, csv_chunks
-from iran_russia_claims.report import Problem, shorten
+from iran_russia_claims.readers.jsonl import jsonl_chunks
 from iran_russia_claims.vocab import LIST_COLUMNS
 
 if TYPE_CHECKING:
@@ -70,7 +69,6 @@ EXTENSIONS: Final = {
 }
 #: Largest Parquet row group (uncompressed) read; a 10^6-row export is about 300 MB.
 MAX_ROW_GROUP_BYTES: Final = 4 * 1024**3
-_JSONL_BLOCK: Final = 16 * 1024 * 1024
 
 
 def resolve(path: Path, fmt: str | None = None) -> str:
@@ -121,7 +119,7 @@ def read_chunks(
     readers: dict[str, Callable[[Path, Emit, int], Iterator[Chunk]]] = {
         "csv": csv_chunks,
         "json": _read_json,
-        "jsonl": _read_jsonl,
+        "jsonl": jsonl_chunks,
         "parquet": _read_parquet,
         "yaml": _read_yaml,
     }
@@ -142,155 +140,6 @@ def _batched(items: list[tuple[int, Any]], size: int) -> Iterator[list[tuple[int
 
 
 # -- JSON Lines ------------------------------------------------------------------------------------
-#: Two objects on one line: pyarrow would read both, and the record count could not show that
-#: a blank line elsewhere shifted the line numbers.
-_TWO_ON_A_LINE: Final = re.compile(rb"\}[ \t\r]*\{")
-
-
-def _read_jsonl(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
-    check_encoding(path, read_head(path, 4))
-    for line, block in _line_blocks(path, emit):
-        if line == 1:
-            block = block.removeprefix(codecs.BOM_UTF8)
-        yield from _jsonl_block(path, block, line, emit, chunk_rows)
-
-
-def _line_blocks(path: Path, emit: Emit) -> Iterator[tuple[int, bytes]]:
-    """Blocks of whole lines (about ``_JSONL_BLOCK`` bytes), each with its first line's number.
-
-    A line too long to hold is reported and skipped, so memory stays bounded.
-    """
-    line = 1
-    skipping = False
-    pending = b""
-    with path.open("rb") as handle:
-        while True:
-            data = handle.read(_JSONL_BLOCK)
-            if not data:
-                if pending and not skipping:
-                    yield line, pending
-                return
-            buffer, pending = pending + data, b""
-            if skipping:
-                cut = buffer.find(b"\n")
-                if cut < 0:
-                    continue
-                buffer, line, skipping = buffer[cut + 1 :], line + 1, False
-            cut = buffer.rfind(b"\n") + 1
-            if cut == 0:
-                if len(buffer) > MAX_RECORD_BYTES:
-                    emit(
-                        Problem(
-                            "readable",
-                            f"the line is longer than {MAX_RECORD_BYTES} bytes; it was skipped",
-                            str(path),
-                            row=line,
-                        )
-                    )
-                    skipping = True
-                else:
-                    pending = buffer
-                continue
-            block, pending = buffer[:cut], buffer[cut:]
-            yield line, block
-            line += block.count(b"\n")
-
-
-def _jsonl_block(
-    path: Path, block: bytes, line: int, emit: Emit, chunk_rows: int
-) -> Iterator[Chunk]:
-    """Whole lines of JSON Lines: pyarrow when every line is a plain claim object, else json."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.json as pajson
-
-    if not block:
-        return
-    lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-    if not _TWO_ON_A_LINE.search(block):  # then a blank line shows as a missing record
-        try:
-            table = pajson.read_json(
-                io.BytesIO(block),
-                read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
-                parse_options=pajson.ParseOptions(
-                    explicit_schema=claim_schema(), unexpected_field_behavior="infer"
-                ),
-            )
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            table = None
-        if table is not None:
-            table = without_absent_fields(table, block)
-        if table is not None and table.num_rows == lines:
-            rows = np.arange(line, line + lines, dtype=np.int64)
-            for start in range(0, lines, chunk_rows):
-                yield arrow_chunk(
-                    table.slice(start, chunk_rows), rows[start : start + chunk_rows], path, emit
-                )
-            return
-    records: list[tuple[int, Any]] = []
-    for number, raw in enumerate(block.split(b"\n"), start=line):
-        value = _jsonl_value(path, raw, number, emit)
-        if value is not _SKIP:
-            records.append((number, value))
-        if len(records) >= chunk_rows:
-            yield records_chunk(records, path, emit)
-            records = []
-    if records:
-        yield records_chunk(records, path, emit)
-
-
-_SKIP: Final = object()
-
-
-def _jsonl_value(path: Path, raw: bytes, number: int, emit: Emit) -> Any:
-    """One line's value; blank lines are skipped, bad lines reported as unreadable."""
-    if not raw.strip():
-        return _SKIP
-    if len(raw) > MAX_RECORD_BYTES:
-        emit(
-            Problem(
-                "readable",
-                f"the line is longer than {MAX_RECORD_BYTES} bytes",
-                str(path),
-                row=number,
-            )
-        )
-        return _SKIP
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        emit(
-            Problem(
-                "readable",
-                f"the line is not UTF-8: byte 0x{raw[exc.start : exc.start + 1].hex()} at column "
-                f"{exc.start + 1} cannot be decoded ({exc.reason})",
-                str(path),
-                row=number,
-                hint=UTF8_HINT,
-            )
-        )
-        return _SKIP
-    try:
-        return json.loads(text, object_pairs_hook=unique_keys)
-    except DuplicateKeyError as exc:
-        emit(duplicate_key(path, number, exc))
-        return json.loads(text)  # parsed before: the last value of each key, as json keeps it
-    except json.JSONDecodeError as exc:
-        emit(
-            Problem(
-                "readable",
-                f"the line is not valid JSON: {exc.msg} at column {exc.colno}",
-                str(path),
-                row=number,
-                value=shorten(text),
-                hint="the line ends inside a value: cut short?"
-                if exc.pos >= len(text.rstrip())
-                else None,
-            )
-        )
-    except (ValueError, RecursionError) as exc:
-        emit(Problem("readable", f"the line is not valid JSON: {exc}", str(path), row=number))
-    return _SKIP
 
 
 # -- JSON ------------------------------------------------------------------------------------------
