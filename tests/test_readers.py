@@ -15,6 +15,7 @@ from claims_files import write_claims
 from iran_russia_claims import readers
 from iran_russia_claims.readers import Chunk, ReadError, read_chunks, resolve
 from iran_russia_claims.readers import csv as csv_reader
+from iran_russia_claims.readers import json as json_reader
 from iran_russia_claims.readers import jsonl as jsonl_reader
 from iran_russia_claims.report import Problem
 from iran_russia_claims.validation import validate
@@ -232,7 +233,7 @@ def test_a_missing_field_in_every_record_is_a_missing_column(tmp_path: Path) -> 
 def test_a_bad_record_deep_in_a_big_array_is_located(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_JSON_BLOCK", 2048)  # many blocks: the fast path, then not
+    monkeypatch.setattr(json_reader, "_JSON_BLOCK", 2048)  # many blocks: the fast path, then not
     rows = records(40)
     rows[30]["start"] = "310"  # a string: pyarrow refuses the block, json explains it
     rows[35]["theme"] = "weather"
@@ -249,7 +250,7 @@ def test_a_bad_record_deep_in_a_big_array_is_located(
 def test_json_errors_name_the_line_and_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_JSON_BLOCK", 1024)
+    monkeypatch.setattr(json_reader, "_JSON_BLOCK", 1024)
     path = write_claims(records(12), tmp_path / "c.json")
     lines = path.read_text().splitlines()
     number = next(i for i, line in enumerate(lines) if '"IRR-0009"' in line)
@@ -286,8 +287,8 @@ def test_nan_in_json_is_a_number_that_is_not_finite(tmp_path: Path) -> None:
 def test_a_record_too_long_for_memory_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 1000)
-    monkeypatch.setattr(readers, "_JSON_BLOCK", 600)
+    monkeypatch.setattr(json_reader, "MAX_RECORD_BYTES", 1000)
+    monkeypatch.setattr(json_reader, "_JSON_BLOCK", 600)
     rows = records(3)
     rows[1]["assertion"] = "y" * 6000
     path = tmp_path / "c.json"
