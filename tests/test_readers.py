@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from claims_files import write_claims
-from iran_russia_claims import readers
 from iran_russia_claims.readers import Chunk, ReadError, read_chunks, resolve
 from iran_russia_claims.readers import csv as csv_reader
 from iran_russia_claims.readers import json as json_reader
 from iran_russia_claims.readers import jsonl as jsonl_reader
+from iran_russia_claims.readers import parquet as parquet_reader
 from iran_russia_claims.report import Problem
 from iran_russia_claims.validation import validate
 from records import registry, valid_record
@@ -336,7 +336,7 @@ def test_parquet_text_that_is_not_utf8_is_located(tmp_path: Path) -> None:
 def test_huge_parquet_row_groups_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "MAX_ROW_GROUP_BYTES", 100)
+    monkeypatch.setattr(parquet_reader, "MAX_ROW_GROUP_BYTES", 100)
     path = write_claims(records(3), tmp_path / "c.parquet")
     with pytest.raises(ReadError, match="row group"):
         read(path)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final, NamedTuple
 
 from iran_russia_claims.readers.chunks import arrow_chunk, records_chunk
 from iran_russia_claims.readers.common import (
@@ -31,29 +31,40 @@ from iran_russia_claims.readers.common import (
     Chunk,
     Emit,
     ReadError,
-    check_encoding,
-    read_head,
     unreadable,
 )
 from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES, csv_chunks
 from iran_russia_claims.readers.json import json_chunks
 from iran_russia_claims.readers.jsonl import jsonl_chunks
+from iran_russia_claims.readers.parquet import MAX_ROW_GROUP_BYTES, parquet_chunks
+from iran_russia_claims.readers.yaml import yaml_chunks
 from iran_russia_claims.vocab import LIST_COLUMNS
 
-#: The formats :func:`read_chunks` reads; ``yaml`` is the curated dataset's own format.
-FORMATS: Final = ("csv", "json", "jsonl", "parquet", "yaml")
-EXTENSIONS: Final = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".yaml": "yaml",
-    ".yml": "yaml",
+#: A reader: ``(path, emit, chunk_rows)`` to the file's chunks, in order.
+Reader = Callable[[Path, Emit, int], Iterator[Chunk]]
+
+
+class Format(NamedTuple):
+    """A format's file extensions (the first is the one suggested) and its reader."""
+
+    extensions: tuple[str, ...]
+    read: Reader
+
+
+#: Every format read, by name: the one table that FORMATS, EXTENSIONS and read_chunks come
+#: from. A new format is a module with its reader, and one line here.
+READERS: Final = {
+    "csv": Format((".csv",), csv_chunks),
+    "json": Format((".json",), json_chunks),
+    "jsonl": Format((".jsonl", ".ndjson"), jsonl_chunks),
+    "parquet": Format((".parquet", ".pq"), parquet_chunks),
+    "yaml": Format((".yaml", ".yml"), yaml_chunks),
 }
-#: Largest Parquet row group (uncompressed) read; a 10^6-row export is about 300 MB.
-MAX_ROW_GROUP_BYTES: Final = 4 * 1024**3
+#: The formats :func:`read_chunks` reads; ``yaml`` is the curated dataset's own format.
+FORMATS: Final = tuple(READERS)
+#: The format of each file extension (in lower case).
+EXTENSIONS: Final = {ext: name for name, fmt in READERS.items() for ext in fmt.extensions}
+_SUGGESTED: Final = [fmt.extensions[0] for fmt in READERS.values()]
 
 
 def resolve(path: Path, fmt: str | None = None) -> str:
@@ -82,8 +93,8 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     raise unreadable(
         path,
         f"cannot tell the format from the extension {suffix or '(none)'!r}",
-        hint=f"name the file .csv, .json, .jsonl, .parquet or .yaml, or pass the format "
-        f"(one of {', '.join(FORMATS)})",
+        hint=f"name the file {', '.join(_SUGGESTED[:-1])} or {_SUGGESTED[-1]}, or pass the "
+        f"format (one of {', '.join(FORMATS)})",
     )
 
 
@@ -101,102 +112,12 @@ def read_chunks(
         raise unreadable(path, f"cannot read: {exc.strerror}") from None
     if size == 0:
         return
-    readers: dict[str, Callable[[Path, Emit, int], Iterator[Chunk]]] = {
-        "csv": csv_chunks,
-        "json": json_chunks,
-        "jsonl": jsonl_chunks,
-        "parquet": _read_parquet,
-        "yaml": _read_yaml,
-    }
     try:
-        yield from readers[fmt](path, emit, chunk_rows)
+        yield from READERS[fmt].read(path, emit, chunk_rows)
     except PermissionError:
         raise unreadable(path, "permission denied") from None
     except IsADirectoryError:  # pragma: no cover - caught above; a race at most
         raise unreadable(path, "is a directory, not a claims file") from None
-
-
-def _batched(items: list[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-# -- CSV -----------------------------------------------------------------------------------------
-
-
-# -- JSON Lines ------------------------------------------------------------------------------------
-
-
-# -- JSON ------------------------------------------------------------------------------------------
-
-
-# -- Parquet ---------------------------------------------------------------------------------------
-def _read_parquet(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(str(path), memory_map=False)
-        metadata = parquet.metadata
-        for group in range(metadata.num_row_groups):
-            size = metadata.row_group(group).total_byte_size
-            if size > MAX_ROW_GROUP_BYTES:
-                raise unreadable(
-                    path,
-                    f"row group {group} holds {size} bytes uncompressed, over the limit of "
-                    f"{MAX_ROW_GROUP_BYTES}",
-                    hint="write the file with smaller row groups (row_group_size)",
-                )
-        schema = parquet.schema_arrow
-    except (pa.ArrowException, OSError) as exc:
-        raise unreadable(
-            path,
-            f"not a readable Parquet file: {exc}",
-            hint="the file may be cut short, or another format with a .parquet name",
-        ) from None
-    row = 1
-    try:
-        for batch in parquet.iter_batches(batch_size=chunk_rows, use_threads=True):
-            table = pa.Table.from_batches([batch])
-            rows = np.arange(row, row + table.num_rows, dtype=np.int64)
-            yield arrow_chunk(table, rows, path, emit)
-            row += table.num_rows
-    except (pa.ArrowException, OSError) as exc:
-        raise unreadable(
-            path,
-            f"the Parquet data is damaged after record {row - 1}: {exc}",
-            row=row,
-            hint="the file may be cut short; write it again",
-        ) from None
-    if row == 1:  # no records: still check the columns
-        yield arrow_chunk(schema.empty_table(), np.zeros(0, dtype=np.int64), path, emit)
-
-
-# -- YAML (the curated dataset's own format) -------------------------------------------------------
-def _read_yaml(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
-    from iran_russia_claims.readers.safe_yaml import read_yaml
-    from iran_russia_claims.report import DataError
-
-    check_encoding(path, read_head(path, 4))
-    try:
-        data = read_yaml(path)
-    except DataError as error:
-        problem = error.problems[0]
-        raise ReadError(problem) from None
-    if isinstance(data, dict) and isinstance(data.get("claims"), list):
-        items = data["claims"]
-    elif isinstance(data, list):
-        items = data
-    else:
-        raise unreadable(
-            path,
-            "expected a mapping with a list under 'claims' (as in dataset/claims.yaml) "
-            "or a list of claims",
-        )
-    records = list(enumerate(items, start=1))
-    for batch in _batched(records, chunk_rows):
-        yield records_chunk(batch, path, emit, what="claim")
 
 
 __all__ = [
@@ -208,9 +129,12 @@ __all__ = [
     "MAX_CSV_ROW_BYTES",
     "MAX_RECORD_BYTES",
     "MAX_ROW_GROUP_BYTES",
+    "READERS",
     "Chunk",
     "Emit",
+    "Format",
     "ReadError",
+    "Reader",
     "arrow_chunk",
     "detect_format",
     "read_chunks",
