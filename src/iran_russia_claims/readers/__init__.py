@@ -15,6 +15,13 @@ group, a YAML document. Memory stays proportional to ``chunk_rows``, not to the 
 Row numbers: a CSV's header is row 1, so its first record is row 2 (blank lines are skipped, as
 a spreadsheet would show them); a JSON Lines record's row is its line number; JSON, YAML and
 Parquet records count from 1.
+
+Layout: one module per format (:mod:`.csv`, :mod:`.json`, :mod:`.jsonl`, :mod:`.parquet`,
+:mod:`.yaml`), each with one reader ``(path, emit, chunk_rows) -> Iterator[Chunk]``; what they
+share is in :mod:`.common` (types, limits, encoding checks) and :mod:`.chunks` (Arrow tables and
+parsed records to chunks); :mod:`.safe_yaml` is the YAML loader, also used for ``dataset/``.
+:data:`READERS`, below, is the one table of formats: adding a format is one module and one line
+there.
 """
 
 from __future__ import annotations

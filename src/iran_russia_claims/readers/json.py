@@ -3,10 +3,10 @@
 The file is cut into blocks of whole records (about 16 MiB) at the commas between them, and
 pyarrow reads each block as JSON Lines. From the first block pyarrow cannot vouch for (a string
 where a number belongs, broken JSON, anything unusual), the ``json`` module parses the rest
-record by record, holding at most :data:`MAX_RECORD_BYTES` ahead, and says why: a record that
-is not an object is a located ``type`` problem, a key given twice a ``no_extra_fields`` one,
-broken JSON stops the reading with its line and column, and a file cut short says so. Records
-count from 1.
+record by record, and says why: a record that is not an object is a located ``type`` problem,
+a key given twice a ``no_extra_fields`` one, broken JSON stops the reading with its line and
+column, a file cut short says so, and a record longer than :data:`MAX_RECORD_BYTES` is refused.
+Records count from 1.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
-"""The Parquet reader: pyarrow reads the file row group by row group, typed as it was written.
+"""The Parquet reader: pyarrow reads the file in record batches, typed as it was written.
 
 Before any data is read, the file's metadata is checked: a row group over
 :data:`MAX_ROW_GROUP_BYTES` uncompressed is refused, so a hostile file cannot claim the memory.
-Record batches of ``chunk_rows`` then go through :func:`~iran_russia_claims.readers.chunks.
-arrow_chunk`, which checks the column types and the text; a file with no records still has its
-columns checked. Records count from 1, and damage found mid-file stops the reading after the
-records already read.
+Batches of ``chunk_rows`` records then go through ``arrow_chunk``, which checks the column
+types and the text; a file with no records still has its columns checked. Records count from
+1, and damage found mid-file stops the reading after the records already read.
 """
 
 from __future__ import annotations

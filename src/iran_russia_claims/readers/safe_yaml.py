@@ -1,11 +1,11 @@
 """Parsing YAML safely: PyYAML's safe loader, refusing a duplicate key, within a size limit.
 
 :func:`read_yaml` parses a whole YAML file (the curated ``dataset/`` files, or a claims file in
-YAML) with a :class:`yaml.SafeLoader` subclass that builds only plain data, never objects, and
-refuses a key given twice instead of silently keeping the last. A file over
-:data:`MAX_YAML_BYTES` is not read. Every failure (missing, too large, not UTF-8, not valid
-YAML, unreadable) becomes a :class:`~iran_russia_claims.report.DataError` with one located
-``readable`` problem.
+YAML) with a :class:`yaml.SafeLoader` subclass, which builds plain data and never a Python
+object a tag asks for, and refuses a key given twice instead of silently keeping the last. A
+file over :data:`MAX_YAML_BYTES` is not read. Every failure (missing, too large, not UTF-8, not
+valid YAML, unreadable) becomes a :class:`~iran_russia_claims.report.DataError` with one
+located ``readable`` problem.
 """
 
 from __future__ import annotations
