@@ -26,6 +26,17 @@ def test_the_format_comes_from_the_extension(tmp_path: Path, name: str, fmt: str
         resolve(path, "xlsx")
 
 
+def test_an_unknown_extension_names_the_formats_and_their_extensions(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("x")
+    with pytest.raises(ReadError, match="cannot tell the format") as error:
+        resolve(path)
+    assert error.value.problem.hint == (
+        "name the file .csv, .json, .jsonl, .parquet or .yaml, or pass the format "
+        "(one of csv, json, jsonl, parquet, yaml)"
+    )
+
+
 def test_unreadable_paths_raise_a_read_error_with_a_readable_problem(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as missing:
         read(tmp_path / "nope.csv")

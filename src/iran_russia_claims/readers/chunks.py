@@ -358,6 +358,7 @@ def _json_kind(value: Any) -> str:
 
 
 def claim_schema(names: Any = None) -> pa.Schema:
+    """The Arrow type of every claim column, for pyarrow's JSON reader (``names`` is unused)."""
     import pyarrow as pa
 
     types = {
