@@ -40,6 +40,7 @@ MOVED: dict[str, str] = {
     "iran_russia_claims.schema": "iran_russia_claims.engines.pandera_pandas",
     "iran_russia_claims.schema_polars": "iran_russia_claims.engines.pandera_polars",
     "iran_russia_claims.schema_spark": "iran_russia_claims.engines.pandera_spark",
+    "iran_russia_claims.polars_io": "iran_russia_claims.readers.whole_file",
 }
 
 

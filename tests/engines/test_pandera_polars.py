@@ -130,7 +130,7 @@ def test_a_missing_element_inside_a_list_fails_on_both_engines() -> None:
 def test_the_whole_file_reader_takes_valid_and_broken_files(tmp_path: Any, suffix: str) -> None:
     import pyarrow as pa
 
-    from iran_russia_claims.polars_io import whole_file
+    from iran_russia_claims.readers.whole_file import whole_file
     from iran_russia_claims.publish.synth import write_table
 
     table = synth_table(500, seed=8)
@@ -145,7 +145,7 @@ def test_the_whole_file_reader_takes_valid_and_broken_files(tmp_path: Any, suffi
 
 
 def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any) -> None:
-    from iran_russia_claims.polars_io import read_strict
+    from iran_russia_claims.readers.whole_file import read_strict
     from iran_russia_claims.publish.synth import write_table
 
     csv = write_table(synth_table(5, seed=1), tmp_path / "c.csv")

@@ -94,7 +94,7 @@ def test_a_valid_file_is_judged_without_pandera(tmp_path: Path) -> None:
     pq.write_table(synth_table(2_000, seed=5), path)
     script = (
         "import sys\n"
-        "from iran_russia_claims.polars_io import validate_file\n"
+        "from iran_russia_claims.readers.whole_file import validate_file\n"
         "from iran_russia_claims.publish.synth import synth_registry\n"
         "rows = validate_file(sys.argv[1], 'parquet', synth_registry())\n"
         "print(rows, sorted(m for m in ('pandera', 'pandas') if m in sys.modules))\n"

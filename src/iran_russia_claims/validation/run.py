@@ -12,7 +12,7 @@ each chunk in three steps:
    span's SHA-256.
 
 A large Parquet, CSV or JSON Lines file that a strict reader can load whole goes through the
-same step 2 on the whole file at once (:mod:`iran_russia_claims.polars_io`); only a file it
+same step 2 on the whole file at once (:mod:`iran_russia_claims.readers.whole_file`); only a file it
 cannot read, or whose rows it cannot number, takes the chunked path. Every problem is counted
 by rule; at most ``max_problems`` are listed. Nothing here raises for bad data: only a wrong
 argument (programmer error) raises. Heavy modules are imported on first use.
@@ -117,7 +117,7 @@ def validate(
             report.add(exc.problem)
             return report
         if source is None and _use_polars(engine, path, report.format):
-            from iran_russia_claims.polars_io import whole_file
+            from iran_russia_claims.readers.whole_file import whole_file
 
             frame, row_offset = whole_file(str(path), report.format)
             if frame is not None:
