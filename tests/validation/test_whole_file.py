@@ -1,8 +1,9 @@
-"""The pandera-free verdict: it agrees with the pandera schema built from the same expressions.
+"""The whole-file reader and the chunked reader give the same report.
 
-The fast path of ``validate`` trusts :func:`all_rules_hold` to call a file valid; it must never
-pass a table that :func:`validate_polars_frame` rejects (nor reject one it passes, or valid
-files would pay for the careful validator).
+``validate`` reads a large Parquet, CSV or JSON Lines file whole when a strict reader can, and
+checks it in one pass; anything else goes through the chunked readers. Both feed the same rules
+(:func:`~iran_russia_claims.spec.evaluate.find_failures`), so every file must get the same
+problems, at the same rows, whichever way it was read.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
-pl = pytest.importorskip("polars", reason="the polars extra is not installed")
-pytest.importorskip("pandera.polars", reason="pandera[polars] is not installed")
-
-from iran_russia_claims.polars_rules import all_rules_hold  # noqa: E402
-from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
-from iran_russia_claims.engines.pandera_polars import validate_polars_frame  # noqa: E402
-from records import MUTATIONS, registry, valid_record  # noqa: E402
+from iran_russia_claims.publish.synth import synth_registry, synth_table, write_registry
+from iran_russia_claims.validation import validate
+from records import MUTATIONS, registry, valid_record
 
 REGISTRY = registry()
 
@@ -34,37 +33,44 @@ def _records(rule: str | None) -> list[dict[str, Any]]:
     return records
 
 
-def _agree(frame: Any, registry: Any) -> bool:
-    fast = all_rules_hold(frame, registry)
-    assert fast == validate_polars_frame(frame, registry).valid
-    return fast
+def _agree(frame: pl.DataFrame, registry: Any, tmp_path: Path) -> bool:
+    """Whether the file is valid, after checking that both readers report it alike."""
+    path = tmp_path / "claims.parquet"
+    frame.write_parquet(path)
+    whole = validate(path, registry=registry, engine="polars")
+    chunked = validate(path, registry=registry, engine="pandas")
+    assert [str(p) for p in whole.problems] == [str(p) for p in chunked.problems]
+    assert whole.rows == chunked.rows
+    return whole.valid
 
 
 @pytest.mark.parametrize("rule", [None, *sorted(MUTATIONS)])
-def test_each_mutation_gets_the_same_verdict(rule: str | None) -> None:
+def test_each_mutation_gets_the_same_report(rule: str | None, tmp_path: Path) -> None:
     frame = pl.DataFrame(_records(rule))
-    assert _agree(frame, REGISTRY) is (rule is None)
+    assert _agree(frame, REGISTRY, tmp_path) is (rule is None)
 
 
-def test_registry_rules_apply_only_with_a_registry() -> None:
+def test_registry_rules_apply_only_with_a_registry(tmp_path: Path) -> None:
     frame = pl.DataFrame(_records("actors_registered"))
-    assert _agree(frame, None)
-    assert not _agree(frame, REGISTRY)
+    assert not _agree(frame, REGISTRY, tmp_path)
+    from iran_russia_claims.validation import validate_frame
+
+    assert validate_frame(frame.to_pandas()).valid  # no registry: no registry rules
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_synthetic_tables_pass_both(seed: int) -> None:
+def test_synthetic_tables_pass_both(seed: int, tmp_path: Path) -> None:
     frame = pl.from_arrow(synth_table(3_000, seed=seed))
-    assert _agree(frame, synth_registry())
-    assert _agree(frame, None)
+    assert isinstance(frame, pl.DataFrame)
+    assert _agree(frame, synth_registry(), tmp_path)
 
 
-def test_duplicates_across_rows_are_caught() -> None:
+def test_duplicates_across_rows_are_caught(tmp_path: Path) -> None:
     same_id = [valid_record(1), valid_record(1, start=100)]
-    assert not _agree(pl.DataFrame(same_id), REGISTRY)
+    assert not _agree(pl.DataFrame(same_id), REGISTRY, tmp_path)
     span = valid_record(2)
     same_span = [valid_record(1), {**span, "id": "IRR-0003"}, span]
-    assert not _agree(pl.DataFrame(same_span), REGISTRY)
+    assert not _agree(pl.DataFrame(same_span), REGISTRY, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -83,43 +89,21 @@ def test_duplicates_across_rows_are_caught() -> None:
         lambda f: f.select(reversed(f.columns)),
     ],
 )
-def test_structure_and_nulls_get_the_same_verdict(change: Any) -> None:
-    _agree(change(pl.DataFrame(_records(None))), REGISTRY)
+def test_structure_and_nulls_get_the_same_report(change: Any, tmp_path: Path) -> None:
+    _agree(change(pl.DataFrame(_records(None))), REGISTRY, tmp_path)
 
 
-def test_a_valid_file_is_judged_without_pandera(tmp_path: Path) -> None:
-    import pyarrow.parquet as pq
-
+def test_the_validate_command_confirms_a_valid_file_without_pandas(tmp_path: Path) -> None:
+    """End to end, a valid file read whole costs Polars, narwhals and our registry: pandas,
+    pandera and pyarrow are never imported."""
     path = tmp_path / "claims.parquet"
-    pq.write_table(synth_table(2_000, seed=5), path)
-    script = (
-        "import sys\n"
-        "from iran_russia_claims.readers.whole_file import validate_file\n"
-        "from iran_russia_claims.publish.synth import synth_registry\n"
-        "rows = validate_file(sys.argv[1], 'parquet', synth_registry())\n"
-        "print(rows, sorted(m for m in ('pandera', 'pandas') if m in sys.modules))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["2000", "[]"]
-
-
-def test_the_validate_command_confirms_a_valid_file_with_polars_alone(tmp_path: Path) -> None:
-    """End to end, a valid file costs Polars and our registry: no pandas, pandera or pyarrow."""
-    import pyarrow.parquet as pq
-
-    from iran_russia_claims.publish.synth import write_registry
-
-    path = tmp_path / "claims.parquet"
-
     pq.write_table(synth_table(2_000, seed=6), path)
     write_registry(tmp_path / "registry")
     script = (
         "import sys\n"
         "from iran_russia_claims.cli import main\n"
         "code = main(['validate', sys.argv[1], '--engine', 'polars', '--dataset', sys.argv[2]])\n"
-        "heavy = [m for m in ('pandas', 'pandera', 'pyarrow', 'numpy') if m in sys.modules]\n"
+        "heavy = [m for m in ('pandas', 'pandera', 'pyarrow') if m in sys.modules]\n"
         "print(code, heavy)\n"
     )
     out = subprocess.run(
