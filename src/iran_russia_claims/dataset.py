@@ -90,14 +90,14 @@ def read_registry(directory: Path) -> Registry:
     )
     problems = p1 + p2
     problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code_unique")
-    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "source_unique")
+    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "source_unique", "id")
     if problems:
         raise DataError(problems)
     return Registry({a.code: a for a in actors}, {s.id: s for s in sources})
 
 
-def _duplicates(path: Path, keys: list[str], rule: str) -> list[Problem]:
-    column = RULES[rule].column
+def _duplicates(path: Path, keys: list[str], rule: str, column: str | None = None) -> list[Problem]:
+    column = column or RULES[rule].column or ""
     seen: set[str] = set()
     out = []
     for key in keys:

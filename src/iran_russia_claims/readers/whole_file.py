@@ -125,14 +125,20 @@ def whole_file(path: str, fmt: str) -> tuple[pl.DataFrame | None, int]:
     frame = read_strict(path, fmt)
     if frame is None or frame.height == 0:
         return None, 0
+    coded = (pl.Categorical, pl.Enum)
+    if any(isinstance(t, pl.List) and isinstance(t.inner, coded) for t in frame.schema.values()):
+        return None, 0  # lists of dictionary codes: the careful reader says what to write
     frame = plain_strings(frame)
     types = polars_types()
     if set(frame.columns) != set(types) or any(frame.schema[n] != t for n, t in types.items()):
         return None, 0
     lists = [n for n, t in types.items() if isinstance(t, pl.List)]
     complete = frame.select(
-        pl.all_horizontal(pl.all().null_count() == 0),
-        *[pl.col(n).list.eval(pl.element().null_count()).explode().sum() == 0 for n in lists],
+        pl.all_horizontal(pl.all().null_count() == 0).alias("__complete"),
+        *[
+            (pl.col(n).list.eval(pl.element().null_count()).explode().sum() == 0).alias(n)
+            for n in lists
+        ],
     ).row(0)
     if not all(complete):
         return None, 0

@@ -83,7 +83,6 @@ def find_failures(
     ``confidence_finite``: missing values are the ``required`` rule's to report.
     """
     import narwhals as nw
-    import numpy as np
 
     frame = nw.from_native(as_polars(data), eager_only=True)
     chosen = tuple(applicable(ctx) if rules is None else rules)
@@ -94,19 +93,17 @@ def find_failures(
         held = masks.select(nw.all().all()).row(0)
         for rule, ok in zip(whole, held, strict=True):
             if not ok:
-                bad = (~masks[rule.name]).arg_true().to_numpy()
-                out[rule.name] = np.asarray(bad, dtype=np.int64)
+                out[rule.name] = _positions((~masks[rule.name]).arg_true())
     for rule in (r for r in chosen if r.scope == "element"):
         bad = _element_failures(frame, rule, ctx)
-        if len(bad):
+        if bad is not None and len(bad):
             out[rule.name] = bad
     return Failures(out)
 
 
-def _element_failures(frame: nw.DataFrame[Any], rule: Rule, ctx: Context) -> np.ndarray:
+def _element_failures(frame: nw.DataFrame[Any], rule: Rule, ctx: Context) -> np.ndarray | None:
     """Rows with an element that breaks ``rule``: tested once per distinct element."""
     import narwhals as nw
-    import numpy as np
 
     column = rule.column
     assert column is not None
@@ -115,9 +112,16 @@ def _element_failures(frame: nw.DataFrame[Any], rule: Rule, ctx: Context) -> np.
     verdict = distinct.select(nw.col(column), passes(rule, ctx).alias("ok"))
     bad = verdict.filter(~nw.col("ok"))[column]
     if not len(bad):
-        return np.zeros(0, dtype=np.int64)
+        return None
     rows = elements.filter(nw.col(column).is_in(bad.to_list()))[_INDEX].unique().sort()
-    return np.asarray(rows.to_numpy(), dtype=np.int64)
+    return _positions(rows)
+
+
+def _positions(series: nw.Series[Any]) -> np.ndarray:
+    """Row positions as a NumPy array (NumPy is imported only when a rule fails)."""
+    import numpy as np
+
+    return np.asarray(series.to_numpy(), dtype=np.int64)
 
 
 def record_failures(record: Mapping[str, Any], ctx: Context, names: Iterable[str]) -> list[str]:

@@ -149,12 +149,11 @@ class Registry:
 
 
 class Claim(_Strict):
-    """One atomic claim of an article, with its provenance.
+    """One atomic claim of an article, with its provenance."""
 
-    Field constraints (patterns, vocabularies, bounds) come from :mod:`~.vocab`; every other
-    rule (cross-field, list elements, the registries) is the expression of :mod:`~.rules`,
-    evaluated on the record by :func:`~.evaluate.record_failures`.
-    """
+    # Field constraints (patterns, vocabularies, bounds) come from ``vocab``; every other rule
+    # (cross-field, list elements, the registries) is the expression of ``rules``, evaluated
+    # on the record by ``evaluate.record_failures``. (The docstring is the JSON Schema's.)
 
     id: Annotated[str, Field(pattern=ID_PATTERN, description=_DOC["id"])]
     source_id: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["source_id"])]

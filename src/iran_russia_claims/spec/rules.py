@@ -316,7 +316,7 @@ _RULES: Final = (
          requires=("source_registered", "section_pattern", "start_non_negative")),
     # -- the registry files themselves
     Rule("code_unique", "code", "no two actors share a code", scope="registry"),
-    Rule("source_unique", "id", "no two sources share an id", scope="registry"),
+    Rule("source_unique", None, "no two sources share an id", scope="registry"),
     Rule("iso3_required", "iso3", "states carry an ISO 3166-1 alpha-3 code; other actors none",
          scope="registry"),
     Rule("iso3_known", "iso3", "iso3 is an ISO 3166-1 alpha-3 code known to pycountry",

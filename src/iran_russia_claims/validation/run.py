@@ -221,14 +221,15 @@ class _Run:
 
     def check_whole(self, frame: pl.DataFrame, row_offset: int) -> None:
         """Step 2 on a whole file read by a strict reader: every cell has its type already."""
-        import numpy as np
-
         from iran_russia_claims.spec.evaluate import find_failures
-        from iran_russia_claims.validation.locate import locate
 
         self.report.rows += frame.height
         failures = find_failures(frame, self.ctx)
-        if failures:
+        if failures:  # NumPy and the locator only for a file with problems
+            import numpy as np
+
+            from iran_russia_claims.validation.locate import locate
+
             rows = np.arange(row_offset, row_offset + frame.height, dtype=np.int64)
             ids = frame["id"]
             locate(failures, frame, rows, lambda i: ids[i], {}, self.sink, self.registry)
