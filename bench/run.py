@@ -36,15 +36,6 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
-
-from iran_russia_claims.spec.models import Registry
-from iran_russia_claims.publish.synth import (
-    synth_frame,
-    synth_registry,
-    synth_table,
-    write_registry,
-)
-from iran_russia_claims.publish.synth import write_table as our_writer
 from iran_russia_claims.table_rules import (
     BAND_UPPERS,
     BANDS,
@@ -56,6 +47,15 @@ from iran_russia_claims.table_rules import (
     WHITESPACE_RANGES,
     anchored,
 )
+
+from iran_russia_claims.publish.synth import (
+    synth_frame,
+    synth_registry,
+    synth_table,
+    write_registry,
+)
+from iran_russia_claims.publish.synth import write_table as our_writer
+from iran_russia_claims.spec.models import Registry
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,

@@ -1,9 +1,10 @@
 """Reading the hand-curated ``dataset/`` directory: safely, completely, with exact locations.
 
 ``dataset/`` is the source of truth (YAML, one record per claim, comments allowed). Reading it
-validates every record with pydantic and the whole table with pandera, and raises one
-:class:`~iran_russia_claims.validation.report.DataError` listing every problem, so a curator fixes them all
-in one round.
+validates the registries with pydantic and the claims with ``validate`` (every rule, as the
+``validate`` command checks them), and raises one
+:class:`~iran_russia_claims.spec.problem.DataError` listing every problem, so a curator fixes
+them all in one round.
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ def read_registry(directory: Path) -> Registry:
     )
     problems = p1 + p2
     problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code_unique")
-    problems += _duplicates(directory / SOURCES_FILE, [s.id for s in sources], "source_unique", "id")
+    problems += _duplicates(
+        directory / SOURCES_FILE, [s.id for s in sources], "source_unique", "id"
+    )
     if problems:
         raise DataError(problems)
     return Registry({a.code: a for a in actors}, {s.id: s for s in sources})

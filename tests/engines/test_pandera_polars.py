@@ -11,9 +11,9 @@ import pytest
 pl = pytest.importorskip("polars", reason="the polars extra is not installed")
 pytest.importorskip("pandera.polars", reason="pandera[polars] is not installed")
 
-from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
 from iran_russia_claims.engines.pandera_pandas import claims_schema  # noqa: E402
 from iran_russia_claims.engines.pandera_polars import polars_schema, validate_polars_frame  # noqa: E402
+from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
 from iran_russia_claims.spec.rules import RULES, Context, applicable  # noqa: E402
 from iran_russia_claims.validation import validate_frame  # noqa: E402
 from records import MUTATIONS, registry, valid_record  # noqa: E402
@@ -130,13 +130,14 @@ def test_a_missing_element_inside_a_list_fails_on_both_engines() -> None:
 def test_the_whole_file_reader_takes_valid_and_broken_files(tmp_path: Any, suffix: str) -> None:
     import pyarrow as pa
 
-    from iran_russia_claims.readers.whole_file import whole_file
     from iran_russia_claims.publish.synth import write_table
+    from iran_russia_claims.readers.whole_file import whole_file
 
     table = synth_table(500, seed=8)
     good = write_table(table, tmp_path / f"good{suffix}")
     frame, first_row = whole_file(str(good), suffix[1:])
-    assert frame is not None and frame.height == 500
+    assert frame is not None
+    assert frame.height == 500
     assert first_row == (2 if suffix == ".csv" else 1)
     bad = table.set_column(0, "id", pa.array([*table.column("id").to_pylist()[:-1], "IRR-0001"]))
     broken = write_table(bad, tmp_path / f"bad{suffix}")
@@ -145,8 +146,8 @@ def test_the_whole_file_reader_takes_valid_and_broken_files(tmp_path: Any, suffi
 
 
 def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any) -> None:
-    from iran_russia_claims.readers.whole_file import read_strict
     from iran_russia_claims.publish.synth import write_table
+    from iran_russia_claims.readers.whole_file import read_strict
 
     csv = write_table(synth_table(5, seed=1), tmp_path / "c.csv")
     assert read_strict(str(csv), "csv") is not None

@@ -22,13 +22,13 @@ if shutil.which("java") is None:
 
 from pyspark.sql import SparkSession
 
-from iran_russia_claims.publish.synth import synth_registry, synth_table
 from iran_russia_claims.engines.pandera_spark import (
     failing_rows,
     rules_broken,
     spark_schema,
     spark_struct,
 )
+from iran_russia_claims.publish.synth import synth_registry, synth_table
 from iran_russia_claims.spec.rules import Context, applicable
 from iran_russia_claims.validation import validate_frame
 from records import MUTATIONS, TABLE_MUTATIONS, registry, valid_record

@@ -33,8 +33,8 @@ from iran_russia_claims.publish.export import (
     render_json,
 )
 from iran_russia_claims.publish.frame import apply_dtypes, records_to_frame
-from iran_russia_claims.validation.report import DataError
 from iran_russia_claims.validation import validate_frame
+from iran_russia_claims.validation.report import DataError
 
 SCHEMAS = REPO / "schemas"
 

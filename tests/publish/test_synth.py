@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from iran_russia_claims.cli import main
 from iran_russia_claims.dataset import read_registry
-from iran_russia_claims.spec.models import Claim
 from iran_russia_claims.publish.export import render_csv, render_json
 from iran_russia_claims.publish.synth import (
     synth_frame,
@@ -23,8 +22,9 @@ from iran_russia_claims.publish.synth import (
     write_synth,
     write_table,
 )
-from iran_russia_claims.validation import validate_frame
+from iran_russia_claims.spec.models import Claim
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, ID_PATTERN
+from iran_russia_claims.validation import validate_frame
 from records import registry as small_registry
 
 REGISTRY = synth_registry()

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from iran_russia_claims.spec.models import Claim, errors_to_rules
 from iran_russia_claims.spec.rules import band_for
-from iran_russia_claims.validation import validate_frame
 from iran_russia_claims.spec.vocab import Kind, Theme
+from iran_russia_claims.validation import validate_frame
 from records import MUTATIONS, SOURCE_LENGTH, registry
 
 REGISTRY = registry()

@@ -158,5 +158,6 @@ def test_a_source_id_that_is_not_a_slug_is_named_alike_with_and_without_registry
 
 def test_rule_descriptions_are_complete() -> None:
     for rule in RULES.values():
-        assert rule.description and rule.description[0].islower(), rule.name
+        assert rule.description, rule.name
+        assert rule.description[0].islower(), rule.name
         assert all(r in RULES for r in rule.requires), rule.name

@@ -101,7 +101,12 @@ def test_the_rendered_classes_read_the_same_on_re2() -> None:
      ("x\x07", False), ("a\x1cb", False), ("a" * 60, True), ("a" * 61, False)],
 )  # fmt: skip
 def test_hedges_split_on_pythons_white_space(hedge: str, ok: bool) -> None:
-    python = bool(hedge) and hedge == hedge.strip() and len(hedge) <= 60 and (
-        len(hedge.split()) <= 4) and not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", hedge)
+    python = (
+        bool(hedge)
+        and hedge == hedge.strip()
+        and len(hedge) <= 60
+        and (len(hedge.split()) <= 4)
+        and not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", hedge)
+    )
     assert python is ok
     assert _failing("hedges_words", "hedges", [[hedge]]) == [not ok]

@@ -32,10 +32,10 @@ from hypothesis import strategies as st
 
 import iran_russia_claims
 from claims_files import FORMATS, row_of, write_claims
-from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.publish.synth import synth_registry, synth_table, write_synth
-from iran_russia_claims.validation import ValidationReport, validate
+from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, FORMULA_PREFIXES
+from iran_russia_claims.validation import ValidationReport, validate
 from records import MUTATIONS, registry, valid_record
 
 REPO = Path(__file__).resolve().parents[2]

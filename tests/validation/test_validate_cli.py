@@ -14,8 +14,8 @@ import pytest
 
 from claims_files import write_claims
 from iran_russia_claims.cli import main
-from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.publish.synth import write_registry, write_synth
+from iran_russia_claims.spec.models import Registry, Source
 from records import registry, valid_record
 
 REPO = Path(__file__).resolve().parents[2]

@@ -27,5 +27,7 @@ def rule_name(check: str) -> str:
 def failed_rules(error: Any) -> set[str]:
     """The rules of a ``pandera.errors.SchemaErrors`` (pandas or Polars backend)."""
     cases = error.failure_cases
-    checks = cases["check"].to_list() if hasattr(cases["check"], "to_list") else list(cases["check"])
+    checks = (
+        cases["check"].to_list() if hasattr(cases["check"], "to_list") else list(cases["check"])
+    )
     return {rule_name(str(c)) for c in checks}

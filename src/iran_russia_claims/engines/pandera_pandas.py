@@ -70,7 +70,9 @@ def _polars_error() -> type[Exception]:
     return pl.exceptions.PolarsError
 
 
-def claims_schema(registry: Registry | None = None, *, id_prefix: str = ID_PREFIX) -> pa.DataFrameSchema:
+def claims_schema(
+    registry: Registry | None = None, *, id_prefix: str = ID_PREFIX
+) -> pa.DataFrameSchema:
     """The claims table schema, with the registry rules when a registry is given."""
     ctx = Context.of(registry, id_prefix)
     columns = {
@@ -83,5 +85,6 @@ def claims_schema(registry: Registry | None = None, *, id_prefix: str = ID_PREFI
         for c in CLAIM_COLUMNS
     }
     checks = [_rule_check(rule, ctx) for rule in applicable(ctx)]
-    return pa.DataFrameSchema(columns=columns, checks=checks, strict=True, ordered=False, name="claims")
-
+    return pa.DataFrameSchema(
+        columns=columns, checks=checks, strict=True, ordered=False, name="claims"
+    )

@@ -84,7 +84,7 @@ def spark_schema(
     one_pass = _OnePass(Context.of(registry, id_prefix))
     columns = {
         c.name: pa.Column(
-            SPARK_TYPES[c.type],
+            SPARK_TYPES[c.type],  # type: ignore[arg-type]
             nullable=True,
             name=c.name,
             checks=[_check("required", f"required:{c.name}", one_pass, column=True)],

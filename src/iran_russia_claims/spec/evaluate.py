@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.spec.rules import RULES, Context, Rule, applicable, passes
 
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import polars as pl
 
 _INDEX = "__row__"
+#: The context of a collection checked without its registries.
+NO_REGISTRY: Final = Context()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ def plain_strings(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def find_failures(
-    data: Any, ctx: Context = Context(), rules: Iterable[Rule] | None = None
+    data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None = None
 ) -> Failures:
     """Every row that breaks each rule in ``rules`` (default: all that apply in ``ctx``).
 
@@ -146,7 +148,7 @@ def polars_types() -> dict[str, Any]:
     return {c.name: kinds.get(c.type) or pl.List(pl.String) for c in CLAIM_COLUMNS}
 
 
-def value_failures(column: str, value: Any, ctx: Context = Context()) -> list[str]:
+def value_failures(column: str, value: Any, ctx: Context = NO_REGISTRY) -> list[str]:
     """The rules on ``column`` alone that ``value`` breaks (for one cell, e.g. in an editor)."""
     names = [r.name for r in applicable(ctx) if r.inputs == (column,) and r.scope != "table"]
     return record_failures({column: value}, ctx, names)
@@ -162,7 +164,7 @@ def hedge_ok(hedge: str) -> bool:
     return "hedges_words" not in value_failures("hedges", [hedge])
 
 
-def verdict(data: Any, ctx: Context = Context(), rules: Iterable[Rule] | None = None) -> set[str]:
+def verdict(data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None = None) -> set[str]:
     """The rules in ``rules`` that some row breaks, on a frame of any library narwhals reads,
     lazily where the frame is lazy (Spark, DuckDB, a Polars LazyFrame): one aggregate query for
     the row and table rules, and one per element rule; nothing is collected but booleans.
@@ -197,7 +199,7 @@ def _collect(frame: Any) -> tuple[Any, ...]:
     return tuple(eager.row(0))
 
 
-def failing(data: Any, rule: Rule, ctx: Context = Context()) -> Any:
+def failing(data: Any, rule: Rule, ctx: Context = NO_REGISTRY) -> Any:
     """The rows of ``data`` (any frame narwhals reads, lazily where it is lazy) that break
     ``rule``, as a frame of the same library: to look at, or to validate with located problems."""
     import narwhals as nw

@@ -24,10 +24,11 @@ def message(rule: str, record: Mapping[str, Any], registry: Registry | None = No
         return f"start {get('start')} is not before end {get('end')}"
     if rule == "band_matches_confidence":
         try:
-            expected = band_for(float(get("confidence"))).value
-        except (TypeError, ValueError):
+            expected = band_for(float(record["confidence"])).value
+        except (KeyError, TypeError, ValueError):
             return description
-        return f"confidence {get('confidence')} lies in band {expected!r}, not {get('confidence_band')!r}"
+        given = get("confidence_band")
+        return f"confidence {get('confidence')} lies in band {expected!r}, not {given!r}"
     if rule == "hedges_words":
         return f"hedges {get('hedges')!r}: {description}"
     if registry is None:
@@ -45,7 +46,7 @@ def message(rule: str, record: Mapping[str, Any], registry: Registry | None = No
             f"({source.length} characters)"
         )
     if rule == "section_matches_offsets" and source is not None:
-        found = source.section_at(int(get("start")))
+        found = source.section_at(int(record["start"]))
         if found is not None:
             return f"start {get('start')} lies in section {found.slug!r}, not {get('section')!r}"
     return description

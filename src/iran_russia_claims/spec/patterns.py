@@ -48,9 +48,9 @@ assert all(len(p) == 1 for p in FORMULA_PREFIXES)
 FORMULA_START: Final = "^" + char_class(tuple((ord(p), ord(p)) for p in FORMULA_PREFIXES))
 
 
-
 def full_match(pattern: str) -> str:
     """A ``^...$`` pattern of :mod:`~iran_russia_claims.spec.vocab` (the form JSON Schema and
     pydantic read) as a full match for engines that only search."""
-    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    assert pattern.startswith("^"), pattern
+    assert pattern.endswith("$"), pattern
     return anchored(pattern[1:-1])

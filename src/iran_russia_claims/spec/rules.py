@@ -185,7 +185,8 @@ def _band_matches(ctx: Context) -> nw.Expr:
 
 
 def _registry(ctx: Context) -> tuple[tuple[SourceFacts, ...], tuple[str, ...]]:
-    assert ctx.sources is not None and ctx.actors is not None, "a registry rule needs a registry"
+    assert ctx.sources is not None, "a registry rule needs a registry"
+    assert ctx.actors is not None, "a registry rule needs a registry"
     return ctx.sources, ctx.actors
 
 

@@ -41,7 +41,20 @@ _WHERE = {
     "validate": "run",
     "validate_frame": "run",
 }
-__all__ = sorted(_WHERE)
+__all__ = [
+    "AUTO_POLARS_BYTES",
+    "DEFAULT_MAX_PROBLEMS",
+    "ENGINES",
+    "EXIT_INVALID",
+    "EXIT_UNREADABLE",
+    "EXIT_VALID",
+    "ValidationReport",
+    "exit_code",
+    "render_json",
+    "shipped_registry",
+    "validate",
+    "validate_frame",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -29,7 +29,12 @@ class ChunkKeys:
 
 
 def across_chunks(
-    state: ChunkKeys, sink: Sink, typed: pd.DataFrame, rows: np.ndarray, ids: Ids, bad: dict[str, np.ndarray]
+    state: ChunkKeys,
+    sink: Sink,
+    typed: pd.DataFrame,
+    rows: np.ndarray,
+    ids: Ids,
+    bad: dict[str, np.ndarray],
 ) -> None:
     import numpy as np
     import pandas as pd
@@ -41,6 +46,7 @@ def across_chunks(
     ok = ~np.logical_or.reduce([bad[c] for c in key])
     hashes = pd.util.hash_pandas_object(typed[key], index=False, categorize=False).to_numpy()
     _duplicates(state.spans, sink, "span_unique", None, hashes, ok, rows, ids, None)
+
 
 def _duplicates(
     keys: Keys,

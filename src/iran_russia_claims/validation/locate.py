@@ -8,6 +8,7 @@ file in which every row breaks a rule costs little more than a valid one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from iran_russia_claims.spec.messages import message
@@ -58,7 +59,7 @@ def locate(
             rows,
             ids,
             messenger(name, quoted, rows, registry, positions),
-            lambda i, shown=shown: quoted.shown(shown, i),
+            partial(quoted.shown, shown),
         )
     return flagged
 
@@ -95,7 +96,9 @@ def messenger(
     return lambda i: message(rule, quoted.record(i), registry)
 
 
-def _duplicate(rule: str, quoted: Cells, rows: np.ndarray, positions: np.ndarray) -> Callable[[int], str]:
+def _duplicate(
+    rule: str, quoted: Cells, rows: np.ndarray, positions: np.ndarray
+) -> Callable[[int], str]:
     """Where else a duplicate key is used (the rows of this chunk; earlier chunks: see keys)."""
     key = ["id"] if rule == "id_unique" else list(SPAN_KEY)
     shown = positions[:100_000]

@@ -143,7 +143,6 @@ def render_json(reports: Sequence[ValidationReport]) -> dict[str, Any]:
     }
 
 
-
 def order(p: Problem) -> tuple[int, int, str, str]:
     """Problems sorted by row (problems of the whole input first), then column and rule."""
     return (p.row is not None, p.row if p.row is not None else -1, p.column or "", p.rule)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TypeGuard
+from typing import TYPE_CHECKING, Final, TypeGuard
 
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
 from iran_russia_claims.spec.problem import Problem
@@ -87,8 +87,8 @@ def validate(
     article's text file, to check every span's SHA-256 too; ``format`` overrides the file
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
-    ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found. Bad data never raises; a wrong
-    argument raises TypeError or ValueError.
+    ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found. Bad data
+    never raises; a wrong argument raises TypeError or ValueError.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -130,7 +130,7 @@ def validate(
     if source is not None:
         from iran_russia_claims.validation.spans import load_article
 
-        run.article = load_article(Path(source), run.registry, run.sink)
+        run.article = load_article(Path(source), registry or shipped_registry(), run.sink)
     try:
         for chunk in chunks:
             run.check(chunk)
@@ -246,6 +246,7 @@ class _Run:
                 )
             )
         report.problems.sort(key=order)
+
 
 def _in_types(frame: pl.DataFrame) -> pl.DataFrame:
     """The typed chunk with each column in its Polars type: a column whose every cell was
