@@ -37,11 +37,12 @@ def project_text_files() -> list[Path]:
     return files
 
 
-def test_no_run_of_eight_words_is_copied_from_the_article(article_text: str) -> None:
-    art = words(article_text)
+def copied_runs(article: str, files: list[Path], root: Path) -> dict[str, int]:
+    """How many runs of RUN words each file shares with the article (files with none left out)."""
+    art = words(article)
     grams = {" ".join(art[i : i + RUN]) for i in range(len(art) - RUN + 1)}
     copied = {}
-    for path in project_text_files():
+    for path in files:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -49,12 +50,25 @@ def test_no_run_of_eight_words_is_copied_from_the_article(article_text: str) -> 
         w = words(text)
         n = sum(" ".join(w[i : i + RUN]) in grams for i in range(len(w) - RUN + 1))
         if n:
-            copied[str(path.relative_to(REPO))] = n
+            copied[str(path.relative_to(root))] = n
+    return copied
+
+
+def test_no_run_of_eight_words_is_copied_from_the_article(article_text: str) -> None:
+    copied = copied_runs(article_text, project_text_files(), REPO)
     assert not copied, f"runs of {RUN} words copied from the article (paraphrase them): {copied}"
 
 
-def test_the_check_catches_a_copy(article_text: str) -> None:
-    art = words(article_text)
-    sample = " ".join(art[100 : 100 + RUN])
-    grams = {" ".join(art[i : i + RUN]) for i in range(len(art) - RUN + 1)}
-    assert sample in grams
+def test_the_check_catches_a_copy_and_passes_a_paraphrase(
+    article_text: str, tmp_path: Path
+) -> None:
+    """The real check, on files of our own: a quoted run of the article is caught, in any case
+    and punctuation; the same words reordered are not."""
+    run = article_text.split()[100 : 100 + RUN + 2]
+    quoted = tmp_path / "quoted.md"
+    quoted.write_text("As the author puts it: " + " ".join(run).upper() + "!\n", encoding="utf-8")
+    reordered = tmp_path / "reordered.md"
+    reordered.write_text(" ".join(reversed(run)) + "\n", encoding="utf-8")
+    found = copied_runs(article_text, [quoted, reordered], tmp_path)
+    assert set(found) == {"quoted.md"}
+    assert found["quoted.md"] >= 1

@@ -17,7 +17,7 @@ from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.validation.report import DataError
 
 if TYPE_CHECKING:
-    from iran_russia_claims.dataset import Dataset
+    from iran_russia_claims.curation.dataset import Dataset
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +31,7 @@ def _print_problems(error: DataError) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from iran_russia_claims.dataset import read_dataset
+    from iran_russia_claims.curation.dataset import read_dataset
     from iran_russia_claims.describe.summary import render, summarise
     from iran_russia_claims.publish.export import export
     from iran_russia_claims.publish.tables import claim_rows
@@ -92,7 +92,7 @@ def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | N
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from iran_russia_claims.api import load
-    from iran_russia_claims.dataset import read_dataset
+    from iran_russia_claims.curation.dataset import read_dataset
     from iran_russia_claims.describe.summary import render, summarise
     from iran_russia_claims.publish.tables import claim_rows
 
@@ -112,8 +112,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_source(args: argparse.Namespace) -> int:
-    from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.provenance import verify_source
+    from iran_russia_claims.curation.dataset import read_dataset
+    from iran_russia_claims.curation.provenance import verify_source
     from iran_russia_claims.resources import default_dataset_dir
 
     dataset = read_dataset(args.dataset or default_dataset_dir())
@@ -137,10 +137,10 @@ def cmd_verify_source(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from iran_russia_claims.dataset import read_dataset
-    from iran_russia_claims.provenance import coverage, match_source
+    from iran_russia_claims.curation.dataset import read_dataset
+    from iran_russia_claims.curation.provenance import coverage, match_source
+    from iran_russia_claims.readers.article import read_source_text
     from iran_russia_claims.resources import default_dataset_dir
-    from iran_russia_claims.text import read_source_text
 
     dataset = read_dataset(args.dataset or default_dataset_dir())
     source, _ = match_source(dataset, args.source, args.source_id)
@@ -184,7 +184,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from iran_russia_claims.describe.plot import PlotUnavailable, plot
 
     if args.dataset:
-        from iran_russia_claims.dataset import read_dataset
+        from iran_russia_claims.curation.dataset import read_dataset
         from iran_russia_claims.publish.tables import claim_rows
 
         dataset = read_dataset(args.dataset)
@@ -225,7 +225,7 @@ def cmd_metadata(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from iran_russia_claims.dataset import read_registry
+    from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.validation import exit_code, render_json, shipped_registry, validate
 
     try:

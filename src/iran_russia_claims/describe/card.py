@@ -168,7 +168,7 @@ class Snapshot:
 
 def read_snapshot(exports: str | Path) -> Snapshot:
     """Read exports/ as ``iran-russia-claims export`` wrote it: JSON and hashes only, no pandas."""
-    from iran_russia_claims.text import sha256_file
+    from iran_russia_claims.readers.article import sha256_file
 
     directory = Path(exports)
 

@@ -18,7 +18,7 @@ from iran_russia_claims.publish.tables import DATA_LICENSE, Table, TableField, t
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from iran_russia_claims.dataset import Dataset
+    from iran_russia_claims.curation.dataset import Dataset
 
 FILENAME: Final = "datapackage.json"
 NAME: Final = "iran-russia-claims"

@@ -25,7 +25,7 @@ from iran_russia_claims.publish.tables import claim_rows, source_records, tables
 from iran_russia_claims.validation.report import DataError
 
 if TYPE_CHECKING:
-    from iran_russia_claims.dataset import Dataset
+    from iran_russia_claims.curation.dataset import Dataset
 
 CHECKSUMS: Final = "SHA256SUMS"
 #: How to read ``claims.csv`` with pandas: list cells are JSON arrays. ``keep_default_na``

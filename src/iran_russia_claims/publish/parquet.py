@@ -26,7 +26,7 @@ from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from iran_russia_claims.dataset import Dataset
+    from iran_russia_claims.curation.dataset import Dataset
 
 #: Prefix of our keys in the Parquet footer's key-value metadata.
 METADATA_PREFIX: Final = "iran_russia_claims."

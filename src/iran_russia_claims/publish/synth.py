@@ -449,8 +449,8 @@ def write_synth(path: str | Path, rows: int, seed: int = 0) -> Path:
 def write_registry(directory: str | Path, registry: Registry | None = None) -> list[Path]:
     """Write a registry as ``actors.yaml`` and ``sources.yaml`` (JSON, which YAML reads).
 
-    :func:`iran_russia_claims.dataset.read_registry` reads the directory back, so a validator can
-    be pointed at the synthetic registry.
+    :func:`iran_russia_claims.readers.registry.read_registry` reads the directory back, so a
+    validator can be pointed at the synthetic registry.
     """
     registry = registry if registry is not None else synth_registry()
     directory = Path(directory)

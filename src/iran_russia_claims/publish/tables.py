@@ -19,7 +19,7 @@ from iran_russia_claims.spec.vocab import Band
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from iran_russia_claims.dataset import Dataset
+    from iran_russia_claims.curation.dataset import Dataset
 
 FieldType = Literal["string", "integer", "number", "list"]
 

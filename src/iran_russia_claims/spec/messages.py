@@ -8,15 +8,12 @@ description say that.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from iran_russia_claims.spec.rules import RULES, band_for
 
-if TYPE_CHECKING:
-    from iran_russia_claims.spec.models import Registry
 
-
-def message(rule: str, record: Mapping[str, Any], registry: Registry | None = None) -> str:
+def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
     """The message for ``rule`` broken by ``record`` (a mapping of column to value)."""
     description = RULES[rule].description if rule in RULES else rule
     get = record.get

@@ -23,9 +23,9 @@ is one problem, in every engine. narwhals is imported on first use, not with thi
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from iran_russia_claims.spec.patterns import (
     CONTROL,
@@ -54,8 +54,6 @@ from iran_russia_claims.spec.vocab import (
 
 if TYPE_CHECKING:
     import narwhals as nw
-
-    from iran_russia_claims.spec.models import Registry
 else:
 
     class _Narwhals:
@@ -70,6 +68,33 @@ Scope = Literal["row", "element", "table", "read", "registry", "provenance"]
 #: How pydantic states a rule as a field constraint (see ``spec.models``).
 Constraint = Literal["pattern", "vocabulary", "at_least", "between", "length", "non_empty"]
 Check = Callable[["Context"], "nw.Expr"]
+
+
+class _Section(Protocol):
+    @property
+    def slug(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+class _Source(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def length(self) -> int: ...
+    @property
+    def sections(self) -> Sequence[_Section]: ...
+
+
+class RegistryLike(Protocol):
+    """What the rules read of a registry (``spec.models.Registry`` is one)."""
+
+    @property
+    def actors(self) -> Mapping[str, Any]: ...
+    @property
+    def sources(self) -> Mapping[str, _Source]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +119,7 @@ class Context:
         return self.sources is not None and self.actors is not None
 
     @classmethod
-    def of(cls, registry: Registry | None, id_prefix: str = ID_PREFIX) -> Context:
+    def of(cls, registry: RegistryLike | None, id_prefix: str = ID_PREFIX) -> Context:
         """The context of a registry (None: no registry rules)."""
         if registry is None:
             return cls(id_prefix=id_prefix)

@@ -65,7 +65,7 @@ AUTO_POLARS_BYTES: Final = 16 * 2**20
 @cache
 def shipped_registry() -> Registry:
     """The actor and source registries shipped with the package."""
-    from iran_russia_claims.dataset import read_registry
+    from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.resources import shipped_dataset
 
     return read_registry(Path(str(shipped_dataset())))

@@ -30,7 +30,7 @@ class Article:
 
 def load_article(path: Path, registry: Registry, sink: Sink) -> Article | None:
     """The article, if it is the registry's source byte for byte; otherwise a problem."""
-    from iran_russia_claims.text import read_source_text, sha256_file
+    from iran_russia_claims.readers.article import read_source_text, sha256_file
 
     where = str(path)
     if not path.is_file():
@@ -85,7 +85,7 @@ def check_spans(
     """span_hash_matches for rows of this article whose offsets and hash are otherwise fine."""
     import numpy as np
 
-    from iran_russia_claims.text import sha256_text
+    from iran_russia_claims.readers.article import sha256_text
 
     reads = ("source_id", "start", "end", "span_sha256")
     skip = np.logical_or.reduce([bad[c] | flagged.get(c, False) for c in reads])

@@ -1,35 +1,30 @@
-"""Reading the hand-curated ``dataset/`` directory: safely, completely, with exact locations.
+"""Reading a collection's registries (``actors.yaml``, ``sources.yaml``) and its YAML record
+lists, each record checked by its pydantic model with exact locations.
 
-``dataset/`` is the source of truth (YAML, one record per claim, comments allowed). Reading it
-validates the registries with pydantic and the claims with ``validate`` (every rule, as the
-``validate`` command checks them), and raises one
-:class:`~iran_russia_claims.spec.problem.DataError` listing every problem, so a curator fixes
-them all in one round.
+:func:`read_registry` is what ``validate --dataset`` and the curated dataset reader use; any
+problem raises one :class:`~iran_russia_claims.spec.problem.DataError` listing all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from iran_russia_claims.readers.safe_yaml import read_yaml
-from iran_russia_claims.spec.models import Actor, Claim, Filler, Registry, Source, errors_to_rules
+from iran_russia_claims.spec.models import Actor, Registry, Source, errors_to_rules
 from iran_russia_claims.spec.problem import DataError, Problem, shorten
 from iran_russia_claims.spec.rules import RULES
 
-CLAIMS_FILE = "claims.yaml"
 ACTORS_FILE = "actors.yaml"
 SOURCES_FILE = "sources.yaml"
-FILLER_FILE = "filler.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _records(path: Path, key: str) -> list[Any]:
+def records(path: Path, key: str) -> list[Any]:
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise DataError(
@@ -38,7 +33,7 @@ def _records(path: Path, key: str) -> list[Any]:
     return list(data[key])
 
 
-def _validate_each(
+def validate_each(
     path: Path,
     items: list[Any],
     model: type[M],
@@ -68,26 +63,17 @@ def _validate_each(
     return good, problems
 
 
-def _key(field: str) -> Callable[[Any], str | None]:
+def key(field: str) -> Callable[[Any], str | None]:
     return lambda item: str(item.get(field)) if isinstance(item, dict) and field in item else None
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The curated dataset: claims, the registries they refer to, and the filler decisions."""
-
-    claims: tuple[Claim, ...]
-    registry: Registry
-    filler: tuple[Filler, ...]
 
 
 def read_registry(directory: Path) -> Registry:
     """The actor and source registries of a dataset directory."""
-    actors, p1 = _validate_each(
-        directory / ACTORS_FILE, _records(directory / ACTORS_FILE, "actors"), Actor, _key("code")
+    actors, p1 = validate_each(
+        directory / ACTORS_FILE, records(directory / ACTORS_FILE, "actors"), Actor, key("code")
     )
-    sources, p2 = _validate_each(
-        directory / SOURCES_FILE, _records(directory / SOURCES_FILE, "sources"), Source, _key("id")
+    sources, p2 = validate_each(
+        directory / SOURCES_FILE, records(directory / SOURCES_FILE, "sources"), Source, key("id")
     )
     problems = p1 + p2
     problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code_unique")
@@ -116,32 +102,3 @@ def _duplicates(path: Path, keys: list[str], rule: str, column: str | None = Non
             )
         seen.add(key)
     return out
-
-
-def read_dataset(directory: str | Path) -> Dataset:
-    """Read and fully validate a dataset directory; raise DataError listing every problem.
-
-    The claims file is checked by :func:`~iran_russia_claims.validation.validate`, exactly as
-    ``iran-russia-claims validate dataset/claims.yaml`` checks it, so both report the same.
-    """
-    from iran_russia_claims.validation.run import validate
-
-    directory = Path(directory)
-    registry = read_registry(directory)
-    claims_path = directory / CLAIMS_FILE
-    report = validate(claims_path, registry=registry, format="yaml", max_problems=None)
-    problems = list(report.problems)
-    claims: list[Claim] = []
-    if not problems:  # the table engine and the models agree (tests/spec/test_conformance.py)
-        items = _records(claims_path, "claims")
-        claims, problems = _validate_each(claims_path, items, Claim, _key("id"), registry)
-    filler_path = directory / FILLER_FILE
-    filler: list[Filler] = []
-    if filler_path.exists():
-        filler, more = _validate_each(
-            filler_path, _records(filler_path, "filler"), Filler, lambda item: None
-        )
-        problems += more
-    if problems:
-        raise DataError(problems)
-    return Dataset(tuple(claims), registry, tuple(filler))

@@ -11,10 +11,10 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from iran_russia_claims.dataset import Dataset
+from iran_russia_claims.curation.dataset import Dataset
+from iran_russia_claims.readers.article import read_source_text, sentences, sha256_file, sha256_text
 from iran_russia_claims.spec.models import Registry, Source
 from iran_russia_claims.spec.problem import DataError, Problem
-from iran_russia_claims.text import read_source_text, sentences, sha256_file, sha256_text
 
 _SPAN_MISMATCH = "span_sha256 is not the SHA-256 of text[start:end]"
 

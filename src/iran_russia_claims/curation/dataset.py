@@ -1,0 +1,77 @@
+"""Reading the hand-curated ``dataset/`` directory: safely, completely, with exact locations.
+
+``dataset/`` is the source of truth (YAML, one record per claim, comments allowed). Reading it
+validates the registries with pydantic and the claims with ``validate`` (every rule, as the
+``validate`` command checks them), and raises one
+:class:`~iran_russia_claims.spec.problem.DataError` listing every problem, so a curator fixes
+them all in one round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from iran_russia_claims.readers.registry import (
+    ACTORS_FILE,
+    SOURCES_FILE,
+    key,
+    read_registry,
+    records,
+    validate_each,
+)
+from iran_russia_claims.readers.safe_yaml import read_yaml
+from iran_russia_claims.spec.models import Claim, Filler, Registry
+from iran_russia_claims.spec.problem import DataError
+
+CLAIMS_FILE = "claims.yaml"
+FILLER_FILE = "filler.yaml"
+#: Also importable from here, as before 0.2.
+__all__ = [
+    "ACTORS_FILE",
+    "CLAIMS_FILE",
+    "FILLER_FILE",
+    "SOURCES_FILE",
+    "Dataset",
+    "read_dataset",
+    "read_registry",
+    "read_yaml",
+]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The curated dataset: claims, the registries they refer to, and the filler decisions."""
+
+    claims: tuple[Claim, ...]
+    registry: Registry
+    filler: tuple[Filler, ...]
+
+
+def read_dataset(directory: str | Path) -> Dataset:
+    """Read and fully validate a dataset directory; raise DataError listing every problem.
+
+    The claims file is checked by :func:`~iran_russia_claims.validation.validate`, exactly as
+    ``iran-russia-claims validate dataset/claims.yaml`` checks it, so both report the same.
+    """
+    from iran_russia_claims.validation.run import validate
+
+    directory = Path(directory)
+    registry = read_registry(directory)
+    claims_path = directory / CLAIMS_FILE
+    report = validate(claims_path, registry=registry, format="yaml", max_problems=None)
+    problems = list(report.problems)
+    claims: list[Claim] = []
+    if not problems:  # the table engine and the models agree (tests/spec/test_conformance.py)
+        items = records(claims_path, "claims")
+        claims, problems = validate_each(claims_path, items, Claim, key("id"), registry)
+    filler_path = directory / FILLER_FILE
+    filler: list[Filler] = []
+    if filler_path.exists():
+        filler, more = validate_each(
+            filler_path, records(filler_path, "filler"), Filler, lambda item: None
+        )
+        problems += more
+    if problems:
+        raise DataError(problems)
+    return Dataset(tuple(claims), registry, tuple(filler))
