@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from iran_russia_claims.dataset import read_yaml
+from iran_russia_claims.curation.dataset import read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PASS1 = REPO / "docs" / "agreement" / "pass1.yaml"

@@ -34,6 +34,6 @@ def article_path() -> Path:
 
 @pytest.fixture
 def article_text(article_path: Path) -> str:
-    from iran_russia_claims.text import read_source_text
+    from iran_russia_claims.readers.article import read_source_text
 
     return read_source_text(article_path)

@@ -10,9 +10,9 @@ import yaml
 
 from conftest import DATASET
 from iran_russia_claims.cli import main
-from iran_russia_claims.dataset import read_dataset
-from iran_russia_claims.provenance import coverage, verify_source
-from iran_russia_claims.text import read_source_text, sentences
+from iran_russia_claims.curation.dataset import read_dataset
+from iran_russia_claims.curation.provenance import coverage, verify_source
+from iran_russia_claims.readers.article import read_source_text, sentences
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_removing_a_filler_decision_leaves_an_unexplained_sentence(
 
 def test_machinery_on_a_text_of_our_own(tmp_path: Path) -> None:
     """The same checks on a tiny source we write ourselves, so they run without the article."""
-    from iran_russia_claims.text import sha256_file, sha256_text
+    from iran_russia_claims.readers.article import sha256_file, sha256_text
 
     text = "A Title\n\nIran sells oil. Russia buys it. Grab a coffee.\n"
     src = tmp_path / "mini.txt"

@@ -19,7 +19,7 @@ import yaml
 from conftest import DATASET, EXPORTS, REPO
 from iran_russia_claims.api import load
 from iran_russia_claims.cli import main
-from iran_russia_claims.dataset import Dataset, read_dataset
+from iran_russia_claims.curation.dataset import Dataset, read_dataset
 from iran_russia_claims.publish import atomic as atomic_module
 from iran_russia_claims.publish import export as export_module
 from iran_russia_claims.publish.drift import REMEDY, stale

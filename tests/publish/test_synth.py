@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iran_russia_claims.cli import main
-from iran_russia_claims.dataset import read_registry
+from iran_russia_claims.curation.dataset import read_registry
 from iran_russia_claims.publish.export import render_csv, render_json
 from iran_russia_claims.publish.synth import (
     synth_frame,

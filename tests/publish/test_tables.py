@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from conftest import DATASET
-from iran_russia_claims.dataset import read_dataset
+from iran_russia_claims.curation.dataset import read_dataset
 from iran_russia_claims.publish.tables import claim_actor_rows, claim_rows, fields_of, table, tables
 from iran_russia_claims.spec.models import Actor, Claim, Section, Source
 from iran_russia_claims.spec.vocab import CLAIM_COLUMNS

@@ -22,7 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from claims_files import FORMATS, write_claims
-from iran_russia_claims.dataset import read_dataset, read_registry
+from iran_russia_claims.curation.dataset import read_dataset, read_registry
 from iran_russia_claims.engines import failed_rules
 from iran_russia_claims.engines.pandera_pandas import claims_schema
 from iran_russia_claims.engines.pandera_polars import polars_schema
