@@ -1,17 +1,22 @@
-"""Benchmarks: validation, files end to end, export and cold start, at 10^4..10^6 claims.
+"""Benchmarks: validation in memory and of files (valid and broken), export and cold start.
 
 Run from the repository root with the package installed with the ``polars`` extra::
 
-    python bench/run.py                      # N = 10^4, 10^5, 10^6; prints a markdown table
+    python bench/run.py                      # N = 10^4, 10^5, 10^6; prints markdown tables
     python bench/run.py --out bench/RESULTS.md
-    python bench/run.py --sizes 10000 --repeat 3   # a quick look
+    python bench/run.py --sizes 10000 --repeat 1   # a quick look
 
 Every figure is the median of ``--repeat`` runs, and each is also given as a ratio to a
 baseline measured in the same run, so figures from a busy or slow machine still compare. Data
-come from ``iran-russia-claims synth`` (reproducible, valid by every rule). The hand-written
-checks below implement the same rules as the schemas, vectorised, in plain pandas and Polars:
-they are what the schemas' overhead is measured against (the same algorithmic shortcuts, e.g.
-counting distinct keys before marking duplicates, are used on both sides).
+come from ``publish.synth`` (reproducible, valid by every rule); the broken files are the same
+tables with one systematic mistake (see ``CASES``). No rule is written here: every check timed
+is the package's own (``spec/rules.py``, run by ``spec/evaluate.find_failures``); the baselines
+are plain Polars operations that read the same data without checking anything.
+
+Each end-to-end run is a fresh ``iran-russia-claims validate PATH --dataset REGISTRY --format
+json`` process; the bench checks its exit code and its problem counts, by rule, against what
+the mutation must produce, so a fast wrong answer is reported as a failed check (and the
+script exits 1) rather than as a good figure.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,17 +42,6 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
-from iran_russia_claims.table_rules import (
-    BAND_UPPERS,
-    BANDS,
-    CONTROL,
-    CONTROL_RANGES,
-    FORMULA_START,
-    SPAN_KEY,
-    WHITESPACE,
-    WHITESPACE_RANGES,
-    anchored,
-)
 
 from iran_russia_claims.publish.synth import (
     synth_frame,
@@ -56,199 +51,8 @@ from iran_russia_claims.publish.synth import (
 )
 from iran_russia_claims.publish.synth import write_table as our_writer
 from iran_russia_claims.spec.models import Registry
-from iran_russia_claims.spec.vocab import (
-    ACTOR_CODE_PATTERN,
-    ASSERTION_MAX_CHARS,
-    ASSERTION_MIN_CHARS,
-    CONFIDENCE_MAX,
-    CONFIDENCE_MIN,
-    HEDGE_MAX_CHARS,
-    HEDGE_MAX_WORDS,
-    ID_PATTERN,
-    SHA256_PATTERN,
-    SLUG_PATTERN,
-    Kind,
-    Theme,
-)
 
 PY = sys.executable
-THEMES = [t.value for t in Theme]
-KINDS = [k.value for k in Kind]
-
-
-# -- the same rules, written by hand ---------------------------------------------------------------
-def _both(ranges: tuple[tuple[int, int], ...]) -> str:
-    """A character class both Python's re (pandas checks patterns with it) and RE2 read."""
-
-    def one(code: int) -> str:
-        return f"\\x{code:02x}" if code < 0x100 else chr(code)
-
-    return "[" + "".join(one(a) if a == b else f"{one(a)}-{one(b)}" for a, b in ranges) + "]"
-
-
-PD_WS, PD_CONTROL = _both(WHITESPACE_RANGES), _both(CONTROL_RANGES)
-PD_UNTRIMMED = f"^{PD_WS}|{PD_WS}$"
-
-
-def _rows_all(n: int, parents: np.ndarray, element_ok: np.ndarray) -> np.ndarray:
-    ok = np.ones(n, dtype=bool)
-    ok[parents[~element_ok]] = False
-    return ok
-
-
-def hand_pandas(df: pd.DataFrame, registry: Registry) -> dict[str, np.ndarray]:
-    """Every rule in plain pandas/NumPy: Arrow-backed string and list columns, vector ops."""
-    n = len(df)
-    text = pd.ArrowDtype(pa.string())
-    s = {c: df[c].astype(text) for c in ("id", "source_id", "section", "span_sha256", "assertion")}
-    out: dict[str, Any] = {}
-    out["id_pattern"] = s["id"].str.fullmatch(ID_PATTERN[1:-1])
-    out["id_unique"] = ~s["id"].duplicated(keep=False)
-    out["section_pattern"] = s["section"].str.fullmatch(SLUG_PATTERN[1:-1])
-    out["start_non_negative"] = df["start"] >= 0
-    out["offsets_ordered"] = df["start"] < df["end"]
-    out["sha256_pattern"] = s["span_sha256"].str.fullmatch(SHA256_PATTERN[1:-1])
-    out["theme_vocabulary"] = df["theme"].isin(THEMES)
-    out["kind_vocabulary"] = df["kind"].isin(KINDS)
-    out["band_vocabulary"] = df["confidence_band"].isin(BANDS)
-    a = s["assertion"]
-    length = a.str.len()
-    out["assertion_length"] = (length >= ASSERTION_MIN_CHARS) & (length <= ASSERTION_MAX_CHARS)
-    out["assertion_trimmed"] = ~a.str.contains(PD_UNTRIMMED)
-    out["assertion_no_control_chars"] = ~a.str.contains(PD_CONTROL)
-    out["assertion_no_formula"] = ~a.str.match("[=+@\t\r-]")
-    conf = df["confidence"].to_numpy()
-    out["confidence_finite"] = np.isfinite(conf)
-    out["confidence_range"] = ~np.isfinite(conf) | (
-        (conf >= CONFIDENCE_MIN) & (conf <= CONFIDENCE_MAX)
-    )
-    bins = [CONFIDENCE_MIN - 1e-12, *BAND_UPPERS]
-    expected = pd.cut(df["confidence"], bins=bins, labels=list(BANDS), right=True)
-    out["band_matches_confidence"] = expected.isna() | (
-        expected.astype(object) == df["confidence_band"].astype(object)
-    )
-    # lists: flattened once per column, rows found again through the list lengths
-    lists = {c: df[c].astype(pd.ArrowDtype(pa.list_(pa.string()))) for c in ("actors", "hedges")}
-    actors = lists["actors"]
-    lengths = actors.list.len().to_numpy()
-    parents = np.repeat(np.arange(n), lengths)
-    flat = actors.list.flatten()
-    out["actors_non_empty"] = lengths > 0
-    codes = flat.str.fullmatch(ACTOR_CODE_PATTERN[1:-1]).to_numpy(dtype=bool)
-    out["actors_pattern"] = _rows_all(n, parents, codes)
-    pairs = pd.DataFrame({"row": parents, "code": flat.to_numpy()})
-    out["actors_unique"] = _rows_all(n, parents, ~pairs.duplicated(keep=False).to_numpy())
-    out["actors_registered"] = _rows_all(n, parents, flat.isin(list(registry.actors)).to_numpy())
-    hedges = lists["hedges"]
-    h_parents = np.repeat(np.arange(n), hedges.list.len().to_numpy())
-    h = hedges.list.flatten()
-    h_len = h.str.len()
-    h_ok = (
-        (h_len > 0)
-        & (h_len <= HEDGE_MAX_CHARS)
-        & ~h.str.contains(PD_UNTRIMMED)
-        & (h.str.count(f"{PD_WS}+") < HEDGE_MAX_WORDS)
-        & ~h.str.contains(PD_CONTROL)
-    )
-    out["hedges_words"] = _rows_all(n, h_parents, h_ok.to_numpy(dtype=bool))
-    # duplicates of the whole span: only rows sharing offsets can share the span
-    same_offsets = df.duplicated(["start", "end"], keep=False).to_numpy()
-    span_ok = np.ones(n, dtype=bool)
-    if same_offsets.any():
-        sub = df.loc[same_offsets, list(SPAN_KEY)].astype(
-            {"assertion": object, "source_id": object}
-        )
-        span_ok[np.flatnonzero(same_offsets)[sub.duplicated(keep=False).to_numpy()]] = False
-    out["span_unique"] = span_ok
-    # registries
-    lengths_of = {sid: src.length for sid, src in registry.sources.items()}
-    out["source_registered"] = s["source_id"].isin(list(lengths_of))
-    limit = s["source_id"].astype(object).map(lengths_of).to_numpy(dtype=float)
-    out["end_within_source"] = np.isnan(limit) | (df["end"].to_numpy() <= limit)
-    section_ok = np.ones(n, dtype=bool)
-    sections = s["section"].to_numpy(dtype=object)
-    starts = df["start"].to_numpy()
-    sources = s["source_id"].to_numpy(dtype=object)
-    for sid, src in registry.sources.items():
-        rows = np.flatnonzero(sources == sid)
-        bounds = np.array([sec.start for sec in src.sections])
-        slugs = np.array([sec.slug for sec in src.sections], dtype=object)
-        where = np.clip(np.searchsorted(bounds, starts[rows], side="right") - 1, 0, None)
-        inside = (starts[rows] >= 0) & (starts[rows] < src.length)
-        section_ok[rows] = inside & (sections[rows] == slugs[where])
-    out["section_matches_offsets"] = section_ok
-    return {rule: np.asarray(v, dtype=bool) for rule, v in out.items()}
-
-
-def hand_polars(df: pl.DataFrame, registry: Registry) -> pl.DataFrame:
-    """Every rule as Polars expressions, evaluated together in one ``select``."""
-    c = pl.col
-    ids = list(registry.sources)
-    lengths = [s.length for s in registry.sources.values()]
-    starts, slugs, bases, base = [], [], [], 0
-    for src in registry.sources.values():
-        bases.append(base)
-        starts += [base + sec.start for sec in src.sections]
-        slugs += [sec.slug for sec in src.sections]
-        base += src.length
-    which = c("source_id").replace_strict(ids, list(range(len(ids))), default=None)
-    offset = c("start")
-    glob = pl.lit(pl.Series(bases)).gather(which) + offset.clip(0)
-    sec_at = pl.lit(pl.Series(slugs)).gather(
-        (pl.lit(pl.Series(starts)).search_sorted(glob, side="right") - 1).clip(0)
-    )
-    inside = (offset >= 0) & (offset < pl.lit(pl.Series(lengths)).gather(which))
-    conf = c("confidence")
-    band_at = pl.lit(pl.Series(BANDS)).gather(
-        pl.lit(pl.Series(BAND_UPPERS)).search_sorted(conf, side="left").clip(0, len(BANDS) - 1)
-    )
-    a = c("assertion")
-    ws = f"^{WHITESPACE}|{WHITESPACE}$"
-    hedge = pl.element()
-    exprs = {
-        "id_pattern": c("id").str.contains(anchored(ID_PATTERN[1:-1])),
-        "section_pattern": c("section").str.contains(anchored(SLUG_PATTERN[1:-1])),
-        "start_non_negative": c("start") >= 0,
-        "offsets_ordered": c("start") < c("end"),
-        "sha256_pattern": c("span_sha256").str.contains(anchored(SHA256_PATTERN[1:-1])),
-        "theme_vocabulary": c("theme").cast(pl.String).is_in(THEMES),
-        "kind_vocabulary": c("kind").cast(pl.String).is_in(KINDS),
-        "band_vocabulary": c("confidence_band").cast(pl.String).is_in(list(BANDS)),
-        "actors_non_empty": c("actors").list.len() > 0,
-        "actors_pattern": c("actors")
-        .list.eval(hedge.str.contains(anchored(ACTOR_CODE_PATTERN[1:-1])))
-        .list.all(),
-        "actors_unique": c("actors").list.n_unique() == c("actors").list.len(),
-        "assertion_length": a.str.len_chars().is_between(ASSERTION_MIN_CHARS, ASSERTION_MAX_CHARS),
-        "assertion_trimmed": ~a.str.contains(ws),
-        "assertion_no_control_chars": ~a.str.contains(CONTROL),
-        "assertion_no_formula": ~a.str.contains(FORMULA_START),
-        "confidence_finite": conf.is_finite(),
-        "confidence_range": ~conf.is_finite() | conf.is_between(CONFIDENCE_MIN, CONFIDENCE_MAX),
-        "band_matches_confidence": ~conf.is_between(CONFIDENCE_MIN, CONFIDENCE_MAX)
-        | (c("confidence_band").cast(pl.String) == band_at),
-        "hedges_words": c("hedges")
-        .list.eval(
-            (hedge.str.len_chars() > 0)
-            & (hedge.str.len_chars() <= HEDGE_MAX_CHARS)
-            & ~hedge.str.contains(ws)
-            & (hedge.str.count_matches(f"{WHITESPACE}+") < HEDGE_MAX_WORDS)
-            & ~hedge.str.contains(CONTROL)
-        )
-        .list.all(),
-        "source_registered": c("source_id").is_in(ids),
-        "actors_registered": c("actors").list.eval(hedge.is_in(list(registry.actors))).list.all(),
-        "end_within_source": (c("end") <= pl.lit(pl.Series(lengths)).gather(which)).fill_null(True),
-        "section_matches_offsets": which.is_null() | (inside & (c("section") == sec_at)),
-    }
-    # duplicates: count distinct keys first; mark rows only if some key repeats
-    if df.select(c("id").n_unique()).item() != df.height:
-        exprs["id_unique"] = ~c("id").is_duplicated()
-    out = df.select(**exprs)
-    # only rows sharing their offsets can share the whole span
-    same = df.with_row_index("row").filter(pl.struct("start", "end").is_duplicated())
-    repeated = same.filter(pl.struct(SPAN_KEY).is_duplicated())["row"]
-    return out.with_columns(span_unique=~pl.int_range(df.height).is_in(repeated.to_list()))
 
 
 # -- measuring -------------------------------------------------------------------------------------
@@ -262,73 +66,64 @@ def median_time(fn: Callable[[], Any], repeat: int) -> float:
     return statistics.median(times)
 
 
-#: Runs a command and reports its wall time and peak RSS. A small process of its own: on Linux a
-#: child's max RSS starts from its parent's at fork, so forking from this (large) process
-#: directly would report our memory, not the command's.
+#: Runs a command and reports its wall time, peak RSS and exit code. A small process of its own:
+#: on Linux a child's max RSS starts from its parent's at fork, so forking from this (large)
+#: process directly would report our memory, not the command's. The command's stdout goes to
+#: the file named by the first argument ("-": discarded).
 _LAUNCHER = (
     "import json, resource, subprocess, sys, time\n"
+    "out = subprocess.DEVNULL if sys.argv[1] == '-' else open(sys.argv[1], 'wb')\n"
     "start = time.perf_counter()\n"
-    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "code = subprocess.call(sys.argv[2:], stdout=out)\n"
     "elapsed = time.perf_counter() - start\n"
     "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024\n"
     "print(json.dumps({'seconds': elapsed, 'peak': peak, 'code': code}))\n"
 )
 
 
-def run_process(argv: list[str]) -> tuple[float, int, int]:
-    """Wall time, peak RSS (bytes) and exit code of one fresh process."""
-    done = subprocess.run([PY, "-c", _LAUNCHER, *argv], capture_output=True, text=True)
+@dataclass
+class Run:
+    seconds: float
+    peak: int
+    code: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+def run_process(argv: list[str], capture: bool = False) -> Run:
+    """Wall time, peak RSS (bytes), exit code (and stdout, if ``capture``) of one fresh process."""
+    with tempfile.NamedTemporaryFile(suffix=".out", delete=False) as handle:
+        out = handle.name
+    try:
+        done = subprocess.run(
+            [PY, "-c", _LAUNCHER, out if capture else "-", *argv], capture_output=True, text=True
+        )
+        stdout = Path(out).read_text(encoding="utf-8") if capture else ""
+    finally:
+        os.unlink(out)
     if done.returncode != 0 or not done.stdout.strip():
-        sys.stderr.write(done.stderr[-2000:])
-        return float("nan"), 0, done.returncode or 1
+        return Run(float("nan"), 0, done.returncode or 1, stdout, done.stderr[-2000:])
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    if result["code"] != 0:
-        sys.stderr.write(done.stderr[-2000:])
-    return float(result["seconds"]), int(result["peak"]), int(result["code"])
+    return Run(
+        float(result["seconds"]), int(result["peak"]), int(result["code"]), stdout, done.stderr
+    )
 
 
 def median_process(argv: list[str], repeat: int) -> tuple[float, int]:
-    """Median wall time and peak RSS of ``repeat`` successful runs (a run that crashes, e.g.
-    while another process rewrites its input, is retried twice, then the benchmark stops)."""
-    runs = []
-    failures = 0
-    while len(runs) < repeat:
-        elapsed, peak, code = run_process(argv)
-        if code == 0:
-            runs.append((elapsed, peak))
-            continue
-        failures += 1
-        print(f"retrying after exit code {code}: {' '.join(argv)}", file=sys.stderr)
-        if failures > 2:
-            raise SystemExit(f"benchmark command failed: {' '.join(argv)}")
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+    """Median wall time and peak RSS of ``repeat`` runs of a command that must exit 0."""
+    runs = [run_process(argv) for _ in range(repeat)]
+    failed = [r for r in runs if r.code != 0]
+    if failed:
+        sys.stderr.write(failed[0].stderr)
+        raise SystemExit(f"benchmark command failed (exit {failed[0].code}): {' '.join(argv)}")
+    return statistics.median(r.seconds for r in runs), max(r.peak for r in runs)
 
 
 def _validate_argv(path: Path, registry_dir: Path) -> list[str]:
-    """The package's own validate command, with the synthetic registry."""
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from iran_russia_claims.dataset import read_registry\n"
-        "from iran_russia_claims.validation import validate\n"
-        "report = validate(sys.argv[1], registry=read_registry(Path(sys.argv[2])))\n"
-        "print(report.render())\n"
-        "sys.exit(0 if report.valid else 1)\n"
-    )
-    help_text = subprocess.run(
-        [PY, "-m", "iran_russia_claims", "validate", "--help"], capture_output=True, text=True
-    ).stdout
-    if "--registry" in help_text:
-        return [
-            PY,
-            "-m",
-            "iran_russia_claims",
-            "validate",
-            str(path),
-            "--registry",
-            str(registry_dir),
-        ]
-    return [PY, "-c", script, str(path), str(registry_dir)]
+    """The package's own validate command, with the synthetic registry, reporting JSON."""
+    cli = shutil.which("iran-russia-claims")
+    head = [cli] if cli else [PY, "-m", "iran_russia_claims"]
+    return [*head, "validate", str(path), "--dataset", str(registry_dir), "--format", "json"]
 
 
 _READERS = {
@@ -342,6 +137,97 @@ def _read_argv(path: Path) -> list[str]:
     return [PY, "-c", f"import sys, polars as pl; {_READERS[path.suffix]}(sys.argv[1])", str(path)]
 
 
+# -- the broken files ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """A file to validate: how it is made from a valid table, and what the report must say."""
+
+    name: str
+    label: str
+    mutate: Callable[[pl.DataFrame], pl.DataFrame]
+    expected: Callable[[int], dict[str, int]]  # rows -> problems by rule
+
+
+def _iran_for_irn(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every row's IRN written Iran; in a row without IRN, its first actor replaced by Iran."""
+    actors = pl.col("actors")
+    renamed = actors.list.eval(
+        pl.when(pl.element() == "IRN").then(pl.lit("Iran")).otherwise(pl.element())
+    )
+    first_replaced = pl.concat_list(pl.lit(["Iran"]), actors.list.slice(1))
+    return frame.with_columns(
+        actors=pl.when(actors.list.contains("IRN")).then(renamed).otherwise(first_replaced)
+    )
+
+
+def _every_100th_theme(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows 100, 200, ... (1-based; positions 99, 199, ...) get the theme "weather"."""
+    hit = (pl.int_range(pl.len()) % 100) == 99
+    theme = pl.col("theme").cast(pl.String)
+    return frame.with_columns(theme=pl.when(hit).then(pl.lit("weather")).otherwise(theme))
+
+
+CASES = (
+    Case("valid", "valid file", lambda f: f, lambda n: {}),
+    Case(
+        "actor_iran",
+        "every row: actor IRN written `Iran`",
+        _iran_for_irn,
+        lambda n: {"actors_pattern": n},  # actors_registered requires actors_pattern
+    ),
+    Case(
+        "unknown_source",
+        "every row: source_id `unknown-article`",
+        lambda f: f.with_columns(source_id=pl.lit("unknown-article")),
+        # end_within_source and section_matches_offsets require source_registered
+        lambda n: {"source_registered": n},
+    ),
+    Case(
+        "theme_1pct",
+        "1% of rows: theme `weather`",
+        _every_100th_theme,
+        lambda n: {"theme_vocabulary": n // 100},
+    ),
+)
+
+
+def _as_table(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    """A mutated frame back in the export's Arrow schema (dictionary columns stay dictionary)."""
+    table = frame.to_arrow()
+    columns = [table.column(f.name).cast(f.type) for f in schema]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def _path_taken(path: Path) -> str:
+    """Which reader ``validate --engine auto`` uses on this file (found outside the timing)."""
+    from iran_russia_claims.readers.whole_file import whole_file
+    from iran_russia_claims.validation.run import AUTO_POLARS_BYTES
+
+    if path.stat().st_size < AUTO_POLARS_BYTES:
+        return "chunked (< 16 MiB)"
+    frame, _ = whole_file(str(path), path.suffix[1:])
+    return "whole file" if frame is not None else "chunked (strict reader declined)"
+
+
+def _check(run: Run, rows: int, expected: dict[str, int]) -> str:
+    """'' when the run's exit code and report are right; else what is wrong."""
+    want_code = 1 if expected else 0
+    if run.code != want_code:
+        return f"exit {run.code}, expected {want_code}: {run.stderr.strip()[-300:]}"
+    try:
+        report = json.loads(run.stdout)["reports"][0]
+    except (ValueError, KeyError, IndexError) as exc:
+        return f"no JSON report ({exc})"
+    if report["rows"] != rows:
+        return f"{report['rows']} rows read, expected {rows}"
+    if report["problems_by_rule"] != expected or report["problem_count"] != sum(expected.values()):
+        return (
+            f"problems {report['problem_count']} {report['problems_by_rule']}, "
+            f"expected {sum(expected.values())} {expected}"
+        )
+    return ""
+
+
 # -- report ----------------------------------------------------------------------------------------
 def fmt_s(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
@@ -353,7 +239,7 @@ def fmt_mib(size: int) -> str:
 
 class Table:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.rows: list[tuple[str, ...]] = []
 
     def add(
         self, what: str, n: int, ours: float, base_name: str, base: float, target: str = ""
@@ -370,18 +256,35 @@ class Table:
             )
         )
 
-    def note(self, what: str, n: int, value: str, target: str = "") -> None:
-        self.rows.append((what, f"{n:,}", value, "", "", target))
-
     def markdown(self) -> str:
         head = "| measurement | N | ours (median) | baseline | baseline (median) | ratio |\n"
         head += "|---|---:|---:|---|---:|---|\n"
         return head + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
 
 
+class FileTable:
+    """End to end: one row per file validated, broken files as a ratio to the valid one."""
+
+    HEAD = (
+        "| file | N | case | size | reader (auto) | validate (median) | vs valid file "
+        "| vs Polars read | exit | problems (by rule) | check | peak RSS |\n"
+        "|---|---:|---|---:|---|---:|---|---|---:|---|---|---:|\n"
+    )
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, ...]] = []
+        self.failed: list[str] = []
+
+    def add(self, *cells: str) -> None:
+        self.rows.append(cells)
+
+    def markdown(self) -> str:
+        return self.HEAD + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
+
+
 def machine() -> str:
+    import narwhals
     import pandera
-    import polars
 
     cpu = "unknown"
     try:
@@ -402,85 +305,122 @@ def machine() -> str:
         f"- memory: {memory}\n"
         f"- OS: {platform.platform()}\n"
         f"- Python {platform.python_version()}; pandas {pd.__version__}, "
-        f"Polars {polars.__version__}, "
+        f"Polars {pl.__version__}, narwhals {narwhals.__version__}, "
         f"pyarrow {pa.__version__}, pandera {pandera.__version__}, NumPy {np.__version__}"
     )
 
 
 # -- the benchmark ---------------------------------------------------------------------------------
 def bench_memory(table: Table, n: int, repeat: int, registry: Registry) -> None:
-    from iran_russia_claims.engines.pandera_pandas import claims_schema, prepare_frame
-    from iran_russia_claims.engines.pandera_polars import validate_polars_frame
+    from iran_russia_claims.engines.pandera_pandas import claims_schema
+    from iran_russia_claims.engines.pandera_polars import polars_schema
+    from iran_russia_claims.spec.evaluate import find_failures, plain_strings
+    from iran_russia_claims.spec.rules import Context
     from iran_russia_claims.validation import validate_frame
 
-    frame = synth_frame(n, seed=1)
-    polars_frame = pl.from_arrow(synth_table(n, seed=1))
-    assert isinstance(polars_frame, pl.DataFrame)
-    assert all(v.all() for v in hand_pandas(frame, registry).values())
-    assert all(hand_polars(polars_frame, registry).select(pl.all().all()).row(0))
+    ctx = Context.of(registry)
+    frame = synth_frame(n, seed=1)  # the dtypes load() returns
+    # what the whole-file reader hands to find_failures: plain strings, no categoricals
+    read = pl.from_arrow(synth_table(n, seed=1))
+    assert isinstance(read, pl.DataFrame)
+    polars_frame = plain_strings(read)
+    pandas_schema, pl_schema = claims_schema(registry), polars_schema(registry)
+    assert not find_failures(polars_frame, ctx), "synthetic data should be valid"
     assert validate_frame(frame, registry).valid
-    assert validate_polars_frame(polars_frame, registry).valid
+    pandas_schema.validate(frame, lazy=True)  # raises SchemaErrors if anything fails
+    pl_schema.validate(polars_frame, lazy=True)
 
-    def schema_pandas() -> None:  # the schema alone: what validate_frame runs per chunk
-        claims_schema(registry).validate(prepare_frame(frame), lazy=True, inplace=True)
-
-    hand_pl = median_time(lambda: hand_polars(polars_frame, registry), repeat)
-    hand_pd = median_time(lambda: hand_pandas(frame, registry), repeat)
-    ours_pd = median_time(schema_pandas, repeat)
+    nulls = median_time(lambda: polars_frame.select(pl.all().null_count()), repeat)
+    scan = median_time(lambda: polars_frame.hash_rows(), repeat)
+    ours = median_time(lambda: find_failures(polars_frame, ctx), repeat)
     full_pd = median_time(lambda: validate_frame(frame, registry), repeat)
-    ours_pl = median_time(lambda: validate_polars_frame(polars_frame, registry), repeat)
-    table.add("in memory: hand-written Polars check", n, hand_pl, "-", hand_pl)
-    table.add("in memory: hand-written pandas check", n, hand_pd, "hand-written Polars", hand_pl)
+    schema_pd = median_time(lambda: pandas_schema.validate(frame, lazy=True), repeat)
+    schema_pl = median_time(lambda: pl_schema.validate(polars_frame, lazy=True), repeat)
+    base = "Polars scan (hash_rows)"
+    table.add("in memory: Polars null_count (reads metadata only)", n, nulls, base, scan)
+    table.add("in memory: find_failures on Polars (every rule, one pass)", n, ours, base, scan)
     table.add(
-        "in memory: pandera schema on pandas",
-        n,
-        ours_pd,
-        "hand-written pandas",
-        hand_pd,
-        "(target <= 1.3x)",
+        "in memory: validate_frame on pandas (typing + rules + report)", n, full_pd, base, scan
     )
-    table.add("in memory: pandera schema on pandas", n, ours_pd, "hand-written Polars", hand_pl)
-    table.add(
-        "in memory: validate_frame (schema + typing + report)",
-        n,
-        full_pd,
-        "hand-written pandas",
-        hand_pd,
-    )
-    table.add(
-        "in memory: pandera schema on Polars",
-        n,
-        ours_pl,
-        "hand-written Polars",
-        hand_pl,
-        "(target <= 1.5x)",
-    )
+    table.add("in memory: pandera schema on pandas (claims_schema)", n, schema_pd, base, scan)
+    table.add("in memory: pandera schema on Polars (polars_schema)", n, schema_pl, base, scan)
+    # the same figures against our one pass: what the typing, the report or pandera add to it
+    one_pass = "find_failures"
+    table.add("in memory: validate_frame on pandas", n, full_pd, one_pass, ours)
+    table.add("in memory: pandera schema on pandas", n, schema_pd, one_pass, ours)
+    table.add("in memory: pandera schema on Polars", n, schema_pl, one_pass, ours)
 
 
-def bench_files(
-    table: Table, n: int, repeat: int, work: Path, registry_dir: Path, peaks: dict[str, int]
-) -> None:
-    big = synth_table(n, seed=2)
+def bench_files(table: FileTable, n: int, repeat: int, work: Path, registry_dir: Path) -> None:
+    """Each format: the valid file and every broken case, runs interleaved (valid, broken...,
+    valid, broken...) so that a change of load on the machine hits all of them alike."""
+    valid = synth_table(n, seed=2)
+    source = pl.from_arrow(valid)
+    assert isinstance(source, pl.DataFrame)
     for suffix, target in (
         (".parquet", "(target <= 3x, < 5 s)"),
         (".csv", "(target < 10 s)"),
         (".jsonl", "(target < 10 s)"),
     ):
-        path = work / f"claims-{n}{suffix}"
-        our_writer(big, path)
-        argv = _validate_argv(path, registry_dir)
-        ours, peak = median_process(argv, repeat)
-        base, _ = median_process(_read_argv(path), repeat)
+        paths = {}
+        for case in CASES:
+            path = work / f"{case.name}-{n}{suffix}"
+            data = valid if case.name == "valid" else _as_table(case.mutate(source), valid.schema)
+            our_writer(data, path)
+            paths[case.name] = path
+        taken = {name: _path_taken(path) for name, path in paths.items()}
+        runs: dict[str, list[Run]] = {case.name: [] for case in CASES}
+        reads: list[Run] = []
+        for _ in range(repeat):
+            for case in CASES:
+                runs[case.name].append(
+                    run_process(_validate_argv(paths[case.name], registry_dir), capture=True)
+                )
+            reads.append(run_process(_read_argv(paths["valid"])))
+        if any(r.code != 0 for r in reads):
+            raise SystemExit(f"the Polars read-only baseline failed: {reads[0].stderr}")
+        read = statistics.median(r.seconds for r in reads)
+        fmt = suffix[1:]
         table.add(
-            f"validate {suffix[1:]} end to end (fresh process)",
-            n,
-            ours,
-            f"Polars read only ({_READERS[suffix]})",
-            base,
-            target,
-        )
-        peaks[f"{suffix[1:]}, {n:,} rows"] = peak
-        path.unlink()
+            fmt, f"{n:,}", "Polars read only (baseline)", "", "", fmt_s(read), "", "1.00x",
+            "", "", "", fmt_mib(max(r.peak for r in reads)),
+        )  # fmt: skip
+        valid_s = statistics.median(r.seconds for r in runs["valid"])
+        for case in CASES:
+            case_runs = runs[case.name]
+            expected = case.expected(n)
+            problems = [_check(r, n, expected) for r in case_runs]
+            wrong = next((p for p in problems if p), "")
+            if wrong:
+                table.failed.append(f"{fmt}, {n:,}, {case.name}: {wrong}")
+            seconds = statistics.median(r.seconds for r in case_runs)
+            try:
+                counts = json.loads(case_runs[0].stdout)["reports"][0]
+                shown = f"{counts['problem_count']:,}"
+                if counts["problems_by_rule"]:
+                    by_rule = ", ".join(f"{k} {v:,}" for k, v in counts["problems_by_rule"].items())
+                    shown += f" ({by_rule})"
+            except (ValueError, KeyError, IndexError):
+                shown = "?"
+            vs_valid = "" if case.name == "valid" else f"{seconds / valid_s:.2f}x (target <= 1.5x)"
+            vs_read = f"{seconds / read:.2f}x" + (f" {target}" if case.name == "valid" else "")
+            codes = sorted({r.code for r in case_runs})
+            table.add(
+                fmt,
+                f"{n:,}",
+                case.label,
+                fmt_mib(paths[case.name].stat().st_size),
+                taken[case.name],
+                fmt_s(seconds),
+                vs_valid,
+                vs_read,
+                ",".join(map(str, codes)),
+                shown,
+                "ok" if not wrong else "**WRONG**",
+                fmt_mib(max(r.peak for r in case_runs)),
+            )
+        for path in paths.values():
+            path.unlink()
 
 
 def bench_export(table: Table, n: int, repeat: int, work: Path) -> None:
@@ -547,7 +487,7 @@ def bench_cold_start(table: Table, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--out", type=Path, default=None, help="also write RESULTS.md here")
@@ -557,7 +497,7 @@ def main() -> None:
     skip = set(args.skip.split(","))
     registry = synth_registry()
     table = Table()
-    peaks: dict[str, int] = {}
+    files = FileTable()
     work = Path(tempfile.mkdtemp(prefix="irc-bench-"))
     started = time.perf_counter()
     try:
@@ -566,20 +506,24 @@ def main() -> None:
         if "cold" not in skip:
             bench_cold_start(table, max(args.repeat, 5))
         for n in sizes:
-            repeat = args.repeat if n < 1_000_000 else max(3, args.repeat - 2)
             if "memory" not in skip:
-                bench_memory(table, n, repeat, registry)
+                bench_memory(table, n, args.repeat, registry)
             if "files" not in skip:
-                bench_files(table, n, max(3, repeat - 2), work, registry_dir, peaks)
+                bench_files(files, n, args.repeat, work, registry_dir)
             if "export" not in skip:
-                bench_export(table, n, max(3, repeat - 2), work)
+                bench_export(table, n, args.repeat, work)
             print(f"... N = {n:,} done", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = table.markdown()
-    if peaks:
-        text += "\n\nPeak memory (max RSS) of `validate` in a fresh process (target < 1.5 GiB):\n\n"
-        text += "\n".join(f"- {what}: {fmt_mib(size)}" for what, size in peaks.items())
+    if files.rows:
+        text += (
+            "\n\nFiles end to end: `iran-russia-claims validate FILE --dataset REGISTRY "
+            "--format json`, a fresh process per run:\n\n" + files.markdown()
+        )
+    if files.failed:
+        text += "\n\nFAILED CHECKS (exit code or problem counts not as expected):\n\n"
+        text += "\n".join(f"- {f}" for f in files.failed)
     elapsed = time.perf_counter() - started
     print(text)
     if args.out is not None:
@@ -591,6 +535,8 @@ def main() -> None:
         )
         args.out.write_text(header + text + "\n", encoding="utf-8")
     print(json.dumps({"seconds": round(elapsed)}), file=sys.stderr)
+    if files.failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
