@@ -128,7 +128,8 @@ def rules_table() -> str:
 
 
 def data_dictionary() -> str:
-    """The README's data dictionary: vocab.CLAIM_COLUMNS, publish.frame.DTYPES, rules.RULES."""
+    """The README's data dictionary: spec.vocab.CLAIM_COLUMNS, publish.frame.DTYPES and
+    spec.rules.RULES."""
     return "\n".join(
         [
             f"Schema version {SCHEMA_VERSION}. One row per claim; columns in this order.",

@@ -1,11 +1,12 @@
-"""The Polars engine's fast path for files: strict readers, and a verdict on the whole file.
+"""The whole-file reader: a large file read in one go by strict readers, as one typed frame.
 
-A large file that is valid should cost little more than reading it. :func:`read_strict` reads
+A large file should cost little more than reading it, valid or not. :func:`read_strict` reads
 Parquet (Polars), CSV and JSON Lines (Arrow's multi-threaded readers) in one go, but only when
-every value is exactly as the exports write it; anything unusual returns None, and the caller
+every value is exactly as the exports write it; :func:`whole_file` adds that every column has
+its type and every record a row of its own. Anything unusual returns None, and the caller
 falls back to the careful, chunked readers of :mod:`iran_russia_claims.readers`, which accept
-or explain it. This module imports Polars and pyarrow only, not pandera: a valid file is read
-and judged without pandera and pandas ever being imported.
+or explain it. The frame then goes through the rules in one pass like any chunk. This module
+imports Polars (and pyarrow for CSV and JSON Lines), not pandas or pandera.
 """
 
 from __future__ import annotations

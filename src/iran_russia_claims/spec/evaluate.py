@@ -4,18 +4,21 @@ As in dataframely, each rule is one boolean mask column, all masks come from one
 and a rule's failures are the rows where its mask is false. Rules on list elements run on the
 distinct elements of the column (a handful of codes and cue words) and come back to the rows
 through one lookup. This is the one place that turns rules into located failures: the
-validator, the pydantic models and the pandera checks of every backend call it, on any frame
-narwhals reads (Polars is the engine when the data is in pandas or Arrow, since only Polars
-has every list operation the rules use). Imports narwhals and Polars on first use.
+validator, the pydantic models and the pandera checks of every backend call it. Eager data
+runs on Polars (data in pandas or Arrow is handed to Polars: narwhals' pandas and PyArrow
+backends lack list operations the rules use), with each rule's narwhals expression translated
+to Polars once; lazy frames (Spark, DuckDB) are judged where they are, through narwhals
+(:func:`verdict`, :func:`failing`). Imports narwhals and Polars on first use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.spec.rules import RULES, Context, Rule, applicable, passes
+from iran_russia_claims.spec.rules import RULES, Context, Rule, applicable, columns_read, passes
 
 if TYPE_CHECKING:
     import narwhals as nw
@@ -35,12 +38,6 @@ class Failures:
 
     def __bool__(self) -> bool:
         return bool(self.positions)
-
-    def rules(self) -> set[str]:
-        return set(self.positions)
-
-    def count(self) -> int:
-        return sum(len(p) for p in self.positions.values())
 
 
 def as_polars(data: Any) -> pl.DataFrame:
@@ -82,44 +79,93 @@ def find_failures(
 
     ``data`` holds the claims columns with their types (strings, whole numbers, floats, lists
     of strings); a column a rule reads must be present. Nulls pass every rule but
-    ``confidence_finite``: missing values are the ``required`` rule's to report.
+    ``confidence_finite`` and the element rules: a missing value is the ``required`` rule's to
+    report, a missing element in a list breaks the rules on its elements.
     """
-    import narwhals as nw
+    import polars as pl
 
-    frame = nw.from_native(as_polars(data), eager_only=True)
-    chosen = tuple(applicable(ctx) if rules is None else rules)
+    frame = as_polars(data)
+    plan = _plan(ctx, tuple(applicable(ctx) if rules is None else rules))
     out: dict[str, np.ndarray] = {}
-    whole = [r for r in chosen if r.scope in ("row", "table")]
-    if whole and len(frame):
-        masks = frame.select([passes(r, ctx).alias(r.name) for r in whole])
-        held = masks.select(nw.all().all()).row(0)
-        for rule, ok in zip(whole, held, strict=True):
+    if plan.whole is not None and frame.height:
+        masks = plan.whole(frame)
+        held = masks.select(pl.all().all()).row(0)
+        for name, ok in zip(masks.columns, held, strict=True):
             if not ok:
-                out[rule.name] = _positions((~masks[rule.name]).arg_true())
-    for rule in (r for r in chosen if r.scope == "element"):
-        bad = _element_failures(frame, rule, ctx)
+                out[name] = _positions((~masks[name]).arg_true())
+    for rule, verdict in plan.elements:
+        bad = _element_failures(frame, rule, verdict)
         if bad is not None and len(bad):
             out[rule.name] = bad
     return Failures(out)
 
 
-def _element_failures(frame: nw.DataFrame[Any], rule: Rule, ctx: Context) -> np.ndarray | None:
-    """Rows with an element that breaks ``rule``: tested once per distinct element."""
+Select = Callable[["pl.DataFrame"], "pl.DataFrame"]
+
+
+def compiled(exprs: list[nw.Expr]) -> Select:
+    """A Polars ``select`` of narwhals expressions, translated to Polars once.
+
+    narwhals translates an expression on every query it runs, which costs more than the query
+    on one record; here the translation is done once, through narwhals' own Polars backend. If
+    a narwhals release moves that backend, the public (slower) path is taken instead: the
+    result is the same.
+    """
     import narwhals as nw
 
-    column = rule.column
-    assert column is not None
-    elements = frame.select(nw.col(column)).with_row_index(_INDEX).explode(column)
-    distinct = elements.select(nw.col(column)).unique()
-    verdict = distinct.select(nw.col(column), passes(rule, ctx).alias("ok"))
-    bad = verdict.filter(~nw.col("ok"))[column]
+    try:
+        from narwhals._polars.namespace import PolarsNamespace
+        from narwhals._utils import Version
+
+        space = PolarsNamespace(version=Version.MAIN)
+        native = [e._to_compliant_expr(space).native for e in exprs]  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - another narwhals
+        return lambda frame: nw.from_native(frame, eager_only=True).select(exprs).to_native()
+    return lambda frame: frame.select(native)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The rules' queries, built once per context and set of rules."""
+
+    whole: Select | None
+    elements: list[tuple[Rule, Select]]
+
+
+@cache
+def _plan(ctx: Context, rules: tuple[Rule, ...]) -> _Plan:
+    import narwhals as nw
+
+    whole = [passes(r, ctx).alias(r.name) for r in rules if r.scope in ("row", "table")]
+    elements = [
+        (r, compiled([nw.col(str(r.column)), passes(r, ctx).alias("ok")]))
+        for r in rules
+        if r.scope == "element"
+    ]
+    return _Plan(compiled(whole) if whole else None, elements)
+
+
+def _element_failures(frame: pl.DataFrame, rule: Rule, verdict: Select) -> np.ndarray | None:
+    """Rows with an element that breaks ``rule``, testing each distinct element once. Empty
+    and missing lists have no element (a missing list is the ``required`` rule's)."""
+    import polars as pl
+
+    column = str(rule.column)
+    col = pl.col(column)
+    listed = frame.select(col).with_row_index(_INDEX).filter(col.list.len() > 0)
+    elements = listed.explode(column)
+    judged = verdict(elements.select(col).unique())
+    bad = judged.filter(~pl.col("ok"))[column]
     if not len(bad):
         return None
-    rows = elements.filter(nw.col(column).is_in(bad.to_list()))[_INDEX].unique().sort()
+    found = col.is_in(bad.drop_nulls().implode())
+    if bad.null_count():  # a missing element breaks every element rule
+        found = found | col.is_null()
+    rows = elements.filter(found)[_INDEX].unique().sort()
     return _positions(rows)
 
 
-def _positions(series: nw.Series[Any]) -> np.ndarray:
+def _positions(series: pl.Series) -> np.ndarray:
     """Row positions as a NumPy array (NumPy is imported only when a rule fails)."""
     import numpy as np
 
@@ -127,15 +173,40 @@ def _positions(series: nw.Series[Any]) -> np.ndarray:
 
 
 def record_failures(record: Mapping[str, Any], ctx: Context, names: Iterable[str]) -> list[str]:
-    """The rules among ``names`` that one record breaks, in the catalogue's order."""
+    """The rules among ``names`` that one record breaks, in the catalogue's order (rules of
+    the whole table say nothing of one record and are left out). The same expressions as
+    :func:`find_failures`, in as few queries as one row needs."""
     import polars as pl
 
-    wanted = [RULES[n] for n in names]
-    needed = {c for r in wanted for q in (r, *map(RULES.get, r.requires)) if q for c in q.inputs}
+    wanted = tuple(RULES[n] for n in names)
+    types, whole, elements = _record_plan(ctx, wanted)
+    frame = pl.DataFrame([{c: record[c] for c in types}], schema=types)
+    broken = set()
+    if whole is not None:
+        held = whole(frame).row(0, named=True)
+        broken |= {name for name, ok in held.items() if ok is False}
+    for name, column, verdict in elements:
+        has_elements = bool(frame[column].list.len()[0])  # an empty or missing list: none
+        if has_elements and not verdict(frame.select(pl.col(column)).explode(column)).item():
+            broken.add(name)
+    return [r.name for r in wanted if r.name in broken]
+
+
+@cache
+def _record_plan(
+    ctx: Context, rules: tuple[Rule, ...]
+) -> tuple[dict[str, Any], Select | None, list[tuple[str, str, Select]]]:
+    """The column types and the queries one record is checked with, built once."""
+    rules = tuple(r for r in rules if r.scope != "table")
+    needed = {c for r in rules for c in columns_read(r)}
     types = {name: t for name, t in polars_types().items() if name in needed}
-    row = pl.DataFrame([{c: record[c] for c in types}], schema=types)
-    found = find_failures(row, ctx, wanted)
-    return [r.name for r in wanted if r.name in found.positions]
+    whole = [passes(r, ctx).all().alias(r.name) for r in rules if r.scope == "row"]
+    elements = [
+        (r.name, str(r.column), compiled([passes(r, ctx).all()]))
+        for r in rules
+        if r.scope == "element"
+    ]
+    return types, compiled(whole) if whole else None, elements
 
 
 def polars_types() -> dict[str, Any]:
@@ -165,16 +236,15 @@ def hedge_ok(hedge: str) -> bool:
 
 
 def verdict(data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None = None) -> set[str]:
-    """The rules in ``rules`` that some row breaks, on a frame of any library narwhals reads,
-    lazily where the frame is lazy (Spark, DuckDB, a Polars LazyFrame): one aggregate query for
-    the row and table rules, and one per element rule; nothing is collected but booleans.
+    """The rules in ``rules`` that some row breaks. A lazy frame (Spark, DuckDB, a Polars
+    LazyFrame) is judged where it is: one aggregate query for the row and table rules, and one
+    per element rule; nothing is collected but booleans. Eager data (pandas, Arrow) is judged
+    on Polars.
 
     Rules whose columns the frame lacks are left out (the missing column is a problem of its
     own).
     """
-    import narwhals as nw
-
-    frame = nw.from_native(data)
+    frame = _lazy_or_polars(data)
     present = set(frame.collect_schema().names())
     chosen = [r for r in (applicable(ctx) if rules is None else rules) if set(r.inputs) <= present]
     broken: set[str] = set()
@@ -184,11 +254,29 @@ def verdict(data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None 
         row = _collect(masks.select(nw.all().all()))
         broken |= {r.name for r, ok in zip(whole, row, strict=True) if ok is False}
     for rule in (r for r in chosen if r.scope == "element"):
-        assert rule.column is not None
-        elements = frame.select(nw.col(rule.column)).explode(rule.column)
-        if _collect(elements.select(passes(rule, ctx).all()))[0] is False:
+        if _collect(_elements(frame, rule).select(passes(rule, ctx).all()))[0] is False:
             broken.add(rule.name)
     return broken
+
+
+def _lazy_or_polars(data: Any) -> Any:
+    """``data`` as narwhals sees it: lazy frames as they are, eager ones on Polars."""
+    import narwhals as nw
+
+    frame = nw.from_native(data)
+    if isinstance(frame, nw.LazyFrame):
+        return frame
+    return nw.from_native(as_polars(data), eager_only=True)
+
+
+def _elements(frame: Any, rule: Rule) -> Any:
+    """The elements of the rule's list column, one per row (empty and missing lists have
+    none)."""
+    import narwhals as nw
+
+    assert rule.column is not None
+    col = nw.col(rule.column)
+    return frame.select(col).filter(col.list.len() > 0).explode(rule.column)
 
 
 def _collect(frame: Any) -> tuple[Any, ...]:
@@ -200,18 +288,20 @@ def _collect(frame: Any) -> tuple[Any, ...]:
 
 
 def failing(data: Any, rule: Rule, ctx: Context = NO_REGISTRY) -> Any:
-    """The rows of ``data`` (any frame narwhals reads, lazily where it is lazy) that break
-    ``rule``, as a frame of the same library: to look at, or to validate with located problems."""
+    """The rows of ``data`` that break ``rule``, lazily where the frame is lazy (a Spark or
+    DuckDB frame stays one), on Polars otherwise: to look at, or to validate with located
+    problems. For a rule on list elements, the distinct bad elements are collected (a
+    handful) and the rows holding one are returned; a list with a missing element is the
+    ``type`` rule's, not returned here."""
     import narwhals as nw
 
-    frame = nw.from_native(data)
+    frame = _lazy_or_polars(data)
     if rule.scope != "element":
         return frame.filter(~passes(rule, ctx)).to_native()
     assert rule.column is not None
-    elements = frame.select(nw.col(rule.column)).explode(rule.column).unique()
-    bad = elements.filter(~passes(rule, ctx))
+    bad = _elements(frame, rule).unique().filter(~passes(rule, ctx))
     values = bad.collect() if isinstance(bad, nw.LazyFrame) else bad
-    found = values[rule.column].to_list()
+    found = [v for v in values[rule.column].to_list() if v is not None]
     if not found:
         return frame.head(0).to_native()
     column = nw.col(rule.column)

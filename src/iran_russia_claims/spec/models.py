@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -148,6 +149,27 @@ class Registry:
         return by_hash or by_name or (sources[0] if len(sources) == 1 else None)
 
 
+def _rules_stated_here() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
+    """The rules the Claim model evaluates itself, those pydantic does not state as a field
+    constraint: per field, those that read that field alone; those across fields; and those
+    against the registries."""
+    own = [r for r in rules.CHECKED if r.constraint is None and r.scope != "table"]
+    fields: dict[str, tuple[str, ...]] = {}
+    across, registry = [], []
+    for rule in own:
+        read = rules.columns_read(rule)
+        if rule.needs_registry:
+            registry.append(rule.name)
+        elif len(read) == 1:
+            fields[read[0]] = (*fields.get(read[0], ()), rule.name)
+        else:
+            across.append(rule.name)
+    return fields, tuple(across), tuple(registry)
+
+
+_FIELD_RULES, _RECORD_RULES, _REGISTRY_RULES = _rules_stated_here()
+
+
 class Claim(_Strict):
     """One atomic claim of an article, with its provenance."""
 
@@ -184,15 +206,29 @@ class Claim(_Strict):
     confidence_band: Annotated[Band, Field(strict=False, description=_DOC["confidence_band"])]
     hedges: Annotated[list[str], Field(description=_DOC["hedges"])]
 
+    @field_validator(*_FIELD_RULES)
+    @classmethod
+    def _field_rules(cls, value: Any, info: ValidationInfo) -> Any:
+        """The rules on this field alone, run even when another field is wrong."""
+        from iran_russia_claims.spec.evaluate import NO_REGISTRY, record_failures
+        from iran_russia_claims.spec.messages import message
+
+        column = str(info.field_name)
+        record = {column: value}
+        for name in record_failures(record, NO_REGISTRY, _FIELD_RULES[column]):
+            raise _fail(name, message(name, record))
+        return value
+
     @model_validator(mode="after")
-    def _rules(self, info: ValidationInfo) -> Claim:
+    def _record_rules(self, info: ValidationInfo) -> Claim:
+        """The rules across fields and against the registries (given as the context)."""
         from iran_russia_claims.spec.evaluate import record_failures
         from iran_russia_claims.spec.messages import message
 
         registry = info.context if isinstance(info.context, Registry) else None
         ctx = rules.Context.of(registry)
         record = self.model_dump(mode="json")
-        names = [r.name for r in rules.applicable(ctx) if r.constraint is None]
+        names = _RECORD_RULES + (_REGISTRY_RULES if registry is not None else ())
         for name in record_failures(record, ctx, names):
             raise _fail(name, message(name, record, registry))
         return self
@@ -217,6 +253,7 @@ _CONSTRAINT_ERRORS: dict[str, tuple[str, ...]] = {
     "between": ("greater_than_equal", "less_than_equal"),
     "length": ("string_too_short", "string_too_long"),
     "non_empty": ("too_short",),
+    "finite": ("finite_number",),
 }
 #: (column, pydantic error type) -> rule, derived from the rules' declared constraints.
 _BUILTIN_RULES: dict[tuple[str, str], str] = {
@@ -225,10 +262,9 @@ _BUILTIN_RULES: dict[tuple[str, str], str] = {
     if rule.constraint is not None and rule.column is not None
     for kind in _CONSTRAINT_ERRORS[rule.constraint]
 }
-# Constraints pydantic states in a form of its own: ``end > 0`` follows from ``start >= 0``
-# and ``start < end``; a non-finite confidence is pydantic's ``finite_number``.
+# pydantic states ``end > 0`` (which follows from ``start >= 0`` and ``start < end``) for the
+# JSON Schema; a record that breaks it breaks offsets_ordered.
 _BUILTIN_RULES[("end", "greater_than")] = "offsets_ordered"
-_BUILTIN_RULES[("confidence", "finite_number")] = "confidence_finite"
 
 
 def rule_of(error: Any) -> str:

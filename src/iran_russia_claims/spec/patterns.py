@@ -1,9 +1,10 @@
 """Regular expressions and character sets the rules share, in one dialect every engine reads.
 
-The rules run on Polars (Rust ``regex``), PyArrow (RE2), Spark (Java) and pydantic (Rust
-``regex``). All four read ``\\x{...}`` code points, ``(?:...)`` groups and ``\\z`` for the very
-end of the text (Java's ``$`` also matches before a final line break, so ``$`` is never used
-for a full match). Nothing is imported here.
+The rules run on Polars (Rust ``regex``), Spark (Java) and DuckDB (RE2); all three read
+``\\x{...}`` code points, ``(?:...)`` groups and ``\\z`` for the very end of the text (Java's ``$``
+also matches before a final line break, so ``$`` is never used for a full match). pydantic
+and JSON Schema read the ``^...$`` patterns of :mod:`~iran_russia_claims.spec.vocab`, which
+:func:`full_match` turns into this dialect. Nothing is imported here.
 """
 
 from __future__ import annotations

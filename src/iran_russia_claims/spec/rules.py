@@ -1,14 +1,15 @@
 """Every rule of a claims collection, each stated once: its name, what it demands, and its check.
 
 A rule's check is one boolean narwhals expression, True where a row passes (null: the value is
-missing, which the ``required`` rule reports). narwhals runs the same expression on Polars,
-pandas, PyArrow and, lazily, on Spark; every engine of the package (the validator's single
-pass, the pandera schemas for pandas, Polars and PySpark, the pydantic models' cross-field
-rules) evaluates these expressions and no other copy of a rule's logic. Rules of four scopes:
+missing, which the ``required`` rule reports). :mod:`~iran_russia_claims.spec.evaluate` runs
+the expressions on Polars (data held in pandas or Arrow is handed to Polars) and, lazily, on
+Spark or DuckDB; every engine of the package (the validator's single pass, the pandera schemas
+for pandas, Polars and PySpark, the pydantic models' rules) evaluates these expressions and no
+other copy of a rule's logic. Rules of four scopes:
 
 - ``row``: the expression over one row's columns;
 - ``element``: the expression over each element of a list column (``nw.col(column)`` is one
-  element); a row passes when every element does;
+  element, never null for a valid list); a row passes when every element does;
 - ``table``: the expression needs the whole table (a window over a key, e.g. uniqueness);
 - ``read``, ``registry``, ``provenance``: rules checked by readers, the registry loader and the
   article checks, declared here so every problem carries a registered name; they have no
@@ -23,6 +24,7 @@ is one problem, in every engine. narwhals is imported on first use, not with thi
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
@@ -38,17 +40,18 @@ from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
     ASSERTION_MIN_CHARS,
-    BAND_UPPER_BOUNDS,
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
     HEDGE_MAX_CHARS,
     HEDGE_MAX_WORDS,
     ID_PREFIX,
+    ID_PREFIX_PATTERN,
     SHA256_PATTERN,
     SLUG_PATTERN,
     Band,
     Kind,
     Theme,
+    band_position,
     id_pattern,
 )
 
@@ -66,7 +69,9 @@ else:
 
 Scope = Literal["row", "element", "table", "read", "registry", "provenance"]
 #: How pydantic states a rule as a field constraint (see ``spec.models``).
-Constraint = Literal["pattern", "vocabulary", "at_least", "between", "length", "non_empty"]
+Constraint = Literal[
+    "pattern", "vocabulary", "at_least", "between", "length", "non_empty", "finite"
+]
 Check = Callable[["Context"], "nw.Expr"]
 
 
@@ -114,6 +119,13 @@ class Context:
     sources: tuple[SourceFacts, ...] | None = None
     actors: tuple[str, ...] | None = None
 
+    def __post_init__(self) -> None:
+        if not re.fullmatch(ID_PREFIX_PATTERN, self.id_prefix):
+            raise ValueError(
+                f"id prefix {self.id_prefix!r}: use 2 to 10 upper-case letters or digits, "
+                "starting with a letter (e.g. IRR)"
+            )
+
     @property
     def has_registry(self) -> bool:
         return self.sources is not None and self.actors is not None
@@ -146,12 +158,10 @@ class Rule:
     requires: tuple[str, ...] = ()
     #: The pydantic field constraint that states the rule, if one does.
     constraint: Constraint | None = None
-    #: Whether a null passes (it does, except where a rule is about missing numbers).
+    #: Whether a null passes (it does, except for a missing number or list element).
     null_passes: bool = True
-
-    @property
-    def needs_registry(self) -> bool:
-        return self.name in _REGISTRY_RULES
+    #: Whether the rule reads the registries (it is run only when they are given).
+    needs_registry: bool = False
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -198,15 +208,12 @@ def _hedge(ctx: Context) -> nw.Expr:
 
 
 def _band_matches(ctx: Context) -> nw.Expr:
-    """The band is the one whose range holds the confidence: ranges open at the bottom and
-    closed at the top, the lowest starting at CONFIDENCE_MIN inclusive."""
-    confidence, band = nw.col("confidence"), nw.col("confidence_band")
-    cases, low = [], None
-    for name, upper in BAND_UPPER_BOUNDS.items():
-        above = confidence >= CONFIDENCE_MIN if low is None else confidence > low
-        cases.append((band == name.value) & above & (confidence <= upper))
-        low = upper
-    return nw.any_horizontal(*cases, ignore_nulls=False)
+    """The band is the one whose range holds the confidence (``vocab.band_position``)."""
+    given = nw.col("confidence_band").replace_strict(
+        list(_BANDS), list(range(len(_BANDS))), default=None, return_dtype=nw.Int64()
+    )
+    expected: nw.Expr = band_position(nw.col("confidence"), lambda b: b.cast(nw.Int64()))
+    return given == expected
 
 
 def _registry(ctx: Context) -> tuple[tuple[SourceFacts, ...], tuple[str, ...]]:
@@ -217,28 +224,35 @@ def _registry(ctx: Context) -> tuple[tuple[SourceFacts, ...], tuple[str, ...]]:
 
 def _source_registered(ctx: Context) -> nw.Expr:
     sources, _ = _registry(ctx)
-    return nw.col("source_id").is_in([s.id for s in sources])
+    return nw.col("source_id").is_in([s.id for s in sources] or [""])
+
+
+def _lookup(key: nw.Expr, table: dict[str, int]) -> nw.Expr:
+    """``table[key]`` per row (null for a key not in the table): one hash lookup, however
+    many sources and sections the registry has."""
+    if not table:
+        return nw.lit(None, dtype=nw.Int64())
+    return key.replace_strict(
+        list(table), list(table.values()), default=None, return_dtype=nw.Int64()
+    )
 
 
 def _end_within_source(ctx: Context) -> nw.Expr:
     sources, _ = _registry(ctx)
-    source, end = nw.col("source_id"), nw.col("end")
-    return nw.any_horizontal(
-        *[(source == s.id) & (end <= s.length) for s in sources], ignore_nulls=False
-    )
+    length = _lookup(nw.col("source_id"), {s.id: s.length for s in sources})
+    return nw.col("end") <= length  # an unknown source: source_registered's to report
 
 
 def _section_matches(ctx: Context) -> nw.Expr:
+    """The (source, section) pair is registered and its range holds ``start``."""
     sources, _ = _registry(ctx)
     source, section, start = nw.col("source_id"), nw.col("section"), nw.col("start")
-    return nw.any_horizontal(
-        *[
-            (source == s.id) & (start >= low) & (start < high) & (section == slug)
-            for s in sources
-            for slug, low, high in s.sections
-        ],
-        ignore_nulls=False,
-    )
+    key = nw.concat_str([source, nw.lit("\x00"), section])
+    ranges = [(f"{s.id}\x00{slug}", low, high) for s in sources for slug, low, high in s.sections]
+    low = _lookup(key, {k: lo for k, lo, _ in ranges})
+    high = _lookup(key, {k: hi for k, _, hi in ranges})
+    known = ~low.is_null() | source.is_null() | section.is_null()
+    return known & ((start >= low) & (start < high)).fill_null(True)
 
 
 def _actor_registered(ctx: Context) -> nw.Expr:
@@ -291,7 +305,7 @@ _RULES: Final = (
          == nw.col("actors").list.len()),
     Rule("actors_pattern", "actors",
          "actor codes are upper-case codes such as IRN or RUS_BUS", scope="element",
-         check=_matches("actors", ACTOR_CODE_PATTERN), constraint="pattern"),
+         check=_matches("actors", ACTOR_CODE_PATTERN), constraint="pattern", null_passes=False),
     Rule("assertion_length", "assertion",
          f"assertion has {ASSERTION_MIN_CHARS} to {ASSERTION_MAX_CHARS} characters",
          check=lambda ctx: nw.col("assertion").str.len_chars().is_between(
@@ -306,7 +320,7 @@ _RULES: Final = (
          "a spreadsheet would run such a cell as a formula: reword the start",
          check=lambda ctx: ~nw.col("assertion").str.contains(FORMULA_START)),
     Rule("confidence_finite", "confidence", "confidence is a finite number",
-         check=_finite("confidence"), null_passes=False),
+         check=_finite("confidence"), null_passes=False, constraint="finite"),
     Rule("confidence_range", "confidence", f"confidence is in [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]",
          "ICD 203 has no expression for certainty",
          check=lambda ctx: nw.col("confidence").is_between(CONFIDENCE_MIN, CONFIDENCE_MAX),
@@ -320,7 +334,7 @@ _RULES: Final = (
          requires=("confidence_range", "band_vocabulary")),
     Rule("hedges_words", "hedges",
          f"each hedge is non-empty, trimmed, at most {HEDGE_MAX_WORDS} words and "
-         f"{HEDGE_MAX_CHARS} characters", scope="element", check=_hedge),
+         f"{HEDGE_MAX_CHARS} characters", scope="element", check=_hedge, null_passes=False),
     # -- the whole table
     Rule("id_unique", "id", "no two claims share an id",
          "ids are never reused: take the next free one", scope="table", check=_unique("id")),
@@ -328,18 +342,20 @@ _RULES: Final = (
          scope="table", check=_unique(*SPAN_KEY), reads=SPAN_KEY),
     # -- against the registries (run only with a registry)
     Rule("source_registered", "source_id", "source_id is a key of the source registry",
-         check=_source_registered, requires=("source_id_pattern",)),
+         check=_source_registered, requires=("source_id_pattern",), needs_registry=True),
     Rule("actors_registered", "actors", "every actor code is in the actor registry",
          "add the actor to dataset/actors.yaml or use an existing code", scope="element",
-         check=_actor_registered, requires=("actors_pattern",)),
+         check=_actor_registered, requires=("actors_pattern",), null_passes=False,
+         needs_registry=True),
     Rule("end_within_source", "end", "end <= the source's length in characters",
          check=_end_within_source, reads=("source_id", "end"),
-         requires=("source_registered",)),
+         requires=("source_registered",), needs_registry=True),
     Rule("section_matches_offsets", "section",
          "section is the registry section that contains `start`",
          "run `iran-russia-claims verify-source` to see the right section",
          check=_section_matches, reads=("source_id", "section", "start"),
-         requires=("source_registered", "section_pattern", "start_non_negative")),
+         requires=("source_registered", "section_pattern", "start_non_negative"),
+         needs_registry=True),
     # -- the registry files themselves
     Rule("code_unique", "code", "no two actors share a code", scope="registry"),
     Rule("source_unique", None, "no two sources share an id", scope="registry"),
@@ -368,12 +384,16 @@ _RULES: Final = (
          scope="provenance"),
 )  # fmt: skip
 
-_REGISTRY_RULES: Final = frozenset(
-    {"source_registered", "actors_registered", "end_within_source", "section_matches_offsets"}
-)
 RULES: Final[dict[str, Rule]] = {rule.name: rule for rule in _RULES}
 #: The rules with a check, in the order they are declared.
 CHECKED: Final = tuple(rule for rule in _RULES if rule.check is not None)
+
+
+#: Columns where a missing value is a rule's to name (not ``required``'s): a schema that checks
+#: missing values itself lets them be null.
+NULL_CHECKED: Final = frozenset(
+    str(r.column) for r in CHECKED if not r.null_passes and r.scope == "row"
+)
 
 
 def applicable(ctx: Context) -> tuple[Rule, ...]:
@@ -391,6 +411,11 @@ def prerequisites(rule: Rule) -> tuple[Rule, ...]:
             seen[name] = RULES[name]
             todo.extend(RULES[name].requires)
     return tuple(seen.values())
+
+
+def columns_read(rule: Rule) -> tuple[str, ...]:
+    """Every column the rule's expression reads, its prerequisites' included."""
+    return tuple(dict.fromkeys(c for r in (rule, *prerequisites(rule)) for c in r.inputs))
 
 
 def passes(rule: Rule, ctx: Context) -> nw.Expr:
@@ -415,4 +440,5 @@ def band_for(confidence: float) -> Band:
         raise ValueError(
             f"confidence {confidence!r} is outside [{CONFIDENCE_MIN}, {CONFIDENCE_MAX}]"
         )
-    return next(band for band, upper in BAND_UPPER_BOUNDS.items() if confidence <= upper)
+    position: int = band_position(confidence)
+    return list(Band)[position]

@@ -7,9 +7,10 @@ Nothing heavy is imported: this module is on the path of ``import iran_russia_cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 SCHEMA_VERSION: Final = "1.0.0"
 
@@ -123,6 +124,18 @@ BAND_UPPER_BOUNDS: Final[dict[Band, float]] = {
     Band.VERY_LIKELY: 0.95,
     Band.ALMOST_CERTAIN: CONFIDENCE_MAX,
 }
+BAND_UPPERS: Final = tuple(BAND_UPPER_BOUNDS.values())
+
+
+def band_position(confidence: Any, to_int: Callable[[Any], Any] = int) -> Any:
+    """The position in :class:`Band` of the band holding ``confidence``: how many bands end
+    below it (ranges are closed at the top). The one statement of how the bands divide the
+    range, for a number and for a dataframe expression alike (``to_int`` turns a comparison
+    into 0 or 1: ``int`` for numbers, a cast for expressions). Bounds are not checked here."""
+    position = to_int(confidence > BAND_UPPERS[0])
+    for upper in BAND_UPPERS[1:-1]:
+        position = position + to_int(confidence > upper)
+    return position
 
 
 class FillerReason(StrEnum):

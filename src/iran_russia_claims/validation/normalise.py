@@ -46,7 +46,7 @@ _HINTS: Final = {
 
 
 @dataclass(slots=True)
-class _Typed:
+class Typed:
     """A column converted to its schema type, and which cells could not be."""
 
     values: Any
@@ -113,7 +113,7 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
         if n and skip.all():  # the reader reported the whole column already
             out[name], bad[name] = _empty(kind, n), skip
             continue
-        typed = _CONVERT[kind](series, name in chunk.lists_checked)
+        typed = CONVERTERS[kind](series, name in chunk.lists_checked)
         if typed.column_problem is not None:
             sink.emit(Problem("type", typed.column_problem, column=name, hint=_HINTS[kind]))
             out[name], bad[name] = _empty(kind, n), np.ones(n, dtype=bool)
@@ -210,7 +210,7 @@ def _missing_objects(values: np.ndarray, nan_is_missing: bool = True) -> np.ndar
     return np.fromiter((v is None or v is pd.NA for v in values), dtype=bool, count=len(values))
 
 
-def _as_strings(s: pd.Series, checked: bool) -> _Typed:
+def _as_strings(s: pd.Series, checked: bool) -> Typed:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -220,25 +220,25 @@ def _as_strings(s: pd.Series, checked: bool) -> _Typed:
     if arrow is not None:
         value = arrow.value_type if pa.types.is_dictionary(arrow) else arrow
         if pa.types.is_string(value) or pa.types.is_large_string(value) or pa.types.is_null(value):
-            return _Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+            return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
     elif isinstance(dtype, pd.StringDtype):
-        return _Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+        return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
     elif isinstance(dtype, pd.CategoricalDtype):
         if pd.api.types.infer_dtype(dtype.categories, skipna=True) in ("string", "empty"):
-            return _Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+            return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
         s = s.astype(object)
         dtype = s.dtype
     if not _is_object(dtype):
-        return _Typed(s, column_problem=f"the column holds {dtype} values; it must hold text")
+        return Typed(s, column_problem=f"the column holds {dtype} values; it must hold text")
     values = s.to_numpy()
     missing = _missing_objects(values)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return _Typed(s, missing=missing)
+        return Typed(s, missing=missing)
     is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    return _Typed(s, missing=missing, wrong=~is_str & ~missing)
+    return Typed(s, missing=missing, wrong=~is_str & ~missing)
 
 
-def _as_integers(s: pd.Series, checked: bool) -> _Typed:
+def _as_integers(s: pd.Series, checked: bool) -> Typed:
     import numpy as np
     import pandas as pd
 
@@ -249,17 +249,17 @@ def _as_integers(s: pd.Series, checked: bool) -> _Typed:
         if getattr(dtype, "kind", "") == "u" or str(dtype).lower().startswith("uint"):
             too_big = np.asarray((s > np.iinfo(np.int64).max).fillna(False).to_numpy(), dtype=bool)
             values = s.where(~too_big, 0).to_numpy(dtype=np.int64, na_value=0)
-            return _Typed(values, missing=missing, wrong=too_big)
-        return _Typed(s.to_numpy(dtype=np.int64, na_value=0), missing=missing)
+            return Typed(values, missing=missing, wrong=too_big)
+        return Typed(s.to_numpy(dtype=np.int64, na_value=0), missing=missing)
     if numeric and pd.api.types.is_float_dtype(dtype):
-        return _Typed(
+        return Typed(
             s,
             column_problem=f"the column holds {dtype} values (decimals); it must hold whole "
             "numbers (pandas turns whole numbers into floats when a value is missing: fill "
             "the gaps, or use the Int64 dtype)",
         )
     if not _is_object(dtype):
-        return _Typed(
+        return Typed(
             s, column_problem=f"the column holds {dtype} values; it must hold whole numbers"
         )
     values = s.to_numpy()
@@ -270,7 +270,7 @@ def _as_integers(s: pd.Series, checked: bool) -> _Typed:
             pass
         else:
             none = np.zeros(len(values), dtype=bool)
-            return _Typed(out, missing=none, wrong=none.copy())
+            return Typed(out, missing=none, wrong=none.copy())
     limit = np.iinfo(np.int64)
     is_int = np.fromiter(
         (
@@ -285,10 +285,10 @@ def _as_integers(s: pd.Series, checked: bool) -> _Typed:
     missing = _missing_objects(values) & ~is_int
     out = np.zeros(len(values), dtype=np.int64)
     out[is_int] = [int(v) for v in values[is_int]]
-    return _Typed(out, missing=missing, wrong=~is_int & ~missing)
+    return Typed(out, missing=missing, wrong=~is_int & ~missing)
 
 
-def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
+def _as_numbers(s: pd.Series, checked: bool) -> Typed:
     import numpy as np
     import pandas as pd
 
@@ -298,9 +298,9 @@ def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
         missing = np.asarray(s.isna().to_numpy(), dtype=bool)
         if isinstance(dtype, np.dtype) and dtype.kind == "f":  # NaN is a number, not missing
             missing = np.zeros(len(s), dtype=bool)
-        return _Typed(s.to_numpy(dtype=np.float64, na_value=np.nan), missing=missing)
+        return Typed(s.to_numpy(dtype=np.float64, na_value=np.nan), missing=missing)
     if not _is_object(dtype):
-        return _Typed(s, column_problem=f"the column holds {dtype} values; it must hold numbers")
+        return Typed(s, column_problem=f"the column holds {dtype} values; it must hold numbers")
     values = s.to_numpy()
     if _all_of(values, (int, float, np.integer, np.floating), (bool, np.bool_)):
         try:  # valid data: one cast in C
@@ -309,7 +309,7 @@ def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
             pass
         else:
             none = np.zeros(len(values), dtype=bool)
-            return _Typed(out, missing=none, wrong=none.copy())
+            return Typed(out, missing=none, wrong=none.copy())
     is_number = np.fromiter(
         (
             isinstance(v, int | float | np.number) and not isinstance(v, bool | np.bool_)
@@ -321,10 +321,10 @@ def _as_numbers(s: pd.Series, checked: bool) -> _Typed:
     missing = _missing_objects(values, nan_is_missing=False) & ~is_number
     out = np.full(len(values), np.nan)
     out[is_number] = [float(v) for v in values[is_number]]
-    return _Typed(out, missing=missing, wrong=~is_number & ~missing)
+    return Typed(out, missing=missing, wrong=~is_number & ~missing)
 
 
-def _as_lists(s: pd.Series, checked: bool) -> _Typed:
+def _as_lists(s: pd.Series, checked: bool) -> Typed:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -344,9 +344,9 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
                     wrong = np.zeros(len(s), dtype=bool)
                     wrong[parents[flat.is_null().to_numpy(zero_copy_only=False)]] = True
             lists = pd.Series(pd.arrays.ArrowExtensionArray(array), index=s.index)
-            return _Typed(lists, missing=missing, wrong=wrong)
+            return Typed(lists, missing=missing, wrong=wrong)
     if not _is_object(s.dtype):
-        return _Typed(
+        return Typed(
             s, column_problem=f"the column holds {s.dtype} values; it must hold lists of strings"
         )
     values = s.to_numpy()
@@ -354,7 +354,7 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
     if arrow is not None:
         none = np.zeros(len(values), dtype=bool)
         lists = pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=s.index)
-        return _Typed(lists, missing=none, wrong=none.copy())
+        return Typed(lists, missing=none, wrong=none.copy())
     is_list = np.fromiter(
         (
             isinstance(v, list | tuple) or (isinstance(v, np.ndarray) and v.ndim == 1)
@@ -376,7 +376,7 @@ def _as_lists(s: pd.Series, checked: bool) -> _Typed:
         element_ok = np.fromiter((isinstance(x, str) for x in flat), dtype=bool, count=len(flat))
         owners = np.repeat(np.flatnonzero(is_list), lengths)
         wrong[owners[~element_ok]] = True
-    return _Typed(s, missing=missing, wrong=wrong)
+    return Typed(s, missing=missing, wrong=wrong)
 
 
 def _lists_at_once(values: np.ndarray) -> Any:
@@ -416,7 +416,7 @@ def _is_missing_scalar(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-_CONVERT: Final[dict[str, Callable[[Any, bool], _Typed]]] = {
+CONVERTERS: Final[dict[str, Callable[[Any, bool], Typed]]] = {
     "string": _as_strings,
     "integer": _as_integers,
     "number": _as_numbers,

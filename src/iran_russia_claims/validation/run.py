@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Final, TypeGuard
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
 from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import Context
+from iran_russia_claims.spec.vocab import ID_PREFIX
 from iran_russia_claims.validation.keys import ChunkKeys, across_chunks
 from iran_russia_claims.validation.report import (
     DEFAULT_MAX_PROBLEMS,
@@ -56,7 +57,8 @@ if TYPE_CHECKING:
 #: strict Polars/Arrow reader and checks it in one pass, falling back to the chunked reader
 #: for what it cannot read. "auto" (the default) uses "polars" for Parquet, CSV and JSON Lines
 #: files of AUTO_POLARS_BYTES or more, and "pandas" otherwise. Both run the same rules and
-#: give the same report.
+#: report the same problems at the same rows; only a duplicate id or span more than CHUNK_ROWS
+#: rows apart is worded differently ("used again at row N" from the chunked reader).
 ENGINES: Final = ("auto", "pandas", "polars")
 #: Files at least this large go through the Polars engine under "auto".
 AUTO_POLARS_BYTES: Final = 16 * 2**20
@@ -80,6 +82,7 @@ def validate(
     max_problems: int | None = DEFAULT_MAX_PROBLEMS,
     chunk_rows: int = CHUNK_ROWS,
     engine: str = "auto",
+    id_prefix: str = ID_PREFIX,
 ) -> ValidationReport:
     """Check a claims file (CSV, JSON, JSON Lines, Parquet, YAML) or DataFrame against every rule.
 
@@ -87,8 +90,9 @@ def validate(
     article's text file, to check every span's SHA-256 too; ``format`` overrides the file
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
-    ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found. Bad data
-    never raises; a wrong argument raises TypeError or ValueError.
+    ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found.
+    ``id_prefix`` is the collection's id prefix (``IRR`` for the shipped one). Bad data never
+    raises; a wrong argument raises TypeError or ValueError.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
@@ -103,14 +107,14 @@ def validate(
         report = ValidationReport(
             target="<DataFrame>", format="dataframe", max_problems=max_problems
         )
-        run = _Run(report, registry or shipped_registry())
+        run = _Run(report, registry or shipped_registry(), id_prefix)
         chunks = _frame_chunks(data, chunk_rows, run.sink.emit)
     elif isinstance(data, str | os.PathLike):
         from iran_russia_claims.readers import read_chunks, resolve
 
         path = Path(data)
         report = ValidationReport(target=str(path), max_problems=max_problems)
-        run = _Run(report, registry or shipped_registry())
+        run = _Run(report, registry or shipped_registry(), id_prefix)
         try:
             report.format = resolve(path, format)
         except ReadError as exc:
@@ -160,9 +164,7 @@ def _use_polars(engine: str, path: Path, fmt: str) -> bool:
         large = path.stat().st_size >= AUTO_POLARS_BYTES
     except OSError:
         return False
-    from importlib.util import find_spec
-
-    return large and find_spec("polars") is not None
+    return large
 
 
 def validate_frame(
@@ -171,16 +173,18 @@ def validate_frame(
     *,
     target: str = "<frame>",
     row_offset: int = 1,
+    id_prefix: str = ID_PREFIX,
 ) -> ValidationReport:
     """Validate one in-memory claims frame, collecting every failure (no limit, no chunking).
 
     A row is reported as its index label plus ``row_offset`` (with the default RangeIndex, the
     1-based record number; a CSV reader passes 2 so that the header is row 1); without an
     integer index, its position plus ``row_offset``. Without ``registry`` the registry rules are
-    not checked. Raises nothing for bad data; the report holds it.
+    not checked; ``id_prefix`` is the collection's id prefix. Raises nothing for bad data; the
+    report holds it.
     """
     report = ValidationReport(target=target, max_problems=None)
-    run = _Run(report, registry)
+    run = _Run(report, registry, id_prefix)
     chunk = _frame_chunk(frame, _row_numbers(frame, row_offset), run.sink.emit)
     run.check(chunk)
     report.problems.sort(key=order)
@@ -190,10 +194,12 @@ def validate_frame(
 class _Run:
     """State of one validation: where problems go, the rules' context, the keys seen so far."""
 
-    def __init__(self, report: ValidationReport, registry: Registry | None) -> None:
+    def __init__(
+        self, report: ValidationReport, registry: Registry | None, id_prefix: str = ID_PREFIX
+    ) -> None:
         self.report = report
         self.registry = registry
-        self.ctx = Context.of(registry)
+        self.ctx = Context.of(registry, id_prefix)
         self.sink = Sink(report)
         self.keys = ChunkKeys()
         self.article: Article | None = None
