@@ -161,3 +161,16 @@ def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any)
     jsonl.write_text("\n".join(lines) + "\n")
     assert read_strict(str(jsonl), "jsonl") is None
     assert read_strict(str(tmp_path / "missing.parquet"), "parquet") is None
+
+
+def test_a_missing_list_element_breaks_the_element_rules_in_the_schema() -> None:
+    import pandera.errors
+
+    from iran_russia_claims.engines import failed_rules
+
+    records = _records(None)
+    records[2]["actors"] = ["IRN", None]
+    records[0]["hedges"] = [None]
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        polars_schema(REGISTRY).validate(pl.DataFrame(records), lazy=True)
+    assert failed_rules(caught.value) == {"actors_pattern", "actors_registered", "hedges_words"}

@@ -63,3 +63,18 @@ def test_sections_must_tile_the_source() -> None:
     source["sections"][1]["start"] = 401
     with pytest.raises(ValidationError, match=r"expected 400"):
         Source.model_validate(source)
+
+
+def test_every_field_rule_is_reported_at_once_under_its_field() -> None:
+    record = valid_record()
+    record.update(
+        id="X", assertion=" Iran and Russia cooperate.", actors=["IRN", "IRN"], hedges=["a b c d e"]
+    )
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(record, context=registry())
+    assert {(rule, column) for rule, column, _ in errors_to_rules(caught.value)} == {
+        ("id_pattern", "id"),
+        ("assertion_trimmed", "assertion"),
+        ("actors_unique", "actors"),
+        ("hedges_words", "hedges"),
+    }

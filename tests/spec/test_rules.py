@@ -81,3 +81,36 @@ def test_hedges(hedge: str, ok: bool) -> None:
 
 def test_every_rule_has_a_description() -> None:
     assert all(rule.description for rule in RULES.values())
+
+
+def test_a_registry_without_sources_registers_no_source() -> None:
+    import polars as pl
+
+    from iran_russia_claims.spec.evaluate import find_failures
+    from iran_russia_claims.spec.rules import Context
+    from records import valid_record
+
+    found = find_failures(pl.DataFrame([valid_record()]), Context(sources=(), actors=("IRN",)))
+    assert set(found.positions) == {"source_registered", "actors_registered"}
+
+
+def test_an_id_prefix_is_checked() -> None:
+    from iran_russia_claims.spec.rules import Context
+
+    assert Context(id_prefix="ABC").id_prefix == "ABC"
+    with pytest.raises(ValueError, match="id prefix"):
+        Context(id_prefix="a.*")
+
+
+def test_band_for_is_the_bands_of_the_rule() -> None:
+    """band_for names the band the band_matches_confidence rule expects, at every edge."""
+    import polars as pl
+
+    from iran_russia_claims.spec.evaluate import find_failures
+
+    values = sorted({round(v, 7) for u in BAND_UPPER_BOUNDS.values() for v in (u, u + 1e-7)})
+    values = [v for v in values if v <= 0.99]
+    frame = pl.DataFrame(
+        {"confidence": values, "confidence_band": [band_for(v).value for v in values]}
+    )
+    assert not find_failures(frame, rules=[RULES["band_matches_confidence"]])

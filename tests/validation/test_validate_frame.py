@@ -57,3 +57,15 @@ def test_a_number_where_a_list_is_expected() -> None:
     frame = table([valid_record()])
     frame["actors"] = [5]
     assert "type" in validate_frame(frame, registry()).rules_broken()
+
+
+def test_list_cells_of_any_sequence_type_are_read_as_lists() -> None:
+    """An empty NumPy array (a float array) or a tuple is an empty list, not a column type."""
+    import numpy as np
+
+    frame = table([valid_record(n, start=10 * n) for n in range(1, 4)])
+    frame["hedges"] = pd.Series([np.array([]), ["likely"], ()], dtype=object)
+    assert validate_frame(frame, registry()).valid
+    frame["hedges"] = pd.Series([[], [3], ["likely"]], dtype=object)
+    report = validate_frame(frame, registry())
+    assert {(p.rule, p.row) for p in report} == {("type", 2)}

@@ -376,7 +376,16 @@ def _as_lists(s: pd.Series, checked: bool) -> Typed:
         element_ok = np.fromiter((isinstance(x, str) for x in flat), dtype=bool, count=len(flat))
         owners = np.repeat(np.flatnonzero(is_list), lengths)
         wrong[owners[~element_ok]] = True
-    return Typed(s, missing=missing, wrong=wrong)
+    # the good cells as Arrow list<string> (an empty NumPy array is a float array, which no
+    # engine should take as the column's type), the others null
+    good = is_list & ~wrong
+    kept = [list(v) if ok else None for v, ok in zip(values, good, strict=True)]
+    try:
+        arrow = pa.array(kept, pa.list_(pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # elements the reader vouched for, yet not text
+        return Typed(s, missing=missing, wrong=wrong)
+    lists = pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=s.index)
+    return Typed(lists, missing=missing, wrong=wrong)
 
 
 def _lists_at_once(values: np.ndarray) -> Any:
