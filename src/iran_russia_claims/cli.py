@@ -439,9 +439,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine",
         choices=("auto", "pandas", "polars"),
         default="auto",
-        help="polars: a faster first pass over valid files (needs the polars extra); "
-        "problems are always located by the pandas engine; auto (default): polars "
-        "for Parquet, CSV and JSON Lines files of 16 MiB or more when installed",
+        help="how the file is read, never what is found: polars reads a Parquet, CSV or JSON "
+        "Lines file whole with a strict reader (falling back to chunks for what it does not "
+        "take), pandas reads it in chunks; auto (default): polars for such files of 16 MiB "
+        "or more",
     )
     p.set_defaults(func=cmd_validate)
     return parser

@@ -227,7 +227,7 @@ def _source_registered(ctx: Context) -> nw.Expr:
     return nw.col("source_id").is_in([s.id for s in sources] or [""])
 
 
-def _lookup(key: nw.Expr, table: dict[str, int]) -> nw.Expr:
+def _lookup(key: nw.Expr, table: dict[Any, int]) -> nw.Expr:
     """``table[key]`` per row (null for a key not in the table): one hash lookup, however
     many sources and sections the registry has."""
     if not table:
@@ -235,6 +235,10 @@ def _lookup(key: nw.Expr, table: dict[str, int]) -> nw.Expr:
     return key.replace_strict(
         list(table), list(table.values()), default=None, return_dtype=nw.Int64()
     )
+
+
+def _numbered(values: list[str]) -> dict[str, int]:
+    return {v: i for i, v in enumerate(dict.fromkeys(values))}
 
 
 def _end_within_source(ctx: Context) -> nw.Expr:
@@ -247,8 +251,15 @@ def _section_matches(ctx: Context) -> nw.Expr:
     """The (source, section) pair is registered and its range holds ``start``."""
     sources, _ = _registry(ctx)
     source, section, start = nw.col("source_id"), nw.col("section"), nw.col("start")
-    key = nw.concat_str([source, nw.lit("\x00"), section])
-    ranges = [(f"{s.id}\x00{slug}", low, high) for s in sources for slug, low, high in s.sections]
+    ids = _numbered([s.id for s in sources])
+    slugs = _numbered([slug for s in sources for slug, _, _ in s.sections])
+    # (source, section) as one whole number, looked up rather than compared section by section
+    key = _lookup(source, ids) * len(slugs) + _lookup(section, slugs)
+    ranges = [
+        (ids[s.id] * len(slugs) + slugs[slug], lo, hi)
+        for s in sources
+        for slug, lo, hi in s.sections
+    ]
     low = _lookup(key, {k: lo for k, lo, _ in ranges})
     high = _lookup(key, {k: hi for k, _, hi in ranges})
     known = ~low.is_null() | source.is_null() | section.is_null()
