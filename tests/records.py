@@ -112,3 +112,14 @@ TABLE_MUTATIONS: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     "id_unique": _same_id,
     "span_unique": _same_span,
 }
+
+
+def mutated_table(rule: str | None, rows: int = 3) -> list[dict[str, Any]]:
+    """``rows`` valid records (at least 3) with ``rule`` broken once: on the second record for
+    a rule of one record, across records for a rule of the whole table; None: all valid."""
+    records = [valid_record(n, start=10 * n) for n in range(1, rows + 1)]
+    if rule in MUTATIONS:
+        MUTATIONS[rule](records[1])
+    elif rule is not None:
+        TABLE_MUTATIONS[rule](records)
+    return records

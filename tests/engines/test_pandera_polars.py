@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,7 @@ from iran_russia_claims.engines.pandera_polars import polars_schema, validate_po
 from iran_russia_claims.publish.synth import synth_registry, synth_table  # noqa: E402
 from iran_russia_claims.spec.rules import RULES, Context, applicable  # noqa: E402
 from iran_russia_claims.validation import validate_frame  # noqa: E402
-from records import MUTATIONS, registry, valid_record  # noqa: E402
+from records import MUTATIONS, mutated_table, registry, valid_record  # noqa: E402
 
 REGISTRY = registry()
 
@@ -26,14 +25,6 @@ def _names(schema: Any) -> set[str]:
     for column in schema.columns.values():
         names |= {c.name for c in column.checks}
     return names
-
-
-def _records(rule: str | None) -> list[dict[str, Any]]:
-    records = [valid_record(n, start=10 * n) for n in range(1, 4)]
-    if rule is not None:
-        records[1] = copy.deepcopy(records[1])
-        MUTATIONS[rule](records[1])
-    return records
 
 
 def test_both_schemas_carry_every_rule_of_the_definition() -> None:
@@ -55,7 +46,7 @@ def test_a_synthetic_table_passes_on_both_engines() -> None:
 
 @pytest.mark.parametrize("rule", sorted(MUTATIONS))
 def test_each_mutation_is_named_alike_by_pandas_and_polars(rule: str) -> None:
-    records = _records(rule)
+    records = mutated_table(rule)
     on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
     on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
     assert rule in on_polars.rules_broken()
@@ -66,7 +57,7 @@ def test_each_mutation_is_named_alike_by_pandas_and_polars(rule: str) -> None:
 
 
 def test_polars_reports_carry_ids_and_values() -> None:
-    records = _records("actors_registered")
+    records = mutated_table("actors_registered")
     report = validate_polars_frame(pl.DataFrame(records), REGISTRY, target="x.parquet")
     (problem,) = [p for p in report if p.rule == "actors_registered"]
     assert (problem.file, problem.row, problem.record_id) == ("x.parquet", 2, "IRR-0002")
@@ -83,16 +74,16 @@ def test_duplicates_are_reported_on_every_row_involved() -> None:
 
 
 def test_categorical_columns_are_read_as_their_strings() -> None:
-    frame = pl.DataFrame(_records(None)).with_columns(
+    frame = pl.DataFrame(mutated_table(None)).with_columns(
         pl.col("theme").cast(pl.Categorical), pl.col("kind").cast(pl.Enum(["causal", "other"]))
     )
     assert validate_polars_frame(frame, REGISTRY).valid
 
 
 def test_wrong_column_types_and_columns_are_named() -> None:
-    frame = pl.DataFrame(_records(None)).with_columns(pl.col("start").cast(pl.String))
+    frame = pl.DataFrame(mutated_table(None)).with_columns(pl.col("start").cast(pl.String))
     assert "type" in validate_polars_frame(frame, REGISTRY).rules_broken()
-    frame = pl.DataFrame(_records(None)).drop("theme").with_columns(note=pl.lit("x"))
+    frame = pl.DataFrame(mutated_table(None)).drop("theme").with_columns(note=pl.lit("x"))
     report = validate_polars_frame(frame, REGISTRY)
     assert {(p.rule, p.column) for p in report} >= {
         ("required", "theme"),
@@ -107,7 +98,7 @@ def test_wrong_column_types_and_columns_are_named() -> None:
      ("x\x07", False)],
 )  # fmt: skip
 def test_hedges_follow_pythons_white_space_on_both_engines(hedge: str, ok: bool) -> None:
-    records = _records(None)
+    records = mutated_table(None)
     records[0]["hedges"] = [hedge]
     on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
     on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
@@ -116,7 +107,7 @@ def test_hedges_follow_pythons_white_space_on_both_engines(hedge: str, ok: bool)
 
 
 def test_a_missing_element_inside_a_list_fails_on_both_engines() -> None:
-    records = _records(None)
+    records = mutated_table(None)
     records[2]["actors"] = ["IRN", None]
     on_polars = validate_polars_frame(pl.DataFrame(records), REGISTRY)
     on_pandas = validate_frame(pd.DataFrame.from_records(records), REGISTRY)
@@ -168,7 +159,7 @@ def test_a_missing_list_element_breaks_the_element_rules_in_the_schema() -> None
 
     from iran_russia_claims.engines import failed_rules
 
-    records = _records(None)
+    records = mutated_table(None)
     records[2]["actors"] = ["IRN", None]
     records[0]["hedges"] = [None]
     with pytest.raises(pandera.errors.SchemaErrors) as caught:

@@ -30,21 +30,12 @@ from iran_russia_claims.spec.models import Claim, errors_to_rules
 from iran_russia_claims.spec.problem import DataError
 from iran_russia_claims.spec.rules import CHECKED, RULES
 from iran_russia_claims.validation import validate
-from records import MUTATIONS, TABLE_MUTATIONS, registry, valid_record
+from records import MUTATIONS, TABLE_MUTATIONS, mutated_table, registry, valid_record
 
 REGISTRY = registry()
 ROW_RULES = sorted(MUTATIONS)
 TABLE_RULES = sorted(TABLE_MUTATIONS)
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _records(rule: str | None) -> list[dict[str, Any]]:
-    records = [valid_record(n, start=10 * n) for n in range(1, 5)]
-    if rule in MUTATIONS:
-        MUTATIONS[rule](records[1])
-    elif rule in TABLE_MUTATIONS:
-        TABLE_MUTATIONS[rule](records)
-    return records
 
 
 def _pydantic(records: list[dict[str, Any]]) -> set[str]:
@@ -83,13 +74,13 @@ def test_every_checked_rule_has_a_mutation() -> None:
 @pytest.mark.parametrize("rule", [None, *ROW_RULES])
 def test_each_engine_names_exactly_the_mutated_rule(engine: str, rule: str | None) -> None:
     expected = set() if rule is None else {rule}
-    assert ENGINES[engine](_records(rule)) == expected
+    assert ENGINES[engine](mutated_table(rule, 4)) == expected
 
 
 @pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"pydantic"}))
 @pytest.mark.parametrize("rule", TABLE_RULES)
 def test_each_table_engine_names_exactly_the_table_rule(engine: str, rule: str) -> None:
-    assert ENGINES[engine](_records(rule)) == {rule}
+    assert ENGINES[engine](mutated_table(rule, 4)) == {rule}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -97,7 +88,7 @@ def test_each_table_engine_names_exactly_the_table_rule(engine: str, rule: str) 
 def test_every_format_and_reader_names_exactly_the_mutated_rule(
     tmp_path: Path, fmt: str, rule: str | None
 ) -> None:
-    path = write_claims(_records(rule), tmp_path / f"claims.{fmt}")
+    path = write_claims(mutated_table(rule, 4), tmp_path / f"claims.{fmt}")
     expected = set() if rule is None else {rule}
     chunked = validate(path, registry=REGISTRY, engine="pandas")
     whole = validate(path, registry=REGISTRY, engine="polars")
@@ -147,7 +138,7 @@ def test_the_issue_example_is_one_problem_everywhere(tmp_path: Path) -> None:
 
 
 def test_a_source_id_that_is_not_a_slug_is_named_alike_with_and_without_registry() -> None:
-    records = _records("source_id_pattern")
+    records = mutated_table("source_id_pattern", 4)
     frame = pd.DataFrame.from_records(records)
     assert validate(frame, registry=REGISTRY).rules_broken() == {"source_id_pattern"}
     from iran_russia_claims.validation import validate_frame

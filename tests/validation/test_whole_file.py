@@ -8,7 +8,6 @@ problems, at the same rows, whichever way it was read.
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -20,17 +19,9 @@ import pytest
 
 from iran_russia_claims.publish.synth import synth_registry, synth_table, write_registry
 from iran_russia_claims.validation import validate
-from records import MUTATIONS, registry, valid_record
+from records import MUTATIONS, mutated_table, registry, valid_record
 
 REGISTRY = registry()
-
-
-def _records(rule: str | None) -> list[dict[str, Any]]:
-    records = [valid_record(n, start=10 * n) for n in range(1, 4)]
-    if rule is not None:
-        records[1] = copy.deepcopy(records[1])
-        MUTATIONS[rule](records[1])
-    return records
 
 
 def _agree(frame: pl.DataFrame, registry: Any, tmp_path: Path) -> bool:
@@ -46,12 +37,12 @@ def _agree(frame: pl.DataFrame, registry: Any, tmp_path: Path) -> bool:
 
 @pytest.mark.parametrize("rule", [None, *sorted(MUTATIONS)])
 def test_each_mutation_gets_the_same_report(rule: str | None, tmp_path: Path) -> None:
-    frame = pl.DataFrame(_records(rule))
+    frame = pl.DataFrame(mutated_table(rule))
     assert _agree(frame, REGISTRY, tmp_path) is (rule is None)
 
 
 def test_registry_rules_apply_only_with_a_registry(tmp_path: Path) -> None:
-    frame = pl.DataFrame(_records("actors_registered"))
+    frame = pl.DataFrame(mutated_table("actors_registered"))
     assert not _agree(frame, REGISTRY, tmp_path)
     from iran_russia_claims.validation import validate_frame
 
@@ -90,7 +81,7 @@ def test_duplicates_across_rows_are_caught(tmp_path: Path) -> None:
     ],
 )
 def test_structure_and_nulls_get_the_same_report(change: Any, tmp_path: Path) -> None:
-    _agree(change(pl.DataFrame(_records(None))), REGISTRY, tmp_path)
+    _agree(change(pl.DataFrame(mutated_table(None))), REGISTRY, tmp_path)
 
 
 def test_the_validate_command_confirms_a_valid_file_without_pandas(tmp_path: Path) -> None:

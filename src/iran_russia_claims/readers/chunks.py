@@ -357,8 +357,8 @@ def _json_kind(value: Any) -> str:
     return kinds.get(type(value), f"a {type(value).__name__}")
 
 
-def claim_schema(names: Any = None) -> pa.Schema:
-    """The Arrow type of every claim column, for pyarrow's JSON reader (``names`` is unused)."""
+def claim_schema() -> pa.Schema:
+    """The Arrow type of every claim column, for pyarrow's JSON readers."""
     import pyarrow as pa
 
     types = {

@@ -11,7 +11,7 @@ imports Polars (and pyarrow for CSV and JSON Lines), not pandas or pandera.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 
@@ -21,18 +21,6 @@ from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
 _COMPACT_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
 #: The formats the fast path reads; JSON arrays and YAML always take the careful path.
 STRICT_FORMATS: Final = ("parquet", "csv", "jsonl")
-
-
-def _arrow_claims_schema() -> Any:
-    import pyarrow
-
-    types = {
-        "string": pyarrow.string(),
-        "integer": pyarrow.int64(),
-        "number": pyarrow.float64(),
-        "list": pyarrow.list_(pyarrow.string()),
-    }
-    return pyarrow.schema([(c.name, types[c.type]) for c in CLAIM_COLUMNS])
 
 
 def _read_csv(path: str) -> pl.DataFrame | None:
@@ -96,10 +84,12 @@ def read_strict(path: str, fmt: str) -> pl.DataFrame | None:
         if fmt == "jsonl":
             import pyarrow.json as pajson
 
+            from iran_russia_claims.readers.chunks import claim_schema
+
             table = pajson.read_json(
                 path,
                 parse_options=pajson.ParseOptions(
-                    explicit_schema=_arrow_claims_schema(), unexpected_field_behavior="error"
+                    explicit_schema=claim_schema(), unexpected_field_behavior="error"
                 ),
             )
             frame = pl.from_arrow(table)

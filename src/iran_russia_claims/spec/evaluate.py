@@ -244,6 +244,8 @@ def verdict(data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None 
     Rules whose columns the frame lacks are left out (the missing column is a problem of its
     own).
     """
+    import narwhals as nw
+
     frame = _lazy_or_polars(data)
     present = set(frame.collect_schema().names())
     chosen = [r for r in (applicable(ctx) if rules is None else rules) if set(r.inputs) <= present]
