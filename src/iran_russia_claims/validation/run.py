@@ -34,14 +34,9 @@ from iran_russia_claims.spec.vocab import ID_PREFIX
 from iran_russia_claims.validation.keys import ChunkKeys, across_chunks
 from iran_russia_claims.validation.report import (
     DEFAULT_MAX_PROBLEMS,
-    EXIT_INVALID,
-    EXIT_UNREADABLE,
-    EXIT_VALID,
     Sink,
     ValidationReport,
-    exit_code,
     order,
-    render_json,
 )
 
 if TYPE_CHECKING:
