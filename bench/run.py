@@ -533,10 +533,19 @@ def main() -> None:
             f"{time.strftime('%Y-%m-%d')}, {elapsed / 60:.1f} min in all.\n\n"
             f"Machine:\n\n{machine()}\n\n"
         )
-        args.out.write_text(header + text + "\n", encoding="utf-8")
+        # the notes written by hand below the tables are kept (update their figures by hand)
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        notes = old[old.index(NOTES) :] if NOTES in old else ""
+        args.out.write_text(
+            header + text + "\n" + (f"\n{notes}" if notes else ""), encoding="utf-8"
+        )
     print(json.dumps({"seconds": round(elapsed)}), file=sys.stderr)
     if files.failed:
         raise SystemExit(1)
+
+
+#: The heading that starts the hand-written notes of RESULTS.md.
+NOTES = "## Reading the tables"
 
 
 if __name__ == "__main__":
