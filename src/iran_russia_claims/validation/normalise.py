@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.readers.common import KINDS
 from iran_russia_claims.spec.problem import Problem
-from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES
 from iran_russia_claims.validation.report import Sink
 
 if TYPE_CHECKING:
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from iran_russia_claims.readers import Chunk
-
-
-_KINDS: Final = {c.name: c.type for c in CLAIM_COLUMNS}
 
 
 _NOT: Final = {
@@ -85,7 +83,7 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
     out: dict[str, Any] = {}
     bad: dict[str, np.ndarray] = {}
     names = {str(c) for c in frame.columns}
-    for name in sorted(names - set(_KINDS)):
+    for name in sorted(names - set(KINDS)):
         close = difflib.get_close_matches(name, CLAIM_COLUMN_NAMES, n=1)
         sink.emit(
             Problem(
@@ -95,7 +93,7 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
                 hint=f"did you mean {close[0]!r}?" if close else "remove the column",
             )
         )
-    for name, kind in _KINDS.items():
+    for name, kind in KINDS.items():
         skip = chunk.bad.get(name, np.zeros(n, dtype=bool))
         if name not in names:
             sink.emit(
@@ -471,4 +469,11 @@ def _fill(kind: str, values: Any, mask: np.ndarray) -> Any:
         array = _arrow_values(series)
         array = pc.if_else(pa.array(mask), pa.scalar(None, array.type), array)
         return pd.arrays.ArrowExtensionArray(array)
-    return np.where(mask, np.array(None, dtype=object), series.to_numpy(dtype=object))
+    kept = np.where(mask, np.array(None, dtype=object), series.to_numpy(dtype=object))
+    import pyarrow as pa
+
+    arrow_type = pa.string() if kind == "string" else pa.list_(pa.string())
+    try:  # typed even when every cell is marked (an all-null object column has no type)
+        return pd.arrays.ArrowExtensionArray(pa.array(kept, arrow_type, from_pandas=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # pragma: no cover - kept cells are typed
+        return kept

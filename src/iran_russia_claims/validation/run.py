@@ -211,7 +211,7 @@ class _Run:
         if n == 0:
             return
         ids = Ids(typed, bad["id"])
-        frame = _in_types(as_polars(typed))
+        frame = as_polars(typed)
         failures = find_failures(frame, self.ctx)
         flagged = locate(failures, frame, chunk.rows, ids, bad, self.sink, self.registry)
         across_chunks(self.keys, self.sink, typed, chunk.rows, ids, bad)
@@ -247,21 +247,6 @@ class _Run:
                 )
             )
         report.problems.sort(key=order)
-
-
-def _in_types(frame: pl.DataFrame) -> pl.DataFrame:
-    """The typed chunk with each column in its Polars type: a column whose every cell was
-    reported (and so is null) comes from pandas untyped."""
-    import polars as pl
-
-    from iran_russia_claims.spec.evaluate import polars_types
-
-    fixed = [
-        pl.lit(None, dtype).alias(name)
-        for name, dtype in polars_types().items()
-        if frame.schema[name] != dtype and frame[name].null_count() == frame.height
-    ]
-    return frame.with_columns(fixed) if fixed else frame
 
 
 def _row_numbers(frame: pd.DataFrame, offset: int) -> np.ndarray:
