@@ -20,9 +20,11 @@ from iran_russia_claims.readers.registry import (
     records,
     validate_each,
 )
+from iran_russia_claims.readers.collection import articles_folder, read_manifest
 from iran_russia_claims.readers.safe_yaml import read_yaml
+from iran_russia_claims.spec.manifest import Manifest
 from iran_russia_claims.spec.models import Claim, Filler, Registry
-from iran_russia_claims.spec.problem import DataError
+from iran_russia_claims.spec.problem import DataError, Problem
 
 CLAIMS_FILE = "claims.yaml"
 FILLER_FILE = "filler.yaml"
@@ -41,11 +43,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Dataset:
-    """The curated dataset: claims, the registries they refer to, and the filler decisions."""
+    """A curated collection: its claims, the registries they refer to, the filler decisions,
+    its manifest (identity, id prefix, where its articles live) and its folder."""
 
     claims: tuple[Claim, ...]
     registry: Registry
     filler: tuple[Filler, ...]
+    manifest: Manifest
+    directory: Path
+
+    @property
+    def articles(self) -> Path | None:
+        """The folder of the collection's articles, if its manifest names one."""
+        return articles_folder(self.directory, self.manifest)
 
 
 def read_dataset(directory: str | Path) -> Dataset:
@@ -57,6 +67,7 @@ def read_dataset(directory: str | Path) -> Dataset:
     from iran_russia_claims.validation.run import validate
 
     directory = Path(directory)
+    manifest = read_manifest(directory)  # refuses a folder that is not a collection
     registry = read_registry(directory)
     claims_path = directory / CLAIMS_FILE
     report = validate(claims_path, registry=registry, format="yaml", max_problems=None)
@@ -71,7 +82,24 @@ def read_dataset(directory: str | Path) -> Dataset:
         filler, more = validate_each(
             filler_path, records(filler_path, "filler"), Filler, lambda item: None
         )
-        problems += more
+        problems += more + _unregistered_filler(filler_path, filler, registry)
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(claims), registry, tuple(filler))
+    return Dataset(tuple(claims), registry, tuple(filler), manifest, directory)
+
+
+def _unregistered_filler(path: Path, filler: list[Filler], registry: Registry) -> list[Problem]:
+    return [
+        Problem(
+            "filler_source_registered",
+            f"source_id {entry.source_id!r} is not in the source registry "
+            f"(registered: {', '.join(sorted(registry.sources)) or 'none'})",
+            str(path),
+            row=number,
+            record_id=f"filler [{entry.start}:{entry.end}]",
+            column="source_id",
+            value=repr(entry.source_id),
+        )
+        for number, entry in enumerate(filler, start=1)
+        if entry.source_id not in registry.sources
+    ]

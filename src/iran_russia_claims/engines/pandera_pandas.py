@@ -20,7 +20,7 @@ import polars as pl
 
 from iran_russia_claims.spec.evaluate import find_failures
 from iran_russia_claims.spec.rules import NULL_CHECKED, Context, Rule, applicable, columns_read
-from iran_russia_claims.spec.vocab import CLAIM_COLUMNS, ID_PREFIX
+from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
 
 if TYPE_CHECKING:
     from iran_russia_claims.spec.models import Registry
@@ -85,7 +85,7 @@ def _rule_check(rule: Rule, one_pass: _OnePass) -> pa.Check:
 
 
 def claims_schema(
-    registry: Registry | None = None, *, id_prefix: str = ID_PREFIX
+    registry: Registry | None = None, *, id_prefix: str | None = None
 ) -> pa.DataFrameSchema:
     """The claims table schema, with the registry rules when a registry is given."""
     one_pass = _OnePass(Context.of(registry, id_prefix))

@@ -17,7 +17,6 @@ import polars as pl
 
 from iran_russia_claims.spec.evaluate import find_failures, plain_strings, polars_types
 from iran_russia_claims.spec.rules import NULL_CHECKED, Context, Rule, applicable, columns_read
-from iran_russia_claims.spec.vocab import ID_PREFIX
 
 if TYPE_CHECKING:
     from pandera.api.polars.types import PolarsData
@@ -56,7 +55,7 @@ def _rule_check(rule: Rule, one_pass: _OnePass) -> pa.Check:
 
 
 def polars_schema(
-    registry: Registry | None = None, *, id_prefix: str = ID_PREFIX
+    registry: Registry | None = None, *, id_prefix: str | None = None
 ) -> pa.DataFrameSchema:
     """The claims schema on Polars, with the registry rules when a registry is given."""
     one_pass = _OnePass(Context.of(registry, id_prefix))

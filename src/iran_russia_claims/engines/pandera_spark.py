@@ -20,7 +20,7 @@ import pyspark.sql.types as T
 from iran_russia_claims.engines import rule_name
 from iran_russia_claims.spec.evaluate import failing, verdict
 from iran_russia_claims.spec.rules import RULES, Context, applicable
-from iran_russia_claims.spec.vocab import CLAIM_COLUMNS, ID_PREFIX
+from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -75,7 +75,7 @@ def _check(rule: str, key: str, one_pass: _OnePass, *, column: bool) -> pa.Check
 
 
 def spark_schema(
-    registry: Registry | None = None, *, id_prefix: str = ID_PREFIX
+    registry: Registry | None = None, *, id_prefix: str | None = None
 ) -> pa.DataFrameSchema:
     """The claims schema on PySpark, with the registry rules when a registry is given.
 

@@ -47,6 +47,7 @@ _SOURCE_DOCS: Final = {
     "filename": "File name of the article's text (not distributed with the dataset).",
     "sha256": "SHA-256 hex of the article's text file; offsets refer to exactly this text.",
     "length": "Length of the article's text in characters (Python str length).",
+    "published": "Day the article was published (YYYY-MM-DD); empty when it is undated.",
 }
 _SECTION_DOCS: Final = {
     "source_id": "Key of the source the section belongs to.",

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iran_russia_claims.spec.problem import Problem
+
+if TYPE_CHECKING:
+    from iran_russia_claims.spec.models import Registry, Source
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
@@ -72,3 +79,105 @@ def sentences(text: str) -> list[Sentence]:
                 units.append(Sentence(cursor + lead, cut))
             cursor = cut
     return units
+
+
+# -- matching article files to the source registry ------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MatchedArticle:
+    """An article file whose bytes are those of a registered source, with its text."""
+
+    source: Source
+    path: Path
+    text: str
+
+
+def article_files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """Each file to consider, and whether it was named itself (True) or found in a folder."""
+    found: list[tuple[Path, bool]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found += [
+                (p, False)
+                for p in sorted(path.iterdir())
+                if p.is_file() and not p.name.startswith(".")
+            ]
+        else:
+            found.append((path, True))
+    return found
+
+
+def match_articles(
+    paths: Iterable[str | Path], registry: Registry, source_id: str | None = None
+) -> tuple[list[MatchedArticle], list[Problem]]:
+    """The registered articles among ``paths`` (files, or folders of files), matched by SHA-256
+    and never by name: a file named like a source but with other bytes is not that source.
+
+    A file named itself that matches no source (or not ``source_id``, when given) is a problem
+    that says which hash it has and which was expected; a file found in a folder that matches
+    nothing is passed over (a folder may hold other things). Each source is taken once.
+    """
+    by_hash = {s.sha256: s for s in registry.sources.values()}
+    wanted = registry.sources.get(source_id) if source_id is not None else None
+    problems: list[Problem] = []
+    if source_id is not None and wanted is None:
+        known = ", ".join(sorted(registry.sources)) or "none"
+        return [], [
+            Problem(
+                "source_registered",
+                f"no source {source_id!r} in the registry",
+                hint=f"registered sources: {known}",
+            )
+        ]
+    matched: dict[str, MatchedArticle] = {}
+    for path, named in article_files(paths):
+        where = str(path)
+        if not path.exists():
+            problems.append(Problem("readable", "the article file is not found", where))
+            continue
+        try:
+            digest = sha256_file(path)
+        except OSError as exc:
+            problems.append(Problem("readable", f"cannot read: {exc.strerror or exc}", where))
+            continue
+        source = by_hash.get(digest)
+        if wanted is not None and source is not wanted:
+            source = None
+        if source is None:
+            if named:
+                problems.append(_unmatched(path, digest, registry, wanted))
+            continue
+        if source.id in matched:
+            continue
+        try:
+            text = read_source_text(path)
+        except (UnicodeDecodeError, OSError) as exc:
+            problems.append(Problem("readable", f"cannot read as UTF-8 text: {exc}", where))
+            continue
+        matched[source.id] = MatchedArticle(source, path, text)
+    return list(matched.values()), problems
+
+
+def _unmatched(path: Path, digest: str, registry: Registry, wanted: Source | None) -> Problem:
+    """Why a named file is not a registered article: which hash it has, which was expected."""
+    same_name = wanted or next(
+        (s for s in registry.sources.values() if s.filename == path.name), None
+    )
+    if same_name is not None:
+        return Problem(
+            "source_hash_matches",
+            f"the file's SHA-256 is {digest}, but source {same_name.id!r} expects "
+            f"{same_name.sha256}: this is not the registered text, byte for byte",
+            str(path),
+            hint="get the exact registered version of the article (offsets and span hashes "
+            "refer to it), or register this text as a new source with `iran-russia-claims "
+            "add-source`",
+        )
+    expected = ", ".join(f"{s.id} {s.sha256[:12]}..." for s in registry.sources.values())
+    return Problem(
+        "source_registered",
+        f"the file's SHA-256 is {digest}, which matches no registered source "
+        f"(expected one of: {expected or 'none registered'})",
+        str(path),
+        hint="register it with `iran-russia-claims add-source`, or pass the registered text",
+    )

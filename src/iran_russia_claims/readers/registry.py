@@ -17,6 +17,7 @@ from iran_russia_claims.readers.safe_yaml import read_yaml
 from iran_russia_claims.spec.models import Actor, Registry, Source, errors_to_rules
 from iran_russia_claims.spec.problem import DataError, Problem, shorten
 from iran_russia_claims.spec.rules import RULES
+from iran_russia_claims.spec.vocab import ID_PREFIX
 
 ACTORS_FILE = "actors.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -68,21 +69,35 @@ def key(field: str) -> Callable[[Any], str | None]:
 
 
 def read_registry(directory: Path) -> Registry:
-    """The actor and source registries of a dataset directory."""
+    """The actor and source registries of a collection folder, with its id prefix.
+
+    The id prefix is the manifest's (``collection.yaml``); a folder of registries without a
+    manifest (such as ``synth --registry`` writes) keeps the shipped collection's, ``IRR``.
+    """
+    from iran_russia_claims.readers.collection import read_manifest
+    from iran_russia_claims.spec.manifest import MANIFEST_FILE
+
+    directory = Path(directory)
+    id_prefix, problems = ID_PREFIX, []
+    if (directory / MANIFEST_FILE).is_file():
+        try:
+            id_prefix = read_manifest(directory).id_prefix
+        except DataError as error:
+            problems += error.problems
     actors, p1 = validate_each(
         directory / ACTORS_FILE, records(directory / ACTORS_FILE, "actors"), Actor, key("code")
     )
     sources, p2 = validate_each(
         directory / SOURCES_FILE, records(directory / SOURCES_FILE, "sources"), Source, key("id")
     )
-    problems = p1 + p2
+    problems += p1 + p2
     problems += _duplicates(directory / ACTORS_FILE, [a.code for a in actors], "code_unique")
     problems += _duplicates(
         directory / SOURCES_FILE, [s.id for s in sources], "source_unique", "id"
     )
     if problems:
         raise DataError(problems)
-    return Registry({a.code: a for a in actors}, {s.id: s for s in sources})
+    return Registry({a.code: a for a in actors}, {s.id: s for s in sources}, id_prefix)
 
 
 def _duplicates(path: Path, keys: list[str], rule: str, column: str | None = None) -> list[Problem]:

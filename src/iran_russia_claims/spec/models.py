@@ -3,7 +3,8 @@
 Models are strict (no coercion of types, no extra fields). Rules that need the registries (is
 this actor known, does the span lie in the source, which section holds it) run when a
 :class:`Registry` is passed as validation context, e.g.
-``Claim.model_validate(record, context=registry)``.
+``Claim.model_validate(record, context=registry)``; the registry also carries the collection's
+id prefix (a bare prefix such as ``"ABC"`` may be passed as the context instead).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from iran_russia_claims.spec import rules
+from iran_russia_claims.spec.manifest import DATE_PATTERN
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
@@ -30,7 +32,7 @@ from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
-    ID_PATTERN,
+    ID_PREFIX,
     ISO3_PATTERN,
     LANGUAGE_PATTERN,
     SHA256_PATTERN,
@@ -41,6 +43,7 @@ from iran_russia_claims.spec.vocab import (
     FillerReason,
     Kind,
     Theme,
+    id_pattern,
 )
 
 _DOC = {c.name: c.description for c in CLAIM_COLUMNS}
@@ -106,6 +109,8 @@ class Source(_Strict):
     filename: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")]
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
     length: Annotated[int, Field(gt=0)]
+    #: The day the article was published (YYYY-MM-DD), if it says.
+    published: Annotated[str | None, Field(pattern=DATE_PATTERN)] = None
     sections: Annotated[list[Section], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -140,6 +145,8 @@ class Registry:
 
     actors: dict[str, Actor]
     sources: dict[str, Source]
+    #: The collection's id prefix (``id_prefix`` of its manifest): claim ids are PREFIX-0001.
+    id_prefix: str = ID_PREFIX
 
     def find_source(self, digest: str, filename: str) -> Source | None:
         """The entry for an article file: by hash, else by file name, else the only one."""
@@ -170,6 +177,14 @@ def _rules_stated_here() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], t
 _FIELD_RULES, _RECORD_RULES, _REGISTRY_RULES = _rules_stated_here()
 
 
+def _id_prefix(context: Any) -> str:
+    """The collection's id prefix from the validation context: a :class:`Registry` (its
+    ``id_prefix``) or the prefix itself; the shipped collection's without one."""
+    if isinstance(context, Registry):
+        return context.id_prefix
+    return context if isinstance(context, str) else ID_PREFIX
+
+
 class Claim(_Strict):
     """One atomic claim of an article, with its provenance."""
 
@@ -177,7 +192,11 @@ class Claim(_Strict):
     # (cross-field, list elements, the registries) is the expression of ``rules``, evaluated
     # on the record by ``evaluate.record_failures``. (The docstring is the JSON Schema's.)
 
-    id: Annotated[str, Field(pattern=ID_PATTERN, description=_DOC["id"])]
+    # The id's pattern depends on the collection's prefix (the validation context), so it is
+    # the id_pattern rule's expression; the JSON Schema states the shipped collection's.
+    id: Annotated[
+        str, Field(description=_DOC["id"], json_schema_extra={"pattern": id_pattern(ID_PREFIX)})
+    ]
     source_id: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["source_id"])]
     section: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["section"])]
     start: Annotated[int, Field(ge=0, description=_DOC["start"])]
@@ -210,12 +229,13 @@ class Claim(_Strict):
     @classmethod
     def _field_rules(cls, value: Any, info: ValidationInfo) -> Any:
         """The rules on this field alone, run even when another field is wrong."""
-        from iran_russia_claims.spec.evaluate import NO_REGISTRY, record_failures
+        from iran_russia_claims.spec.evaluate import record_failures
         from iran_russia_claims.spec.messages import message
 
         column = str(info.field_name)
         record = {column: value}
-        for name in record_failures(record, NO_REGISTRY, _FIELD_RULES[column]):
+        ctx = rules.Context.of(None, _id_prefix(info.context))
+        for name in record_failures(record, ctx, _FIELD_RULES[column]):
             raise _fail(name, message(name, record))
         return value
 
@@ -226,7 +246,7 @@ class Claim(_Strict):
         from iran_russia_claims.spec.messages import message
 
         registry = info.context if isinstance(info.context, Registry) else None
-        ctx = rules.Context.of(registry)
+        ctx = rules.Context.of(registry, _id_prefix(info.context))
         record = self.model_dump(mode="json")
         names = _RECORD_RULES + (_REGISTRY_RULES if registry is not None else ())
         for name in record_failures(record, ctx, names):
@@ -237,7 +257,7 @@ class Claim(_Strict):
 class Filler(_Strict):
     """A sentence of the source that carries no claim, and why: the coverage report's ledger."""
 
-    source_id: Annotated[str, Field(pattern=SLUG_PATTERN)] = "iran-russia-relations"
+    source_id: Annotated[str, Field(pattern=SLUG_PATTERN)]
     start: Annotated[int, Field(ge=0)]
     end: Annotated[int, Field(gt=0)]
     span_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]

@@ -131,8 +131,10 @@ class Context:
         return self.sources is not None and self.actors is not None
 
     @classmethod
-    def of(cls, registry: RegistryLike | None, id_prefix: str = ID_PREFIX) -> Context:
-        """The context of a registry (None: no registry rules)."""
+    def of(cls, registry: RegistryLike | None, id_prefix: str | None = None) -> Context:
+        """The context of a registry (None: no registry rules). The id prefix is
+        ``id_prefix`` when given, else the registry's, else the shipped collection's."""
+        id_prefix = id_prefix or getattr(registry, "id_prefix", None) or ID_PREFIX
         if registry is None:
             return cls(id_prefix=id_prefix)
         sources = tuple(
@@ -292,8 +294,7 @@ _RULES: Final = (
     Rule("id_pattern", "id",
          "id matches PREFIX-NNNN (the collection's id prefix, four digits, zero-padded; more "
          "digits past 9999)",
-         check=lambda ctx: nw.col("id").str.contains(full_match(id_pattern(ctx.id_prefix))),
-         constraint="pattern"),
+         check=lambda ctx: nw.col("id").str.contains(full_match(id_pattern(ctx.id_prefix)))),
     Rule("source_id_pattern", "source_id", "source_id is a lower-case slug",
          check=_matches("source_id", SLUG_PATTERN), constraint="pattern"),
     Rule("section_pattern", "section", "section is a lower-case slug",
@@ -376,6 +377,16 @@ _RULES: Final = (
          scope="registry"),
     Rule("sections_tile", "sections",
          "a source's sections follow each other from 0 to its length", scope="registry"),
+    Rule("filler_source_registered", "source_id",
+         "a filler entry's source_id is a key of the source registry",
+         "every filler entry names its article: add source_id, or register the article with "
+         "`iran-russia-claims add-source`", scope="registry"),
+    # -- the collection's manifest (collection.yaml)
+    Rule("manifest_value", None, "each field of collection.yaml has its documented form",
+         "see docs/own-collection.md for every field", scope="registry"),
+    Rule("id_prefix_pattern", "id_prefix",
+         "the id prefix is 2 to 10 upper-case letters or digits, starting with a letter",
+         scope="registry"),
     # -- provenance against the article
     Rule("span_hash_matches", "span_sha256", "span_sha256 is the SHA-256 of text[start:end]",
          "recompute it from the article, or fix start/end", scope="provenance"),
@@ -392,6 +403,14 @@ _RULES: Final = (
          scope="provenance"),
     Rule("sentence_explained", None, "every sentence anchors a claim or is recorded as filler",
          "encode its claim in dataset/claims.yaml or record it in dataset/filler.yaml",
+         scope="provenance"),
+    Rule("article_text", None,
+         "an article is UTF-8 text with LF line ends, no byte-order mark and no NUL, so that "
+         "every tool counts the same offsets", scope="provenance"),
+    Rule("source_new", None, "an article is registered once (by hash and by id)",
+         scope="provenance"),
+    Rule("quote_found", None, "a quotation to locate occurs exactly once in the article",
+         "quote more (or fewer) words, or give --sentence N to search one sentence only",
          scope="provenance"),
 )  # fmt: skip
 

@@ -23,6 +23,7 @@ __all__ = [
     "Problem",
     "Report",
     "Sink",
+    "SpanTally",
     "ValidationReport",
     "exit_code",
     "render_json",
@@ -33,6 +34,21 @@ __all__ = [
 DEFAULT_MAX_PROBLEMS: Final = 1000
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass(slots=True)
+class SpanTally:
+    """For one source: the article file its spans were checked against (None: no article was
+    given for it), how many spans were checked, and how many well-formed records cite it."""
+
+    article: str | None
+    checked: int = 0
+    total: int = 0
+
+    def render(self, source_id: str) -> str:
+        if self.article is None:
+            return f"{source_id}: 0 of {self.total} spans checked (no article given for it)"
+        return f"{source_id}: {self.checked} of {self.total} spans checked against {self.article}"
 
 
 @dataclass(slots=True)
@@ -49,6 +65,8 @@ class ValidationReport:
     format: str | None = None
     max_problems: int | None = DEFAULT_MAX_PROBLEMS
     counts: Counter[str] = field(default_factory=Counter)
+    #: Per source id, the spans checked against its article (only when articles are given).
+    spans: dict[str, SpanTally] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -105,14 +123,19 @@ class ValidationReport:
             "problems_by_rule": dict(sorted(self.counts.items())),
             "problems_listed": len(self.problems),
             "problems": [p.to_dict() for p in self.problems],
+            "spans": {
+                source_id: {"article": t.article, "checked": t.checked, "records": t.total}
+                for source_id, t in sorted(self.spans.items())
+            },
         }
 
     def render(self) -> str:
         what = f"{self.target} ({self.format})" if self.format else self.target
+        spans = [f"  spans of {t.render(s)}" for s, t in sorted(self.spans.items())]
         if self.valid:
-            return f"{what}: valid, {self.rows} records"
+            return "\n".join([f"{what}: valid, {self.rows} records", *spans])
         state = "UNREADABLE" if not self.readable else "INVALID"
-        lines = [f"{what}: {state}, {self.total} problem(s) in {self.rows} records read"]
+        lines = [f"{what}: {state}, {self.total} problem(s) in {self.rows} records read", *spans]
         lines.extend(f"  {p}" for p in self.problems)
         if self.omitted:
             lines.append(

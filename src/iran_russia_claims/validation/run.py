@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeGuard
@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Final, TypeGuard
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
 from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import Context
-from iran_russia_claims.spec.vocab import ID_PREFIX
 from iran_russia_claims.validation.keys import ChunkKeys, across_chunks
 from iran_russia_claims.validation.report import (
     DEFAULT_MAX_PROBLEMS,
@@ -72,21 +71,23 @@ def validate(
     data: str | os.PathLike[str] | pd.DataFrame,
     *,
     registry: Registry | None = None,
-    source: str | os.PathLike[str] | None = None,
+    source: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
     format: str | None = None,
     max_problems: int | None = DEFAULT_MAX_PROBLEMS,
     chunk_rows: int = CHUNK_ROWS,
     engine: str = "auto",
-    id_prefix: str = ID_PREFIX,
+    id_prefix: str | None = None,
 ) -> ValidationReport:
     """Check a claims file (CSV, JSON, JSON Lines, Parquet, YAML) or DataFrame against every rule.
 
-    ``registry`` (default: the shipped one) supplies actors and sources; ``source`` is the
-    article's text file, to check every span's SHA-256 too; ``format`` overrides the file
+    ``registry`` (default: the shipped one) supplies actors and sources; ``source`` is an
+    article's text file, a folder of them, or several of these, to check every span's SHA-256
+    too (files are matched to the registry by hash; the report tallies the spans checked
+    against each); ``format`` overrides the file
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
     ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found.
-    ``id_prefix`` is the collection's id prefix (``IRR`` for the shipped one). Bad data never
+    ``id_prefix`` is the collection's id prefix (default: the registry's, from its manifest). Bad data never
     raises; a wrong argument raises TypeError or ValueError.
     """
     if engine not in ENGINES:
@@ -127,9 +128,10 @@ def validate(
     else:
         raise TypeError(f"validate() takes a path or a pandas DataFrame, not {type(data).__name__}")
     if source is not None:
-        from iran_russia_claims.validation.spans import load_article
+        from iran_russia_claims.validation.spans import load_articles
 
-        run.article = load_article(Path(source), registry or shipped_registry(), run.sink)
+        paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+        run.articles = load_articles(paths, registry or shipped_registry(), run.sink)
     try:
         for chunk in chunks:
             run.check(chunk)
@@ -168,7 +170,7 @@ def validate_frame(
     *,
     target: str = "<frame>",
     row_offset: int = 1,
-    id_prefix: str = ID_PREFIX,
+    id_prefix: str | None = None,
 ) -> ValidationReport:
     """Validate one in-memory claims frame, collecting every failure (no limit, no chunking).
 
@@ -190,14 +192,15 @@ class _Run:
     """State of one validation: where problems go, the rules' context, the keys seen so far."""
 
     def __init__(
-        self, report: ValidationReport, registry: Registry | None, id_prefix: str = ID_PREFIX
+        self, report: ValidationReport, registry: Registry | None, id_prefix: str | None = None
     ) -> None:
         self.report = report
         self.registry = registry
         self.ctx = Context.of(registry, id_prefix)
         self.sink = Sink(report)
         self.keys = ChunkKeys()
-        self.article: Article | None = None
+        #: The articles to check spans against, by source id (None: no article was asked for).
+        self.articles: dict[str, Article] | None = None
 
     def check(self, chunk: Chunk) -> None:
         """All three steps on one chunk."""
@@ -215,10 +218,10 @@ class _Run:
         failures = find_failures(frame, self.ctx)
         flagged = locate(failures, frame, chunk.rows, ids, bad, self.sink, self.registry)
         across_chunks(self.keys, self.sink, typed, chunk.rows, ids, bad)
-        if self.article is not None:
+        if self.articles is not None:
             from iran_russia_claims.validation.spans import check_spans
 
-            check_spans(self.article, typed, chunk.rows, ids, bad, flagged, self.sink)
+            check_spans(self.articles, typed, chunk.rows, ids, bad, flagged, self.sink)
 
     def check_whole(self, frame: pl.DataFrame, row_offset: int) -> None:
         """Step 2 on a whole file read by a strict reader: every cell has its type already."""
