@@ -15,6 +15,7 @@ from iran_russia_claims.resources import exported
 if TYPE_CHECKING:
     import pandas as pd
 
+    from iran_russia_claims.spec.manifest import Manifest
     from iran_russia_claims.spec.models import Actor, Claim, Source
 
 CLAIMS_PARQUET = "claims.parquet"
@@ -69,3 +70,11 @@ def sources() -> list[Source]:
     from iran_russia_claims.spec.models import Source
 
     return [Source.model_validate(record) for record in _json(SOURCES_JSON)]
+
+
+def manifest() -> Manifest:
+    """The shipped collection's manifest: its name, title, version, licence and creators."""
+    from iran_russia_claims.readers.collection import read_manifest
+    from iran_russia_claims.resources import shipped_dataset
+
+    return read_manifest(str(shipped_dataset()))

@@ -41,9 +41,17 @@ def shipped_dataset() -> Traversable:
     return data_root() / "dataset"
 
 
+def local_collection() -> Path | None:
+    """The collection the curator is working on: the current folder if it holds a manifest
+    (``collection.yaml``), else ``./dataset`` if that does (a checkout of this project)."""
+    from iran_russia_claims.spec.manifest import MANIFEST_FILE
+
+    for local in (Path("."), Path("dataset")):
+        if (local / MANIFEST_FILE).is_file():
+            return local
+    return None
+
+
 def default_dataset_dir() -> Path:
-    """``./dataset`` when run from a checkout (the curator's copy), else the shipped one."""
-    local = Path("dataset")
-    if (local / "claims.yaml").is_file():
-        return local
-    return Path(str(shipped_dataset()))
+    """The local collection (see :func:`local_collection`), else the shipped one."""
+    return local_collection() or Path(str(shipped_dataset()))

@@ -18,7 +18,6 @@ from iran_russia_claims import SCHEMA_VERSION, __version__
 from iran_russia_claims.cli import main
 from iran_russia_claims.describe.card import (
     REGENERATE,
-    RELEASED,
     card_header,
     data_dictionary,
     read_snapshot,
@@ -27,17 +26,26 @@ from iran_russia_claims.describe.card import (
 )
 from iran_russia_claims.describe.croissant import croissant
 from iran_russia_claims.describe.metadata import stale_files
+from iran_russia_claims.readers.collection import read_manifest
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Kind, Theme
 
 README = REPO / "README.md"
 METADATA = REPO / "metadata"
 CFF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "cff-schema-1.2.0.json"
+#: The shipped collection's manifest: its version and release date are the package's.
+MANIFEST = read_manifest(DATASET)
+RELEASED = MANIFEST.released
+
+
+def test_the_shipped_collection_is_versioned_with_the_package() -> None:
+    assert MANIFEST.version == __version__
+    assert RELEASED is not None
 
 
 @pytest.fixture(scope="module")
 def snapshot() -> Any:
-    return read_snapshot(EXPORTS)
+    return read_snapshot(EXPORTS, DATASET)
 
 
 @pytest.fixture
@@ -51,7 +59,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- generated files are current ----------------------------------------------------------------
 def test_readme_and_metadata_are_what_the_code_generates_now() -> None:
-    stale = stale_files(EXPORTS, METADATA, README)
+    stale = stale_files(EXPORTS, METADATA, README, DATASET, REPO / "CITATION.cff")
     assert not stale, f"out of date: {stale}; run `{REGENERATE}` and commit the result"
 
 

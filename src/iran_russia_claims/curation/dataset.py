@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from iran_russia_claims.readers.collection import articles_folder, read_manifest
 from iran_russia_claims.readers.registry import (
     ACTORS_FILE,
     SOURCES_FILE,
@@ -20,7 +21,6 @@ from iran_russia_claims.readers.registry import (
     records,
     validate_each,
 )
-from iran_russia_claims.readers.collection import articles_folder, read_manifest
 from iran_russia_claims.readers.safe_yaml import read_yaml
 from iran_russia_claims.spec.manifest import Manifest
 from iran_russia_claims.spec.models import Claim, Filler, Registry

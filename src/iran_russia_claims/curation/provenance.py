@@ -8,12 +8,18 @@ sentence of it is either the anchor of a claim or a recorded filler decision.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from iran_russia_claims.curation.dataset import Dataset
-from iran_russia_claims.readers.article import read_source_text, sentences, sha256_file, sha256_text
-from iran_russia_claims.spec.models import Registry, Source
+from iran_russia_claims.readers.article import (
+    MatchedArticle,
+    match_articles,
+    sentences,
+    sha256_text,
+)
+from iran_russia_claims.spec.models import Source
 from iran_russia_claims.spec.problem import DataError, Problem
 
 _SPAN_MISMATCH = "span_sha256 is not the SHA-256 of text[start:end]"
@@ -25,6 +31,7 @@ class Verification:
 
     source: Source
     file_sha256: str
+    path: str = ""
     spans_checked: int = 0
     filler_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -34,63 +41,56 @@ class Verification:
         return not self.problems
 
 
-def find_source(registry: Registry, digest: str, filename: str) -> Source | None:
-    """The registry entry for an article file: by hash, else by file name, else the only one."""
-    return registry.find_source(digest, filename)
-
-
-def match_source(dataset: Dataset, path: Path, source_id: str | None = None) -> tuple[Source, str]:
-    """The registry entry for an article file (by id when given), and the file's SHA-256."""
-    digest = sha256_file(path)
-    sources = dataset.registry.sources
-    if source_id is not None:
-        if source_id not in sources:
-            raise DataError(
-                [
-                    Problem(
-                        "source_registered",
-                        f"no source {source_id!r} in the registry",
-                        str(path),
-                        hint=f"known: {sorted(sources)}",
-                    )
-                ]
-            )
-        return sources[source_id], digest
-    source = find_source(dataset.registry, digest, path.name)
-    if source is None:
+def find_articles(
+    dataset: Dataset, paths: Sequence[str | Path] = (), source_id: str | None = None
+) -> list[MatchedArticle]:
+    """The registered articles among ``paths`` (files or folders; default: the collection's
+    articles folder), matched by SHA-256. Raise DataError when a file named is not a
+    registered article (saying which hash it has and which was expected) or none is found."""
+    looked = list(paths)
+    if not looked and dataset.articles is not None:
+        looked = [dataset.articles]
+    if not looked:
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "no article given, and the collection's manifest names no articles folder",
+                    str(dataset.directory),
+                    hint="pass the article's text file (or a folder of them), or set "
+                    "`articles:` in collection.yaml",
+                )
+            ]
+        )
+    matched, problems = match_articles(looked, dataset.registry, source_id)
+    if problems:
+        raise DataError(problems)
+    if not matched:
+        wanted = f"source {source_id!r}" if source_id else "any registered source"
         raise DataError(
             [
                 Problem(
                     "source_registered",
-                    "this file matches no source of the registry by hash or by name",
-                    str(path),
-                    hint="pass --source-id to name the source it should be",
+                    f"no file here has the SHA-256 of {wanted}",
+                    ", ".join(str(p) for p in looked),
+                    hint="the registry matches articles by hash: "
+                    + "; ".join(f"{s.id} is {s.sha256}" for s in dataset.registry.sources.values()),
                 )
             ]
         )
-    return source, digest
+    return matched
 
 
 def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = None) -> Verification:
-    """Check the file's hash, then every claim's and filler's span hash and section."""
-    path = Path(path)
-    source, digest = match_source(dataset, path, source_id)
-    result = Verification(source, digest)
-    where = str(path)
-    if digest != source.sha256:
-        result.problems.append(
-            Problem(
-                "source_hash_matches",
-                f"file SHA-256 {digest} differs from the registry's {source.sha256}",
-                where,
-                hint="this is not the same article text; spans below may be off too",
-            )
-        )
-    try:
-        text = read_source_text(path)
-    except UnicodeDecodeError as exc:
-        result.problems.append(Problem("readable", f"not UTF-8 ({exc.reason})", where))
-        return result
+    """Find the article (by hash) and check it: see :func:`verify_article`."""
+    article = find_articles(dataset, [path], source_id)[0]
+    return verify_article(dataset, article)
+
+
+def verify_article(dataset: Dataset, article: MatchedArticle) -> Verification:
+    """Check every claim's and filler's span hash and section against one registered article."""
+    source, text, where = article.source, article.text, str(article.path)
+    result = Verification(source, source.sha256, path=where)
     if len(text) != source.length:
         result.problems.append(
             Problem(
@@ -114,6 +114,7 @@ def verify_source(dataset: Dataset, path: str | Path, source_id: str | None = No
                     record_id=claim.id,
                     column="section",
                     value=repr(claim.section),
+                    hint="run `iran-russia-claims fill` to set every derived field",
                 )
             )
     for entry in dataset.filler:

@@ -17,9 +17,9 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.describe.summary import band_ranges, summarise
 from iran_russia_claims.publish.frame import DTYPES
+from iran_russia_claims.spec.manifest import Manifest
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
@@ -32,46 +32,8 @@ from iran_russia_claims.spec.vocab import (
 #: The command that rewrites every generated file and README section.
 REGENERATE = "iran-russia-claims metadata"
 
-#: Release date of __version__; CHANGELOG.md and CITATION.cff must give the same (a test checks).
-RELEASED = "2026-11-26"
-TITLE = "Iran-Russia claims"
+#: What the generated files credit besides the collection itself.
 PACKAGE = "iran-russia-claims"
-CREATOR = "iran-russia-claims contributors"
-DATA_LICENSE = "CC-BY-4.0"
-DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
-CODE_LICENSE = "MIT"
-KEYWORDS = (
-    "claims",
-    "argument mining",
-    "international relations",
-    "Iran",
-    "Russia",
-    "provenance",
-    "ICD 203",
-    "hedging",
-)
-
-#: One paragraph: what the data is. Shared by the README, the card and the Croissant file.
-DESCRIPTION = (
-    "The claims made in one English-language analysis article on relations between Iran and "
-    "Russia, one record per atomic proposition: a paraphrase in our own words, its theme, its "
-    "logical kind, the actors it concerns, and how certain the article's author sounds about "
-    "it, mapped to the ICD 203 expressions of likelihood. Every record points back to its span "
-    "of the article by character offsets and a SHA-256 hash, so anyone holding the article can "
-    "check it; the article itself is not redistributed."
-)
-
-#: What the data is not: said wherever the data is described, because it is easy to misread.
-LIMITATIONS = (
-    "It records what one author asserts, not what is true: the claims are not fact-checked.",
-    "`confidence` is the author's certainty as read from the wording (hedges such as 'could' "
-    "or 'likely'), not an estimate of ours and not a forecast.",
-    "One article by one author is not a sample of expert, press or public opinion on the two "
-    "countries; counts describe this article only.",
-    "The coding (theme, kind, actors, confidence) follows a written codebook but is an "
-    "interpretation; docs/codebook.md gives the rules and docs/agreement.md how far two "
-    "annotators agreed.",
-)
 
 
 # -- the data dictionary: from the model only ----------------------------------------------------
@@ -159,17 +121,22 @@ class ExportedFile:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The exported data as the card and the Croissant file describe it."""
+    """The exported data as the card and the Croissant file describe it, and the manifest of
+    the collection it was exported from (its identity)."""
 
     claims: list[dict[str, Any]]
     actors: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     files: dict[str, ExportedFile]
+    manifest: Manifest
 
 
-def read_snapshot(exports: str | Path) -> Snapshot:
-    """Read exports/ as ``iran-russia-claims export`` wrote it: JSON and hashes only, no pandas."""
+def read_snapshot(exports: str | Path, collection: str | Path | None = None) -> Snapshot:
+    """Read exports/ as ``iran-russia-claims export`` wrote it: JSON and hashes only, no pandas;
+    and the manifest of ``collection`` (default: the shipped collection's)."""
     from iran_russia_claims.readers.article import sha256_file
+    from iran_russia_claims.readers.collection import read_manifest
+    from iran_russia_claims.resources import shipped_dataset
 
     directory = Path(exports)
 
@@ -182,7 +149,8 @@ def read_snapshot(exports: str | Path) -> Snapshot:
         for p in sorted(directory.iterdir())
         if p.is_file() and not p.name.startswith(".")
     }
-    return Snapshot(load("claims.json"), load("actors.json"), load("sources.json"), files)
+    manifest = read_manifest(collection if collection is not None else str(shipped_dataset()))
+    return Snapshot(load("claims.json"), load("actors.json"), load("sources.json"), files, manifest)
 
 
 def _share(n: int, total: int) -> str:
@@ -203,7 +171,7 @@ def at_a_glance(snap: Snapshot) -> str:
         ("actors named", f"{len(used)} of {len(snap.actors)} in the registry"),
         ("claims with a hedge", f"{hedged} ({_share(hedged, total)})"),
         ("median confidence", f"{conf:g}"),
-        ("dataset version", f"{__version__} (schema {SCHEMA_VERSION})"),
+        ("dataset version", f"{snap.manifest.version} (schema {SCHEMA_VERSION})"),
     ]
     lines = ["| at a glance | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
     return "\n".join(lines)
@@ -251,15 +219,16 @@ def _hf_features() -> list[dict[str, Any]]:
 
 def card_header(snap: Snapshot) -> dict[str, Any]:
     """The card's YAML metadata (Hugging Face dataset card fields), from the model and data."""
+    manifest = snap.manifest
     return {
-        "pretty_name": TITLE,
-        "license": DATA_LICENSE.lower(),
-        "language": ["en"],
+        "pretty_name": manifest.title,
+        "license": manifest.license.id.lower(),
+        "language": sorted({manifest.language, *(s["language"] for s in snap.sources)}),
         "multilinguality": "monolingual",
         "size_categories": [_size_category(len(snap.claims))],
         "source_datasets": ["original"],
         "task_categories": ["text-classification"],
-        "tags": [k.lower().replace(" ", "-") for k in KEYWORDS],
+        "tags": [k.lower().replace(" ", "-") for k in manifest.keywords],
         "configs": [
             {
                 "config_name": "claims",
@@ -309,6 +278,7 @@ def card_markdown(snap: Snapshot) -> str:
     """The whole card: YAML front matter, then the prose a catalogue page shows."""
     summary = summarise(snap.claims)
     total = summary["claims"]
+    manifest = snap.manifest
     source_lines = [
         f'- `{s["id"]}`: "{s["title"]}", author {s["author"]} (language {s["language"]}, '
         f"{s['length']} characters, SHA-256 `{s['sha256']}`)"
@@ -323,18 +293,15 @@ def card_markdown(snap: Snapshot) -> str:
         card_yaml(snap).rstrip("\n"),
         "---",
         "",
-        f"# {TITLE}",
+        f"# {manifest.title}",
         "",
         f"<!-- generated by `{REGENERATE}` from the model and exports/; do not edit -->",
         "",
-        DESCRIPTION,
+        manifest.description,
         "",
-        f"Version {__version__}, schema {SCHEMA_VERSION}: {total} claims.",
+        f"Version {manifest.version}, schema {SCHEMA_VERSION}: {total} claims.",
         "",
-        "## What this data is not",
-        "",
-        *[f"- {item}" for item in LIMITATIONS],
-        "",
+        *_limitations(manifest),
         "## Source",
         "",
         *source_lines,
@@ -371,11 +338,22 @@ def card_markdown(snap: Snapshot) -> str:
         "",
         "## Licence and citation",
         "",
-        f"Data: {DATA_LICENSE} ({DATA_LICENSE_URL}); code: {CODE_LICENSE}. "
+        f"Data: {_licence(manifest)}. "
         "Cite with the CITATION.cff file of the repository, naming the version you used.",
         "",
     ]
     return "\n".join(parts)
+
+
+def _limitations(manifest: Manifest) -> list[str]:
+    if not manifest.limitations:
+        return []
+    return ["## What this data is not", "", *[f"- {item}" for item in manifest.limitations], ""]
+
+
+def _licence(manifest: Manifest) -> str:
+    url = manifest.license.url
+    return f"{manifest.license.id} ({url})" if url else manifest.license.id
 
 
 def render_card_files(snap: Snapshot) -> dict[str, bytes]:

@@ -14,17 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.describe.card import (
-    CREATOR,
-    DATA_LICENSE_URL,
-    DESCRIPTION,
-    KEYWORDS,
-    LIMITATIONS,
-    PACKAGE,
-    RELEASED,
-    Snapshot,
-)
+from iran_russia_claims.describe.card import Snapshot
 from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
     KIND_DEFINITIONS,
@@ -242,22 +232,27 @@ def _band_descriptions() -> dict[str, str]:
 def croissant(snap: Snapshot) -> dict[str, Any]:
     """The Croissant JSON-LD document for the exported data."""
     titles = "; ".join(f"{s['title']} (author: {s['author']})" for s in snap.sources)
-    return {
+    m = snap.manifest
+    creators = [
+        {"@type": "sc:Organization" if c.kind == "organization" else "sc:Person", "name": c.name}
+        for c in m.creators
+    ]
+    names = ", ".join(c.name for c in m.creators)
+    document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
-        "name": PACKAGE,
-        "description": DESCRIPTION,
+        "name": m.name,
+        "description": m.description,
         "conformsTo": CONFORMS_TO,
-        "version": __version__,
-        "datePublished": RELEASED,
-        "license": DATA_LICENSE_URL,
-        "creator": {"@type": "sc:Organization", "name": CREATOR},
-        "citeAs": f"{CREATOR}. {PACKAGE}, version {__version__}. Dataset of the claims made in: "
+        "version": m.version,
+        "license": m.license.url or m.license.id,
+        "creator": creators[0] if len(creators) == 1 else creators,
+        "citeAs": f"{names}. {m.title}, version {m.version}. Dataset of the claims made in: "
         f"{titles}. See CITATION.cff.",
-        "keywords": list(KEYWORDS),
-        "inLanguage": "en",
+        "keywords": list(m.keywords),
+        "inLanguage": m.language,
         "isLiveDataset": False,
-        "rai:dataLimitations": " ".join(LIMITATIONS),
+        "rai:dataLimitations": " ".join(m.limitations) or "None stated.",
         "rai:dataCollection": "Claims were coded by hand from the article under a written "
         "codebook (docs/codebook.md); every record stores the character offsets and SHA-256 of "
         "its span, and validation rejects any record whose span hash does not match.",
@@ -286,6 +281,11 @@ def croissant(snap: Snapshot) -> dict[str, Any]:
             _claims_record_set(),
         ],
     }
+    if m.released:  # after "version", as the committed file has it
+        items = list(document.items())
+        at = [k for k, _ in items].index("version") + 1
+        document = dict([*items[:at], ("datePublished", m.released), *items[at:]])
+    return document
 
 
 def render_croissant(snap: Snapshot) -> bytes:

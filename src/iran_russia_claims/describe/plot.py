@@ -20,6 +20,9 @@ from iran_russia_claims.spec.vocab import Band, Theme
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+#: What the figure is labelled with when no collection is named: the shipped data.
+DEFAULT_LABEL = f"iran-russia-claims {__version__}"
+
 #: File name (without suffix) of the figure the README shows.
 STEM = "claims-overview"
 FORMATS = ("png", "svg")
@@ -88,7 +91,9 @@ def _counts(records: list[Mapping[str, Any]]) -> tuple[list[str], list[str], Any
 
 
 def figure(
-    records: Iterable[Mapping[str, Any]], actor_names: Mapping[str, str] | None = None
+    records: Iterable[Mapping[str, Any]],
+    actor_names: Mapping[str, str] | None = None,
+    label: str = DEFAULT_LABEL,
 ) -> Figure:
     """Draw the overview: a theme x actor heat map beside stacked confidence bands per theme."""
     _require_matplotlib()
@@ -99,6 +104,8 @@ def figure(
 
     rows = list(records)
     themes, actors, by_actor, by_band = _counts(rows)
+    sources = len({r["source_id"] for r in rows})
+    articles = "one article" if sources == 1 else f"{sources} articles"
     per_theme = by_band.sum(axis=1)
     ranges = band_ranges()
 
@@ -184,7 +191,7 @@ def figure(
         )
 
         fig.suptitle(
-            f"iran-russia-claims {__version__}: {len(rows)} claims from one article. "
+            f"{label}: {len(rows)} claims from {articles}. "
             "Confidence is the author's certainty, not ground truth.",
             fontsize=12,
         )
@@ -224,15 +231,17 @@ def fingerprint(records: Iterable[Mapping[str, Any]]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
-def _metadata(fmt: str, stamp: str) -> dict[str, Any]:
+def _metadata(fmt: str, stamp: str, label: str) -> dict[str, Any]:
     about = {
-        "Title": f"iran-russia-claims {__version__}: overview of the claims",
+        "Title": f"{label}: overview of the claims",
         "Description": f"Claims per theme by actor, and confidence by theme. Data {stamp}.",
     }
     return {**METADATA[fmt], **about}
 
 
-def save(fig: Figure, out_dir: str | Path, stamp: str, stem: str = STEM) -> list[Path]:
+def save(
+    fig: Figure, out_dir: str | Path, stamp: str, stem: str = STEM, label: str = DEFAULT_LABEL
+) -> list[Path]:
     """Write ``fig`` as PNG and SVG with the pinned settings; returns the paths written."""
     import matplotlib as mpl
 
@@ -242,7 +251,7 @@ def save(fig: Figure, out_dir: str | Path, stamp: str, stem: str = STEM) -> list
     with mpl.rc_context(cast(Any, RC)):
         for fmt in FORMATS:
             path = directory / f"{stem}.{fmt}"
-            metadata = _metadata(fmt, stamp)
+            metadata = _metadata(fmt, stamp, label)
             with atomic_path(path) as stage:
                 fig.savefig(stage, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
             paths.append(path)
@@ -253,7 +262,9 @@ def plot(
     records: Iterable[Mapping[str, Any]],
     out_dir: str | Path,
     actor_names: Mapping[str, str] | None = None,
+    label: str = DEFAULT_LABEL,
 ) -> list[Path]:
-    """Draw the overview figure for ``records`` and write it to ``out_dir`` as PNG and SVG."""
+    """Draw the overview figure for ``records`` and write it to ``out_dir`` as PNG and SVG;
+    ``label`` names the collection (its name and version)."""
     rows = list(records)
-    return save(figure(rows, actor_names), out_dir, fingerprint(rows))
+    return save(figure(rows, actor_names, label), out_dir, fingerprint(rows), label=label)

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.publish.tables import DATA_LICENSE, Table, TableField, tables
+from iran_russia_claims.publish.tables import Table, TableField, tables
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
+    from iran_russia_claims.spec.manifest import Manifest
 
 FILENAME: Final = "datapackage.json"
-NAME: Final = "iran-russia-claims"
-TITLE: Final = "Claims of an article on Iran-Russia relations"
 #: The CSV dialect every CSV export is written in (see ``export.render_csv``).
 CSV_DIALECT: Final = {
     "delimiter": ",",
@@ -122,27 +120,44 @@ def _resources(table: Table) -> list[dict[str, Any]]:
     return [csv, *others]
 
 
+def license_of(manifest: Manifest) -> dict[str, str]:
+    """The data licence as a Data Package ``licenses`` entry."""
+    entry = {"name": manifest.license.id}
+    if manifest.license.url:
+        entry["path"] = manifest.license.url
+    if manifest.license.title:
+        entry["title"] = manifest.license.title
+    return entry
+
+
 def descriptor(dataset: Dataset) -> dict[str, Any]:
-    """The data package describing every export file but itself and ``SHA256SUMS``."""
+    """The data package describing every export file but itself and ``SHA256SUMS``; its
+    identity (name, title, description, version, licence, creators) is the manifest's."""
+    manifest = dataset.manifest
     sources = [
         {"title": f"{src.title} ({src.author}); SHA-256 of the text {src.sha256}"}
         for _, src in sorted(dataset.registry.sources.items())
     ]
-    return {
+    package: dict[str, Any] = {
         "profile": "data-package",
-        "name": NAME,
-        "title": TITLE,
+        "name": manifest.name,
+        "title": manifest.title,
         "description": (
-            "The claims made in one analysis article on Iran-Russia relations, each "
-            "paraphrased, classified by theme, kind and actors, and located by character "
-            "offsets and a SHA-256 of the span; with the actor and source registries. "
-            f"Schema version {SCHEMA_VERSION}. Every table is given as CSV (described here), "
-            "JSON and Parquet; SHA256SUMS lists the hash of every file."
+            f"{manifest.description} Schema version {SCHEMA_VERSION}. Every table is given as "
+            "CSV (described here), JSON and Parquet; SHA256SUMS lists the hash of every file."
         ),
-        "version": __version__,
-        "licenses": [DATA_LICENSE],
+        "version": manifest.version,
+        "licenses": [license_of(manifest)],
         "sources": sources,
-        "contributors": [{"title": "iran-russia-claims contributors", "role": "author"}],
-        "keywords": ["Iran", "Russia", "international relations", "claims", "ICD 203"],
+        "contributors": [
+            {"title": c.name, "role": "author"}
+            | ({"organization": c.affiliation} if c.affiliation else {})
+            | ({"path": f"https://orcid.org/{c.orcid}"} if c.orcid else {})
+            for c in manifest.creators
+        ],
+        "keywords": list(manifest.keywords),
         "resources": [resource for table in tables() for resource in _resources(table)],
     }
+    if manifest.homepage:
+        package["homepage"] = manifest.homepage
+    return package

@@ -19,8 +19,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.publish.tables import DATA_LICENSE, Table, TableField
+from iran_russia_claims.publish.tables import Table, TableField
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -38,13 +37,14 @@ def key_value_metadata(dataset: Dataset, table: Table) -> dict[str, str]:
     """What a reader of one file needs to know which data it holds."""
     hashes = {sid: src.sha256 for sid, src in sorted(dataset.registry.sources.items())}
     pairs = {
+        "dataset": dataset.manifest.name,
         "table": table.name,
         "description": table.description,
-        "dataset_version": __version__,
+        "dataset_version": dataset.manifest.version,
         "schema_version": SCHEMA_VERSION,
         "source_sha256": json.dumps(hashes, sort_keys=True),
         "primary_key": json.dumps(list(table.primary_key)),
-        "license": DATA_LICENSE["name"],
+        "license": dataset.manifest.license.id,
     }
     return {METADATA_PREFIX + key: value for key, value in pairs.items()}
 

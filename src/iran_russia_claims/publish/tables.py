@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 
 FieldType = Literal["string", "integer", "number", "list"]
 
-#: The data licence (LICENSE-DATA); the code's MIT licence does not cover the data.
-DATA_LICENSE: Final = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0 International",
-}
-
 #: Descriptions of the registry fields, which the pydantic models do not carry.
 _ACTOR_DOCS: Final = {
     "code": "Actor code, as used in the `actors` list of a claim.",

@@ -7,6 +7,7 @@ span is ``text[start:end]`` and anyone holding the article can recompute its has
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ class MatchedArticle:
     text: str
 
 
-def article_files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+def article_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, bool]]:
     """Each file to consider, and whether it was named itself (True) or found in a folder."""
     found: list[tuple[Path, bool]] = []
     for given in paths:
@@ -108,7 +109,7 @@ def article_files(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
 
 
 def match_articles(
-    paths: Iterable[str | Path], registry: Registry, source_id: str | None = None
+    paths: Iterable[str | os.PathLike[str]], registry: Registry, source_id: str | None = None
 ) -> tuple[list[MatchedArticle], list[Problem]]:
     """The registered articles among ``paths`` (files, or folders of files), matched by SHA-256
     and never by name: a file named like a source but with other bytes is not that source.

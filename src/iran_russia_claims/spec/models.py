@@ -148,13 +148,6 @@ class Registry:
     #: The collection's id prefix (``id_prefix`` of its manifest): claim ids are PREFIX-0001.
     id_prefix: str = ID_PREFIX
 
-    def find_source(self, digest: str, filename: str) -> Source | None:
-        """The entry for an article file: by hash, else by file name, else the only one."""
-        sources = list(self.sources.values())
-        by_hash = next((s for s in sources if s.sha256 == digest), None)
-        by_name = next((s for s in sources if s.filename == filename), None)
-        return by_hash or by_name or (sources[0] if len(sources) == 1 else None)
-
 
 def _rules_stated_here() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
     """The rules the Claim model evaluates itself, those pydantic does not state as a field

@@ -377,7 +377,7 @@ _RULES: Final = (
          scope="registry"),
     Rule("sections_tile", "sections",
          "a source's sections follow each other from 0 to its length", scope="registry"),
-    Rule("filler_source_registered", "source_id",
+    Rule("filler_source_registered", None,
          "a filler entry's source_id is a key of the source registry",
          "every filler entry names its article: add source_id, or register the article with "
          "`iran-russia-claims add-source`", scope="registry"),

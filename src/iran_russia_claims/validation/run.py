@@ -87,8 +87,8 @@ def validate(
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
     ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found.
-    ``id_prefix`` is the collection's id prefix (default: the registry's, from its manifest). Bad data never
-    raises; a wrong argument raises TypeError or ValueError.
+    ``id_prefix`` is the collection's id prefix (default: the registry's, from its manifest).
+    Bad data never raises; a wrong argument raises TypeError or ValueError.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")

@@ -5,9 +5,9 @@ matched to the registry by hash (:func:`~iran_russia_claims.readers.article.matc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iran_russia_claims.validation.report import Sink, SpanTally
@@ -30,7 +30,7 @@ class Article:
 
 
 def load_articles(
-    paths: Iterable[str | Path], registry: Registry, sink: Sink
+    paths: Iterable[str | os.PathLike[str]], registry: Registry, sink: Sink
 ) -> dict[str, Article]:
     """The registered articles among ``paths`` (files or folders), by source id; a named file
     that is no registered article is a problem saying which hash it has and which was expected.
@@ -68,9 +68,9 @@ def check_spans(
     end = np.asarray(typed["end"].to_numpy(), dtype=np.int64)
     given = typed["span_sha256"].to_numpy(dtype=object)
     tallies = sink.report.spans
-    for source_id, n in zip(*np.unique(source_ids[~skip].astype(str), return_counts=True)):
-        tally = tallies.setdefault(str(source_id), SpanTally(None))
-        tally.total += int(n)
+    cited, counts = np.unique(source_ids[~skip].astype(str), return_counts=True)
+    for source_id, n in zip(cited.tolist(), counts.tolist(), strict=True):
+        tallies.setdefault(str(source_id), SpanTally(None)).total += int(n)
     for article in articles.values():
         text = article.text
         ours = np.asarray(source_ids == article.source_id, dtype=bool)
@@ -83,8 +83,10 @@ def check_spans(
             np.asarray(wrong, dtype=np.int64),
             rows,
             ids,
-            lambda i, path=article.path: (
-                f"span_sha256 is not the SHA-256 of text[{start[i]}:{end[i]}] of {path}"
-            ),
+            _span_message(start, end, article.path),
             lambda i: given[i],
         )
+
+
+def _span_message(start: np.ndarray, end: np.ndarray, path: str) -> Callable[[int], str]:
+    return lambda i: f"span_sha256 is not the SHA-256 of text[{start[i]}:{end[i]}] of {path}"

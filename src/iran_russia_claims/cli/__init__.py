@@ -1,0 +1,58 @@
+"""The ``iran-russia-claims`` command: a thin shell over the package's functions.
+
+Commands come in three groups, one module each: :mod:`.data` (export, summary, plot,
+metadata, synth), :mod:`.check` (validate, verify-source, coverage) and :mod:`.curate` (init,
+add-source, sentences, locate, fill: a curator's work on a collection of their own).
+
+Exit codes: 0 success; 1 the data broke rules (every problem is listed); 2 bad usage, or an
+input that cannot be used: a path that is missing, a directory or unreadable, a file that is not
+the text it should be (an article whose hash matches no registered source), or a request that
+cannot be met (a quotation that occurs twice, an article registered already). Heavy modules are
+imported inside each command so ``--help`` is instant; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from iran_russia_claims.__about__ import __version__
+from iran_russia_claims.cli import check, curate, data
+from iran_russia_claims.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_problems
+from iran_russia_claims.validation.report import DataError
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iran-russia-claims",
+        description="Claims of articles as validated data: check, code and publish a claims "
+        "collection (the shipped one holds the claims of an article on Iran-Russia relations).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in (data, check, curate):
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except DataError as error:
+        return print_problems(error, getattr(args, "outcome", "nothing was written"))
+    except OSError as error:  # a path the command was given that cannot be used
+        where = error.filename or "a file"
+        print(f"error: {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # pragma: no cover
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Commands that check data: validate (claims files), verify-source and coverage (a
+collection against its articles)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iran_russia_claims.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    collection_option,
+    count,
+)
+from iran_russia_claims.validation.report import DataError
+
+if TYPE_CHECKING:
+    from iran_russia_claims.curation.dataset import Dataset
+    from iran_russia_claims.readers.article import MatchedArticle
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from iran_russia_claims.readers.registry import read_registry
+    from iran_russia_claims.validation import exit_code, render_json, shipped_registry, validate
+
+    try:
+        registry = read_registry(args.dataset) if args.dataset else shipped_registry()
+    except DataError as error:
+        print(f"error: no usable registry in {args.dataset}:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = []
+    for path in args.paths:
+        try:
+            report = validate(
+                path,
+                registry=registry,
+                source=args.source,
+                format=args.input_format,
+                max_problems=args.max_problems or None,
+                engine=args.engine,
+            )
+        except ValueError as exc:  # e.g. the Polars engine without Polars installed
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as exc:  # a bug of ours: say so plainly, without a traceback
+            print(
+                f"error: validating {path} failed unexpectedly ({type(exc).__name__}: {exc}); "
+                "this is a bug in iran-russia-claims, please report it",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        reports.append(report)
+        if args.format == "text":
+            print(report.render())
+    if args.format == "json":
+        print(json.dumps(render_json(reports), indent=2, ensure_ascii=False))
+    return exit_code(reports)
+
+
+def _articles(args: argparse.Namespace) -> tuple[Dataset, list[MatchedArticle]]:
+    from iran_russia_claims.curation.dataset import read_dataset
+    from iran_russia_claims.curation.provenance import find_articles
+    from iran_russia_claims.resources import default_dataset_dir
+
+    dataset = read_dataset(args.dataset or default_dataset_dir())
+    return dataset, find_articles(dataset, args.articles or (), args.source_id)
+
+
+def cmd_verify_source(args: argparse.Namespace) -> int:
+    from iran_russia_claims.curation.provenance import verify_article
+
+    dataset, articles = _articles(args)
+    failed = 0
+    for article in articles:
+        result = verify_article(dataset, article)
+        checked = result.spans_checked + result.filler_checked
+        bad_spans = sum(p.rule == "span_hash_matches" for p in result.problems)
+        print(f"source {result.source.id}: {article.path}")
+        print(f"  file sha256  {article.source.sha256} (matches the registry)")
+        print(
+            f"  spans        {checked - bad_spans} of {checked} hashes match "
+            f"({result.spans_checked} claims, {result.filler_checked} filler)"
+        )
+        if result.ok:
+            print("  OK: every span and section is where the collection says")
+            continue
+        failed += 1
+        print(f"  FAILED: {len(result.problems)} problem(s)", file=sys.stderr)
+        for problem in result.problems:
+            print(f"    {problem}", file=sys.stderr)
+    _unverified(dataset, {a.source.id for a in articles})
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _unverified(dataset: Dataset, done: set[str]) -> None:
+    """Say which registered sources were not checked (no article given for them)."""
+    missing = sorted(set(dataset.registry.sources) - done)
+    if missing:
+        print(f"not checked (no article given): {', '.join(missing)}")
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from iran_russia_claims.curation.provenance import coverage
+
+    dataset, articles = _articles(args)
+    failed = 0
+    for article in articles:
+        failed += _coverage_of(dataset, article, coverage)
+    _unverified(dataset, {a.source.id for a in articles})
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _coverage_of(dataset: Dataset, article: MatchedArticle, coverage: Any) -> int:
+    text, source = article.text, article.source
+    rows, problems = coverage(dataset, text, source.id)
+    print(f"source {source.id}: {article.path}")
+    for row in rows:
+        preview = " ".join(text[row.start : row.end].split()[:6])
+        what = ", ".join(row.claim_ids) if row.claim_ids else f"filler: {row.filler_reason}"
+        if row.status in ("unexplained", "conflict"):
+            what = f"{row.status.upper()} {what}"
+        print(f"[{row.start:>5}:{row.end:<5}] {preview[:48]:<48} | {what}")
+    counts = {
+        s: sum(r.status == s for r in rows)
+        for s in ("claimed", "filler", "unexplained", "conflict")
+    }
+    print(
+        f"\n{source.id}: {len(rows)} sentences: {counts['claimed']} with claims, "
+        f"{counts['filler']} filler, {counts['unexplained']} unexplained, "
+        f"{counts['conflict']} both claimed and filler"
+    )
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _provenance_options(p: argparse.ArgumentParser) -> None:
+    """The options that verify-source and coverage share."""
+    collection_option(
+        p,
+        None,
+        "the collection folder (default: the current folder if it holds "
+        "collection.yaml, else ./dataset, else the shipped one)",
+    )
+    p.add_argument(
+        "--source-id",
+        default=None,
+        help="check only this source; the article given must be its text (by hash)",
+    )
+
+
+def register(sub: Any) -> None:
+    """Add the checking commands to the parser's subcommands."""
+    p = sub.add_parser(
+        "validate",
+        help="check claims files (CSV, JSON, JSON Lines, Parquet, YAML) against every rule",
+        description="Check claims files against every rule of the dataset and list every "
+        "problem: file, row, record id, column, rule, value and a hint. Exit 0 if all are "
+        "valid, 1 if any breaks a rule, 2 if any cannot be read (or on bad usage).",
+    )
+    p.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="claims files to check")
+    p.add_argument(
+        "--input-format",
+        choices=("csv", "json", "jsonl", "parquet", "yaml"),
+        default=None,
+        help="read every PATH as this format (default: by extension)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="report as text (default) or as JSON",
+    )
+    p.add_argument(
+        "--source",
+        type=Path,
+        action="append",
+        default=None,
+        metavar="ARTICLE",
+        help="an article's text file, or a folder of them (repeatable): also check every "
+        "span's SHA-256 against it; files are matched to the registry by hash, and the report "
+        "says how many spans it checked against which article",
+    )
+    collection_option(
+        p,
+        None,
+        "take the id prefix, actors and sources from this collection folder "
+        "(default: the registry shipped with the package)",
+    )
+    p.add_argument(
+        "--max-problems",
+        type=count,
+        default=1000,
+        metavar="N",
+        help="list at most N problems per file, 0 for all; all are counted (default: 1000)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("auto", "pandas", "polars"),
+        default="auto",
+        help="how the file is read, never what is found: polars reads a Parquet, CSV or JSON "
+        "Lines file whole with a strict reader (falling back to chunks for what it does not "
+        "take), pandas reads it in chunks; auto (default): polars for such files of 16 MiB "
+        "or more",
+    )
+    p.set_defaults(func=cmd_validate, outcome="nothing was checked")
+
+    p = sub.add_parser(
+        "verify-source",
+        help="check each article's hash and every span of the collection against it",
+    )
+    p.add_argument(
+        "articles",
+        type=Path,
+        nargs="*",
+        metavar="ARTICLE",
+        help="article text files or folders of them (default: the manifest's articles folder)",
+    )
+    _provenance_options(p)
+    p.set_defaults(func=cmd_verify_source, outcome="nothing was checked")
+
+    p = sub.add_parser(
+        "coverage", help="each sentence of each article with its claims or filler reason"
+    )
+    p.add_argument(
+        "--source",
+        dest="articles",
+        type=Path,
+        action="append",
+        default=None,
+        metavar="ARTICLE",
+        help="an article's text file or a folder of them, repeatable (default: the "
+        "manifest's articles folder)",
+    )
+    _provenance_options(p)
+    p.set_defaults(func=cmd_coverage, outcome="nothing was checked")

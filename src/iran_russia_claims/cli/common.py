@@ -1,0 +1,47 @@
+"""What every command shares: exit codes, printing problems, the collection option."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from iran_russia_claims.validation.report import DataError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+#: Problems that mean "this input cannot be used" (exit 2) rather than "the data is invalid".
+USAGE_RULES = frozenset(
+    {"readable", "article_text", "source_registered", "source_hash_matches", "source_new",
+     "quote_found"}
+)  # fmt: skip
+
+
+def print_problems(error: DataError, done: str = "nothing was written") -> int:
+    print(f"error: {len(error.problems)} problem(s) found; {done}", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+    usage = all(p.rule in USAGE_RULES for p in error.problems)
+    return EXIT_USAGE if usage else EXIT_INVALID
+
+
+def collection_option(
+    p: argparse.ArgumentParser, default: Path | None, what: str = "the collection folder"
+) -> None:
+    """``--collection DIR`` (also spelt ``--dataset``, its name before 0.2)."""
+    p.add_argument(
+        "--collection",
+        "--dataset",
+        dest="dataset",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help=what,
+    )
+
+
+def count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, not {value}")
+    return value
