@@ -48,16 +48,25 @@ def _check_length(text: str, source: Source | None, file: str | None) -> None:
         _fail(file, message, hint, "source_length_matches")
 
 
-def _sentence_of(units: list[Sentence], offset: int) -> int | None:
-    """The 1-based number of the unit holding ``offset``, or None between units."""
-    index = bisect.bisect_right([u.start for u in units], offset) - 1
-    return index + 1 if index >= 0 and offset < units[index].end else None
+def _numbers(units: list[Sentence], offsets: list[int]) -> list[int | None]:
+    """The 1-based number of the unit holding each offset (None between units)."""
+    starts = [u.start for u in units]
+    found: list[int | None] = []
+    for offset in offsets:
+        index = bisect.bisect_right(starts, offset) - 1
+        found.append(index + 1 if index >= 0 and offset < units[index].end else None)
+    return found
+
+
+def _listed(units: list[Sentence], offsets: list[int]) -> str:
+    """The numbers of the units holding ``offsets``, each once, in order."""
+    return ", ".join(str(n) for n in sorted({n for n in _numbers(units, offsets) if n}))
 
 
 def _span(text: str, source: Source | None, units: list[Sentence], start: int, end: int) -> Span:
     section = source.section_at(start) if source is not None else None
     slug = section.slug if section is not None else None
-    return Span(start, end, sha256_text(text[start:end]), slug, _sentence_of(units, start))
+    return Span(start, end, sha256_text(text[start:end]), slug, _numbers(units, [start])[0])
 
 
 def _occurrences(text: str, quote: str, low: int, high: int) -> list[int]:
@@ -93,8 +102,7 @@ def _offsets(found: list[int]) -> str:
 def _near(text: str, quote: str, units: list[Sentence], low: int, high: int) -> str:
     """Where a quotation not found in ``text[low:high]`` is found elsewhere or loosely."""
     if (low, high) != (0, len(text)) and (found := _occurrences(text, quote, 0, len(text))):
-        numbers = sorted({n for n in (_sentence_of(units, at) for at in found) if n})
-        return f"; it is in sentence(s) {', '.join(map(str, numbers))}"
+        return f"; it is in sentence(s) {_listed(units, found)}"
     loose, origin = _loose(text[low:high])
     wanted = " ".join(quote.split()).translate(_FOLD)
     spans = [
@@ -138,8 +146,7 @@ def locate(
     if len(found) == 1:
         return _span(text, source, units, found[0], found[0] + len(quote))
     if found:
-        numbers = sorted({n for n in (_sentence_of(units, at) for at in found) if n})
-        listed = ", ".join(map(str, numbers))
+        listed = _listed(units, found)
         message = (
             f"the quotation occurs {len(found)} times in {scope}, at offsets "
             f"{_offsets(found)} (in sentence(s) {listed})"

@@ -53,11 +53,11 @@ def _refuse(path: Path, message: str, hint: str, rule: str = "article_text") -> 
 
 def inspect_article(path: Path, *, crlf: bool = False) -> str:
     """The article's text exactly as offsets count it, or a DataError saying what to fix."""
-    if not path.exists():
-        _refuse(path, "the article file is not found", "check the path", "readable")
-    if not path.is_file():
-        _refuse(path, "not a regular file", "name the article's text file", "readable")
     try:
+        if not path.exists():
+            _refuse(path, "the article file is not found", "check the path", "readable")
+        if not path.is_file():
+            _refuse(path, "not a regular file", "name the article's text file", "readable")
         with path.open("rb") as handle:
             data = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
@@ -151,8 +151,13 @@ def parse_section_specs(text: str, specs: list[str], *, file: str | None = None)
     sections: list[Section] = []
     for number, (start, slug, title) in enumerate(parsed):
         end = parsed[number + 1][0] if number + 1 < len(parsed) else len(text)
-        if (number == 0) != (start == 0) or start >= end:
-            message = f"section {slug!r} starts at {start}, which leaves it empty or out of order"
+        if number == 0 and start != 0:
+            message = f"the first section, {slug!r}, starts at {start}, not 0"
+        elif start >= end:
+            message = f"section {slug!r} starts at {start}, not before {end}, where it must end"
+        else:
+            message = ""
+        if message:
             problems.append(Problem("sections_tile", message, file, hint=tile))
             continue
         try:
