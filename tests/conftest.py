@@ -37,3 +37,18 @@ def article_text(article_path: Path) -> str:
     from iran_russia_claims.readers.article import read_source_text
 
     return read_source_text(article_path)
+
+
+def write_manifest(directory: Path, **changes: object) -> Path:
+    """A collection.yaml in ``directory``: the shipped one's, with ``changes`` (a key set to
+    None is dropped) and without the shipped articles folder."""
+    import yaml
+
+    manifest = yaml.safe_load((DATASET / "collection.yaml").read_text(encoding="utf-8"))
+    manifest.pop("articles", None)
+    manifest.update(changes)
+    manifest = {k: v for k, v in manifest.items() if v is not None}
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "collection.yaml"
+    path.write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    return path

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DATASET
+from conftest import DATASET, write_manifest
 from iran_russia_claims.cli import main
 from iran_russia_claims.curation.dataset import read_dataset
 from iran_russia_claims.curation.provenance import coverage, verify_source
-from iran_russia_claims.readers.article import read_source_text, sentences
+from iran_russia_claims.readers.article import read_source_text, sentences, sha256_file
 
 
 @pytest.fixture(scope="module")
@@ -41,21 +41,40 @@ def test_cli_verify_and_coverage_pass(article_path: Path, capsys) -> None:
     assert "0 unexplained" in capsys.readouterr().out
 
 
-def test_a_doctored_article_fails_with_the_broken_spans(
+def test_a_doctored_article_is_refused_with_both_hashes(
     article_text: str, tmp_path: Path, capsys
 ) -> None:
-    # Swap one character inside the first claim's span: the file hash and that span break.
-    data = read_dataset(DATASET)
+    # One character changed: not the registered text, so nothing is checked against it (exit 2)
+    path = tmp_path / "iran-russia-relations.txt"
+    path.write_text("X" + article_text[1:], encoding="utf-8", newline="")
+    assert main(["verify-source", str(path), "--dataset", str(DATASET)]) == 2
+    err = capsys.readouterr().err
+    assert "source_hash_matches" in err
+    assert sha256_file(path) in err
+    assert read_dataset(DATASET).registry.sources["iran-russia-relations"].sha256 in err
+    assert main(["coverage", "--source", str(path), "--dataset", str(DATASET)]) == 2
+
+
+def test_a_span_that_moved_fails_with_the_broken_spans(
+    article_text: str, tmp_path: Path, capsys
+) -> None:
+    # Swap one character inside the first claim's span, and register the doctored text: the
+    # hash matches, so its spans are checked, and that one breaks.
+    copy = tmp_path / "dataset"
+    shutil.copytree(DATASET, copy)
+    data = read_dataset(copy)
     first = min(data.claims, key=lambda c: c.start)
     i = first.start + 1
     doctored = article_text[:i] + ("X" if article_text[i] != "X" else "Y") + article_text[i + 1 :]
     path = tmp_path / "iran-russia-relations.txt"
     path.write_text(doctored, encoding="utf-8", newline="")
-    result = verify_source(data, path)
+    registry = (copy / "sources.yaml").read_text(encoding="utf-8")
+    old = data.registry.sources["iran-russia-relations"].sha256
+    (copy / "sources.yaml").write_text(registry.replace(old, sha256_file(path)), encoding="utf-8")
+    result = verify_source(read_dataset(copy), path)
     rules = {(p.rule, p.record_id) for p in result.problems}
-    assert ("source_hash_matches", None) in rules
     assert ("span_hash_matches", first.id) in rules
-    assert main(["verify-source", str(path), "--dataset", str(DATASET)]) == 1
+    assert main(["verify-source", str(path), "--dataset", str(copy)]) == 1
     assert first.id in capsys.readouterr().err
 
 
@@ -75,7 +94,7 @@ def test_removing_a_filler_decision_leaves_an_unexplained_sentence(
 
 def test_machinery_on_a_text_of_our_own(tmp_path: Path) -> None:
     """The same checks on a tiny source we write ourselves, so they run without the article."""
-    from iran_russia_claims.readers.article import sha256_file, sha256_text
+    from iran_russia_claims.readers.article import sha256_text
 
     text = "A Title\n\nIran sells oil. Russia buys it. Grab a coffee.\n"
     src = tmp_path / "mini.txt"
@@ -88,7 +107,7 @@ def test_machinery_on_a_text_of_our_own(tmp_path: Path) -> None:
         "Grab a coffee.",
     ]
     ds = tmp_path / "ds"
-    ds.mkdir()
+    write_manifest(ds)
     (ds / "actors.yaml").write_text(
         "actors:\n  - {code: IRN, name: Iran, kind: state, iso3: IRN}\n"
         "  - {code: RUS, name: Russia, kind: state, iso3: RUS}\n",

@@ -371,3 +371,14 @@ def test_nothing_is_written_unless_it_reads_back(
     problem = refused(lambda: add_source(folder, article, author="X"), "readable", sources)
     assert "- id: made-up-report" in str(problem.hint)
     assert sources.read_bytes() == before
+
+
+def test_a_crlf_article_has_the_units_and_sections_of_its_lf_twin(tmp_path: Path) -> None:
+    """With CRLF line ends, the same sentences and headings are found (offsets count each CR)."""
+    from iran_russia_claims.readers.article import sentences
+
+    dos = ARTICLE.replace("\n", "\r\n")
+    unix_units = [ARTICLE[u.start : u.end] for u in sentences(ARTICLE)]
+    dos_units = [dos[u.start : u.end].replace("\r\n", "\n") for u in sentences(dos)]
+    assert dos_units == unix_units
+    assert [s.slug for s in find_sections(dos)] == [s.slug for s in find_sections(ARTICLE)]

@@ -19,7 +19,9 @@ from iran_russia_claims.spec.problem import Problem
 if TYPE_CHECKING:
     from iran_russia_claims.spec.models import Registry, Source
 
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+#: A paragraph: lines of text, up to a blank line (LF or CRLF line ends; an article with CRLF
+#: ends is registered only when its curator says so, see ``add-source --crlf``).
+_PARAGRAPH = re.compile(r"[^\r\n]+(?:\r?\n[^\r\n]+)*")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)")
 
 
