@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from iran_russia_claims import _moved
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.api import actors, claims, load, sources
+from iran_russia_claims.api import actors, claims, load, manifest, sources
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 _moved.install()  # old module names (iran_russia_claims.export, ...) still import, with a warning
 
 if TYPE_CHECKING:
+    from iran_russia_claims.spec.manifest import Manifest
     from iran_russia_claims.spec.models import Actor, Claim, Registry, Source
     from iran_russia_claims.validation import ValidationReport, validate
 
@@ -23,6 +24,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Actor",
     "Claim",
+    "Manifest",
     "Registry",
     "Source",
     "ValidationReport",
@@ -30,11 +32,13 @@ __all__ = [
     "actors",
     "claims",
     "load",
+    "manifest",
     "sources",
     "validate",
 ]
 
 _LAZY = {"Actor", "Claim", "Registry", "Source"}
+_LAZY_MANIFEST = {"Manifest"}
 
 
 _LAZY_VALIDATION = {"ValidationReport", "validate"}
@@ -45,6 +49,10 @@ def __getattr__(name: str) -> Any:
         from iran_russia_claims.spec import models
 
         return getattr(models, name)
+    if name in _LAZY_MANIFEST:
+        from iran_russia_claims.spec import manifest as manifests
+
+        return getattr(manifests, name)
     if name in _LAZY_VALIDATION:  # validating imports dataframe libraries: only when asked
         from iran_russia_claims import validation
 

@@ -281,11 +281,12 @@ def test_citation_agrees_with_package_changelog_and_registry() -> None:
     cff = _cff()
     assert cff["version"] == __version__
     assert cff["date-released"] == RELEASED
-    source = yaml.safe_load((DATASET / "sources.yaml").read_text(encoding="utf-8"))["sources"][0]
-    article = cff["references"][0]
-    assert article["title"] == source["title"]
-    assert article["authors"][0]["name"] == source["author"]
-    assert source["sha256"] in article["notes"]
+    sources = yaml.safe_load((DATASET / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    assert len(cff["references"]) == len(sources)
+    for source, article in zip(sources, cff["references"], strict=True):
+        assert article["title"] == source["title"]
+        assert article["authors"][0]["name"] == source["author"]
+        assert source["sha256"] in article["notes"]
 
 
 def test_changelog_has_the_current_version_with_its_date() -> None:

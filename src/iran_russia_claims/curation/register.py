@@ -258,7 +258,10 @@ def appended(text: str, source: Source, path: Path) -> str:
     if seq.flow_style and seq.value:
         _refuse(path, "sources is a flow list [...]", "make it a block list", "readable")
     if seq.flow_style:  # sources: [] -> drop the brackets; the entry follows that line
-        text = text[: seq.start_mark.index] + text[seq.end_mark.index :]
+        start = seq.start_mark.index
+        while start and text[start - 1] in " \t":  # no white space left at the line's end
+            start -= 1
+        text = text[:start] + text[seq.end_mark.index :]
         at, dash = seq.start_mark.index, key.start_mark.column + 2
     else:
         at, dash = _leaf_end(seq), seq.start_mark.column

@@ -73,7 +73,19 @@ A claims collection in the format of `iran-russia-claims`. Next steps, from this
 5. Compute the derived fields: `iran-russia-claims fill`.
 6. Check: `iran-russia-claims coverage` and `iran-russia-claims validate claims.yaml
    --collection . --source {ARTICLES}`.
-7. Publish: `iran-russia-claims export --collection . --out exports --schemas schemas`.
+7. Publish: `iran-russia-claims export --collection . --out exports --schemas schemas`, then
+   `iran-russia-claims metadata --collection .` (the Croissant file, the dataset card, the
+   citation file, and the two generated sections below).
+
+<!-- at-a-glance:start -->
+<!-- at-a-glance:end -->
+
+<details><summary>Data dictionary</summary>
+
+<!-- data-dictionary:start -->
+<!-- data-dictionary:end -->
+
+</details>
 """
 
 

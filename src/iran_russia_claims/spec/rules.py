@@ -341,7 +341,8 @@ _RULES: Final = (
          check=_one_of("confidence_band", _BANDS), constraint="vocabulary"),
     Rule("band_matches_confidence", "confidence_band",
          "confidence_band is the band whose range holds confidence",
-         "ranges are open at the bottom and closed at the top; see the codebook",
+         "ranges are open at the bottom and closed at the top (see the codebook); "
+         "`iran-russia-claims fill` sets the band from the confidence",
          check=_band_matches, reads=("confidence", "confidence_band"),
          requires=("confidence_range", "band_vocabulary")),
     Rule("hedges_words", "hedges",
@@ -364,7 +365,7 @@ _RULES: Final = (
          requires=("source_registered",), needs_registry=True),
     Rule("section_matches_offsets", "section",
          "section is the registry section that contains `start`",
-         "run `iran-russia-claims verify-source` to see the right section",
+         "`iran-russia-claims fill` sets section from the offsets",
          check=_section_matches, reads=("source_id", "section", "start"),
          requires=("source_registered", "section_pattern", "start_non_negative"),
          needs_registry=True),
@@ -389,7 +390,8 @@ _RULES: Final = (
          scope="registry"),
     # -- provenance against the article
     Rule("span_hash_matches", "span_sha256", "span_sha256 is the SHA-256 of text[start:end]",
-         "recompute it from the article, or fix start/end", scope="provenance"),
+         "fix start/end, or let `iran-russia-claims fill` recompute the hash from the article",
+         scope="provenance"),
     Rule("source_hash_matches", None, "the article file's SHA-256 equals the registry's",
          "check that you have the same version of the article, byte for byte",
          scope="provenance"),
