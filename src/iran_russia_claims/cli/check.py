@@ -34,6 +34,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_USAGE
+    if args.source:  # an article that is not a registered text: refuse before checking
+        from iran_russia_claims.readers.article import match_articles
+
+        _, problems = match_articles(args.source, registry)
+        if problems:
+            raise DataError(problems)
     reports = []
     for path in args.paths:
         try:

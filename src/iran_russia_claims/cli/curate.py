@@ -45,7 +45,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         description=args.description or f"Claims coded from articles: {args.title or ''}".strip(),
         version="0.1.0",
         license={"id": args.license},
-        creators=[{"name": name} for name in args.creator],
+        creators=[{"name": name} for name in args.creator or ()]
+        + [{"name": name, "kind": "organization"} for name in args.organization or ()],
         id_prefix=args.id_prefix,
         language=args.language,
         articles=ARTICLES,
@@ -181,11 +182,33 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
     directory = _collection(args)
     result = fill_collection(directory, args.source or None, check=args.check)
-    print(result.render())
+    for source_id, path in sorted(result.articles.items()):
+        print(f"article of {source_id}: {path}")
+    for note in result.notes:
+        print(f"note: {note}")
+    for file in result.files:
+        for change in file.changes:
+            print(f"{file.path}: {_record(change.index, change.record_id)} {change.field}: "
+                  f"{change.old!r} -> {change.new!r}")  # fmt: skip
+        for left in file.left:
+            print(f"{file.path}: {_record(left.index, left.record_id)} {left.field or ''} "
+                  f"left as is: {left.reason}")  # fmt: skip
+    changes = sum(len(f.changes) for f in result.files)
+    unfilled = sum(len(f.left) for f in result.files)
+    if changes:
+        print(f"{changes} value(s) {'would change' if args.check else 'changed'}")
+    elif not unfilled:
+        print("every derived field is up to date")
+    if unfilled:
+        print(f"{unfilled} value(s) left as is (the reasons are above)")
     if args.check and result.changed:
         print("run `iran-russia-claims fill` to write these changes", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
+
+
+def _record(index: int, record_id: str | None) -> str:
+    return f"record {index}" + (f" ({record_id})" if record_id else "")
 
 
 def _offsets(text: str) -> tuple[int, int]:
@@ -206,8 +229,9 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default=None, help="title of the collection")
     p.add_argument("--name", default=None, help="slug (default: from DIR)")
     p.add_argument("--description", default=None, help="one paragraph: what the data is")
+    p.add_argument("--creator", action="append", help="a person who made it (repeatable)")
     p.add_argument(
-        "--creator", action="append", required=True, help="a creator's name (repeatable)"
+        "--organization", action="append", help="an organisation that made it (repeatable)"
     )
     p.add_argument("--license", default="CC-BY-4.0", help="SPDX id (default: CC-BY-4.0)")
     p.add_argument("--language", default="en", help="ISO 639 code (default: en)")

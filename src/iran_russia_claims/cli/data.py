@@ -127,9 +127,23 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_metadata(args: argparse.Namespace) -> int:
+    from iran_russia_claims.readers.collection import read_manifest
     from iran_russia_claims.resources import default_dataset_dir
+    from iran_russia_claims.spec.problem import DataError, Problem
 
     collection = args.dataset or default_dataset_dir()
+    read_manifest(collection)  # a folder that is not a collection: say so first
+    if not (args.exports / "claims.json").is_file():
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "no exports here to describe (claims.json is missing)",
+                    str(args.exports),
+                    hint="run `iran-russia-claims export` first, or pass --exports DIR",
+                )
+            ]
+        )
     where = (args.exports, args.out, args.readme, collection, args.citation)
     try:
         return _metadata(args, where)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.publish.tables import Table, TableField, tables
-from iran_russia_claims.spec.vocab import SCHEMA_VERSION
+from iran_russia_claims.spec.vocab import SCHEMA_VERSION, with_id_prefix
 
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
@@ -160,4 +160,5 @@ def descriptor(dataset: Dataset) -> dict[str, Any]:
     }
     if manifest.homepage:
         package["homepage"] = manifest.homepage
-    return package
+    result: dict[str, Any] = with_id_prefix(package, manifest.id_prefix)
+    return result

@@ -114,7 +114,8 @@ def render_all(dataset: Dataset, out: Path, schemas: Path | None) -> dict[Path, 
     check_exportable(dataset)
     paths = {out / name: data for name, data in render_exports(dataset).items()}
     if schemas is not None:
-        paths.update({schemas / name: data for name, data in render_schemas().items()})
+        rendered = render_schemas(dataset.manifest.id_prefix)
+        paths.update({schemas / name: data for name, data in rendered.items()})
     return paths
 
 

@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.spec.vocab import SCHEMA_VERSION
+from iran_russia_claims.spec.vocab import ID_PREFIX, SCHEMA_VERSION, with_id_prefix
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -58,8 +58,8 @@ def render(schema: dict[str, Any]) -> bytes:
     return (json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def render_schemas() -> dict[str, bytes]:
-    """Every generated schema file, by name."""
-    files = {f"{name}.schema.json": render(record_schema(m)) for name, m in _models().items()}
-    files["claims.schema.json"] = render(claims_document_schema())
-    return dict(sorted(files.items()))
+def render_schemas(id_prefix: str = ID_PREFIX) -> dict[str, bytes]:
+    """Every generated schema file, by name, for a collection whose ids take ``id_prefix``."""
+    schemas = {f"{name}.schema.json": record_schema(m) for name, m in _models().items()}
+    schemas["claims.schema.json"] = claims_document_schema()
+    return {name: render(with_id_prefix(s, id_prefix)) for name, s in sorted(schemas.items())}

@@ -74,10 +74,13 @@ def read_registry(directory: Path) -> Registry:
     The id prefix is the manifest's (``collection.yaml``); a folder of registries without a
     manifest (such as ``synth --registry`` writes) keeps the shipped collection's, ``IRR``.
     """
-    from iran_russia_claims.readers.collection import read_manifest
+    from iran_russia_claims.readers.collection import folder_problem, read_manifest
     from iran_russia_claims.spec.manifest import MANIFEST_FILE
 
     directory = Path(directory)
+    if not directory.is_dir():
+        problem = folder_problem(directory)
+        raise DataError([problem] if problem else [])
     id_prefix, problems = ID_PREFIX, []
     if (directory / MANIFEST_FILE).is_file():
         try:

@@ -357,7 +357,8 @@ _RULES: Final = (
     Rule("source_registered", "source_id", "source_id is a key of the source registry",
          check=_source_registered, requires=("source_id_pattern",), needs_registry=True),
     Rule("actors_registered", "actors", "every actor code is in the actor registry",
-         "add the actor to dataset/actors.yaml or use an existing code", scope="element",
+         "add the actor to the collection's actors.yaml, or use a registered code",
+         scope="element",
          check=_actor_registered, requires=("actors_pattern",), null_passes=False,
          needs_registry=True),
     Rule("end_within_source", "end", "end <= the source's length in characters",
@@ -404,7 +405,7 @@ _RULES: Final = (
     Rule("claimed_or_filler", None, "no sentence is both the anchor of a claim and filler",
          scope="provenance"),
     Rule("sentence_explained", None, "every sentence anchors a claim or is recorded as filler",
-         "encode its claim in dataset/claims.yaml or record it in dataset/filler.yaml",
+         "code its claim in the collection's claims.yaml, or record it in filler.yaml",
          scope="provenance"),
     Rule("article_text", None,
          "an article is UTF-8 text with LF line ends, no byte-order mark and no NUL, so that "

@@ -27,6 +27,23 @@ def id_pattern(prefix: str = ID_PREFIX) -> str:
 
 
 ID_PATTERN: Final = id_pattern()
+
+
+def with_id_prefix(value: Any, prefix: str) -> Any:
+    """``value`` (text, or lists and mappings of it, as in a JSON document) with the shipped
+    collection's id pattern replaced by that of ``prefix``: how the JSON Schemas, the data
+    package and the data dictionary, written from the shipped model, state a collection's ids."""
+    if prefix == ID_PREFIX:
+        return value
+    if isinstance(value, str):
+        return value.replace(ID_PATTERN, id_pattern(prefix))
+    if isinstance(value, list):
+        return [with_id_prefix(v, prefix) for v in value]
+    if isinstance(value, dict):
+        return {k: with_id_prefix(v, prefix) for k, v in value.items()}
+    return value
+
+
 SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ACTOR_CODE_PATTERN: Final = r"^[A-Z][A-Z0-9_]{1,15}$"
 SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"

@@ -48,7 +48,10 @@ class SpanTally:
     def render(self, source_id: str) -> str:
         if self.article is None:
             return f"{source_id}: 0 of {self.total} spans checked (no article given for it)"
-        return f"{source_id}: {self.checked} of {self.total} spans checked against {self.article}"
+        text = f"{source_id}: {self.checked} of {self.total} spans checked against {self.article}"
+        if self.checked < self.total:
+            text += " (the others break a rule on their source, offsets or hash; see below)"
+        return text
 
 
 @dataclass(slots=True)

@@ -68,7 +68,9 @@ def check_spans(
     end = np.asarray(typed["end"].to_numpy(), dtype=np.int64)
     given = typed["span_sha256"].to_numpy(dtype=object)
     tallies = sink.report.spans
-    cited, counts = np.unique(source_ids[~skip].astype(str), return_counts=True)
+    # every record counts, those with a problem that stops the check too (checked < total)
+    known = ~bad["source_id"] & typed["source_id"].notna().to_numpy(dtype=bool)
+    cited, counts = np.unique(source_ids[known].astype(str), return_counts=True)
     for source_id, n in zip(cited.tolist(), counts.tolist(), strict=True):
         tallies.setdefault(str(source_id), SpanTally(None)).total += int(n)
     for article in articles.values():
