@@ -74,7 +74,7 @@ def test_the_walkthrough_runs_from_an_empty_folder(
     collection = Path.cwd()
     assert collection == tmp_path / "kz-kg-water"
     # fill put back exactly what the finished example holds
-    for name in ("claims.yaml", "filler.yaml", "sources.yaml", "actors.yaml"):
+    for name in ("claims.yaml", "filler.yaml", "sources.yaml", "actors.yaml", "collection.yaml"):
         assert (collection / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
     said = "\n".join(output)
     assert "0 unexplained" in said

@@ -44,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except DataError as error:
-        return print_problems(error, getattr(args, "outcome", "nothing was written"))
+        outcome = getattr(args, "outcome", "nothing was written")
+        return print_problems(error, outcome, getattr(args, "refusal", False))
     except OSError as error:  # a path the command was given that cannot be used
         where = error.filename or "a file"
         print(f"error: {where}: {error.strerror or error}", file=sys.stderr)

@@ -25,19 +25,17 @@ if TYPE_CHECKING:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from iran_russia_claims.readers.registry import read_registry
+    from iran_russia_claims.resources import local_collection
     from iran_russia_claims.validation import exit_code, render_json, shipped_registry, validate
 
-    try:
-        registry = read_registry(args.dataset) if args.dataset else shipped_registry()
-    except DataError as error:
-        print(f"error: no usable registry in {args.dataset}:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_USAGE
+    collection = args.dataset or local_collection()
+    registry = read_registry(collection) if collection is not None else shipped_registry()
     if args.source:  # an article that is not a registered text: refuse before checking
         from iran_russia_claims.readers.article import match_articles
 
-        _, problems = match_articles(args.source, registry)
+        matched, problems = match_articles(args.source, registry)
+        if not matched and not problems:
+            problems = [_no_article(args.source, registry)]
         if problems:
             raise DataError(problems)
     reports = []
@@ -69,12 +67,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return exit_code(reports)
 
 
+def _no_article(paths: list[Path], registry: Any) -> Any:
+    from iran_russia_claims.spec.problem import Problem
+
+    return Problem(
+        "source_registered",
+        "no file here has the SHA-256 of a registered source: no span could be checked",
+        ", ".join(str(p) for p in paths),
+        hint="the registry matches articles by hash: "
+        + "; ".join(f"{s.id} is {s.sha256}" for s in registry.sources.values()),
+    )
+
+
 def _articles(args: argparse.Namespace) -> tuple[Dataset, list[MatchedArticle]]:
     from iran_russia_claims.curation.dataset import read_dataset
     from iran_russia_claims.curation.provenance import find_articles
     from iran_russia_claims.resources import default_dataset_dir
 
-    dataset = read_dataset(args.dataset or default_dataset_dir())
+    dataset = read_dataset(args.dataset or default_dataset_dir(), allow_empty=True)
     return dataset, find_articles(dataset, args.articles or (), args.source_id)
 
 
@@ -124,13 +134,15 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def _coverage_of(dataset: Dataset, article: MatchedArticle, coverage: Any) -> int:
     text, source = article.text, article.source
-    rows, problems = coverage(dataset, text, source.id)
+    rows, problems = coverage(dataset, text, source.id, str(article.path))
     print(f"source {source.id}: {article.path}")
     for row in rows:
         preview = " ".join(text[row.start : row.end].split()[:6])
         what = ", ".join(row.claim_ids) if row.claim_ids else f"filler: {row.filler_reason}"
-        if row.status in ("unexplained", "conflict"):
-            what = f"{row.status.upper()} {what}"
+        if row.status == "conflict":
+            what = f"CONFLICT {what}"
+        elif row.status == "unexplained":
+            what = "UNEXPLAINED: no claim and no filler"
         print(f"[{row.start:>5}:{row.end:<5}] {preview[:48]:<48} | {what}")
     counts = {
         s: sum(r.status == s for r in rows)
@@ -197,7 +209,8 @@ def register(sub: Any) -> None:
         p,
         None,
         "take the id prefix, actors and sources from this collection folder "
-        "(default: the registry shipped with the package)",
+        "(default: this folder if it holds collection.yaml, else ./dataset, else the registry "
+        "shipped with the package)",
     )
     p.add_argument(
         "--max-problems",

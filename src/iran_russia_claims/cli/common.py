@@ -17,11 +17,15 @@ USAGE_RULES = frozenset(
 )  # fmt: skip
 
 
-def print_problems(error: DataError, done: str = "nothing was written") -> int:
+def print_problems(
+    error: DataError, done: str = "nothing was written", refusal: bool = False
+) -> int:
+    """Every problem, on stderr; the exit code: 2 for a refusal (the curator's commands refuse
+    what they are given) or unusable input, else 1."""
     print(f"error: {len(error.problems)} problem(s) found; {done}", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
-    usage = all(p.rule in USAGE_RULES for p in error.problems)
+    usage = refusal or all(p.rule in USAGE_RULES for p in error.problems)
     return EXIT_USAGE if usage else EXIT_INVALID
 
 

@@ -5,6 +5,7 @@ folder if it holds ``collection.yaml``, else ``./dataset``) and writes all or no
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,10 +40,16 @@ def _collection(args: argparse.Namespace) -> Path:
 def cmd_init(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.scaffold import ARTICLES, init_collection, new_manifest
 
+    if not args.creator and not args.organization:
+        print("error: name who made the collection: --creator NAME (a person) or "
+              "--organization NAME, each repeatable", file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    folder = args.directory.resolve().name
     manifest = new_manifest(
-        name=args.name or _slug(args.directory.name),
-        title=args.title or args.directory.name,
-        description=args.description or f"Claims coded from articles: {args.title or ''}".strip(),
+        name=args.name or _slug(folder),
+        title=args.title or folder,
+        description=args.description
+        or "Claims coded from articles, in the format of iran-russia-claims.",
         version="0.1.0",
         license={"id": args.license},
         creators=[{"name": name} for name in args.creator or ()]
@@ -53,8 +60,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     written = init_collection(args.directory, manifest)
     print(f"created the collection {manifest.name!r} in {args.directory}/ ({len(written)} files)")
+    folder = shlex.quote(str(args.directory))
     print(f"next: put an article in {args.directory}/{ARTICLES}/ and run `iran-russia-claims "
-          f"add-source {args.directory}/{ARTICLES}/ARTICLE.txt --collection {args.directory} "
+          f"add-source {folder}/{ARTICLES}/ARTICLE.txt --collection {folder} "
           "--author NAME`")  # fmt: skip
     return EXIT_OK
 
@@ -66,16 +74,9 @@ def _slug(text: str) -> str:
 
 
 def cmd_add_source(args: argparse.Namespace) -> int:
-    from iran_russia_claims.curation.register import (
-        add_source,
-        find_sections,
-        inspect_article,
-        parse_section_specs,
-    )
+    from iran_russia_claims.curation.register import add_source
 
     directory = _collection(args)
-    text = inspect_article(args.article, crlf=args.crlf)
-    sections = parse_section_specs(text, args.section) if args.section else find_sections(text)
     source = add_source(
         directory,
         args.article,
@@ -84,7 +85,8 @@ def cmd_add_source(args: argparse.Namespace) -> int:
         author=args.author,
         language=args.language,
         published=args.published,
-        sections=sections,
+        section_specs=args.section,
+        crlf=args.crlf,
     )
     print(f"registered {source.id!r} in {directory / 'sources.yaml'}")
     print(
@@ -137,7 +139,13 @@ def cmd_sentences(args: argparse.Namespace) -> int:
 
     text, source = _article(args)
     rows = sentence_rows(text, source)
-    prefix = _registry(args).id_prefix
+    from iran_russia_claims.resources import local_collection
+
+    has_collection = args.dataset is not None or local_collection() is not None
+    prefix = _registry(args).id_prefix if has_collection else "PREFIX"
+    if args.skeleton is not None:
+        print(f"# stubs to paste under `{args.skeleton}:` in {args.skeleton}.yaml (delete the `[]` "
+              "of an empty list first); replace every upper-case placeholder")  # fmt: skip
     for row in rows:
         quoted = " ".join(row.text.split())
         if args.skeleton is None:
@@ -167,6 +175,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
         span = locate_offsets(text, source, *args.offsets)
     else:
         span = locate(text, source, args.quote, sentence=args.sentence)
+    _warn_if_wider(text, source, span.start, span.end)
     print(f"start: {span.start}")
     print(f"end: {span.end}")
     print(f"span_sha256: {span.sha256}")
@@ -207,6 +216,21 @@ def cmd_fill(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warn_if_wider(text: str, source: Source | None, start: int, end: int) -> None:
+    """A span is part of one sentence in one section: say so when it is not."""
+    from iran_russia_claims.readers.article import sentences
+
+    inside = [u for u in sentences(text) if u.start < end and start < u.end]
+    if len(inside) > 1:
+        print(f"note: the span runs over {len(inside)} sentences; a claim's span is part of "
+              "one sentence", file=sys.stderr)  # fmt: skip
+    if source is not None:
+        first, last = source.section_at(start), source.section_at(end - 1)
+        if first is not None and last is not None and first.slug != last.slug:
+            print(f"note: the span runs from section {first.slug!r} into {last.slug!r}",
+                  file=sys.stderr)  # fmt: skip
+
+
 def _record(index: int, record_id: str | None) -> str:
     return f"record {index}" + (f" ({record_id})" if record_id else "")
 
@@ -235,7 +259,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--license", default="CC-BY-4.0", help="SPDX id (default: CC-BY-4.0)")
     p.add_argument("--language", default="en", help="ISO 639 code (default: en)")
-    p.set_defaults(func=cmd_init)
+    p.set_defaults(func=cmd_init, refusal=True)
 
     p = sub.add_parser("add-source", help="register an article: hash, length, sections, facts")
     p.add_argument("article", type=Path, metavar="ARTICLE", help="the article's text file")
@@ -257,7 +281,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="register a text with CRLF line ends as it is (offsets then count each CR)",
     )
-    p.set_defaults(func=cmd_add_source)
+    p.set_defaults(func=cmd_add_source, refusal=True)
 
     p = sub.add_parser("sentences", help="an article's sentences with offsets (and stubs)")
     p.add_argument("article", type=Path, metavar="ARTICLE", help="the article's text file")
@@ -268,7 +292,7 @@ def register(sub: Any) -> None:
         default=None,
         help="print each sentence as a claim or filler stub to paste into the YAML",
     )
-    p.set_defaults(func=cmd_sentences, outcome="nothing was listed")
+    p.set_defaults(func=cmd_sentences, outcome="nothing was listed", refusal=True)
 
     p = sub.add_parser("locate", help="a quotation's start, end, span_sha256 and section")
     p.add_argument("article", type=Path, metavar="ARTICLE", help="the article's text file")
@@ -282,7 +306,7 @@ def register(sub: Any) -> None:
         help="give the offsets instead of a quotation",
     )
     collection_option(p, None, "the collection folder (default: here or ./dataset)")
-    p.set_defaults(func=cmd_locate, outcome="nothing was located")
+    p.set_defaults(func=cmd_locate, outcome="nothing was located", refusal=True)
 
     p = sub.add_parser(
         "fill", help="compute section, span_sha256 and confidence_band in the YAML, in place"

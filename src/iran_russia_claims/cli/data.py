@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,53 @@ from iran_russia_claims.cli.common import (
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
 
-#: Where, in a checkout, the generated metadata lives beside the exports.
-METADATA_DIR, README, CITATION = Path("metadata"), Path("README.md"), Path("CITATION.cff")
+
+@dataclass(frozen=True)
+class Places:
+    """Where a collection's generated files go: under the manifest's ``outputs`` folder (the
+    collection folder itself, or, for the shipped one, the root of this project's checkout)."""
+
+    collection: Path
+    exports: Path
+    schemas: Path
+    metadata: Path
+    readme: Path
+    citation: Path
+
+    @classmethod
+    def of(cls, collection: Path) -> Places:
+        from iran_russia_claims.readers.collection import outputs_folder, read_manifest
+
+        home = outputs_folder(collection, read_manifest(collection))
+        return cls(
+            collection,
+            home / "exports",
+            home / "schemas",
+            home / "metadata",
+            home / "README.md",
+            home / "CITATION.cff",
+        )
+
+
+def _collection(args: argparse.Namespace) -> Path:
+    from iran_russia_claims.resources import local_collection
+
+    found = args.dataset or local_collection()
+    if found is None:
+        from iran_russia_claims.readers.collection import INIT_HINT
+        from iran_russia_claims.spec.problem import DataError, Problem
+
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "no collection here: neither this folder nor ./dataset holds collection.yaml",
+                    str(Path.cwd()),
+                    hint=f"pass --collection DIR; {INIT_HINT}",
+                )
+            ]
+        )
+    return Path(found)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -29,51 +75,61 @@ def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.publish.export import export
     from iran_russia_claims.publish.tables import claim_rows
 
-    dataset = read_dataset(args.dataset)
-    schemas = None if args.no_schemas else args.schemas
+    places = Places.of(_collection(args))
+    dataset = read_dataset(places.collection)
+    out = args.out or places.exports
+    schemas = None if args.no_schemas else (args.schemas or places.schemas)
+    refresh = not args.no_metadata and out == places.exports and places.readme.is_file()
+    if refresh:  # a README without its markers: say so before anything is written
+        from iran_russia_claims.describe.metadata import check_readme
+
+        check_readme(places.readme)
     if args.check:
-        return _check_exports(args, dataset, schemas)
+        return _check_exports(dataset, places, out, schemas, refresh)
     try:
-        written = export(dataset, args.out, schemas)
+        written = export(dataset, out, schemas)
     except OSError as error:
         print(
-            f"error: cannot write {error.filename or args.out}: {error.strerror or error}; "
+            f"error: cannot write {error.filename or out}: {error.strerror or error}; "
             "nothing was changed (check the directory exists and is writable)",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    places = f"{args.out}/" + ("" if schemas is None else f" and {schemas}/")
-    print(f"wrote {len(written)} files to {places}")
-    if _refresh_metadata(args):
+    where = f"{out}/" + ("" if schemas is None else f" and {schemas}/")
+    print(f"wrote {len(written)} files to {where}")
+    if refresh:
         from iran_russia_claims.describe.metadata import write_metadata
 
-        refreshed = write_metadata(args.out, METADATA_DIR, README, args.dataset, CITATION)
-        print(f"refreshed {len(refreshed)} metadata file(s) in {METADATA_DIR}/ and {README}")
+        refreshed = write_metadata(*_metadata_places(places, out))
+        print(
+            f"refreshed {len(refreshed)} metadata file(s) in {places.metadata}/, "
+            f"{places.readme} and {places.citation}"
+        )
     if not args.quiet:
         print()
         print(render(summarise(claim_rows(dataset)), _names(dataset)))
     return EXIT_OK
 
 
-def _refresh_metadata(args: argparse.Namespace) -> bool:
-    """Metadata describes the committed exports: refresh it only for those, in a checkout."""
-    return not args.no_metadata and args.out == Path("exports") and README.is_file()
+def _metadata_places(places: Places, exports: Path) -> tuple[Path, Path, Path, Path, Path]:
+    """The arguments of the metadata writers: exports, metadata folder, README, collection,
+    citation file."""
+    return exports, places.metadata, places.readme, places.collection, places.citation
 
 
-def _check_exports(args: argparse.Namespace, dataset: Dataset, schemas: Path | None) -> int:
+def _check_exports(
+    dataset: Dataset, places: Places, out: Path, schemas: Path | None, refresh: bool
+) -> int:
     from iran_russia_claims.publish.drift import REMEDY, stale
     from iran_russia_claims.publish.export import render_all
 
-    out = args.out
     expected = render_all(dataset, out, schemas)
     problems = stale(expected, [d for d in (out, schemas) if d is not None])
-    if not problems and _refresh_metadata(args):
+    if not problems and refresh:
         from iran_russia_claims.describe.metadata import stale_files
 
-        problems = [
-            f"{name}: out of date"
-            for name in stale_files(out, METADATA_DIR, README, args.dataset, CITATION)
-        ]
+        stale_metadata = stale_files(*_metadata_places(places, out))
+        problems = [f"{name}: out of date" for name in stale_metadata]
     if not problems:
         print(f"OK: the {len(expected)} generated files are up to date")
         return EXIT_OK
@@ -90,11 +146,14 @@ def _names(dataset: Dataset) -> dict[str, str]:
 def _records(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, str], str]:
     """The claims, actor names and a label (name and version) of the collection asked for,
     or of the shipped data."""
-    if args.dataset:
+    from iran_russia_claims.resources import local_collection
+
+    collection = args.dataset or local_collection()
+    if collection is not None:
         from iran_russia_claims.curation.dataset import read_dataset
         from iran_russia_claims.publish.tables import claim_rows
 
-        dataset = read_dataset(args.dataset)
+        dataset = read_dataset(collection)
         label = f"{dataset.manifest.name} {dataset.manifest.version}"
         return claim_rows(dataset), _names(dataset), label
     from iran_russia_claims.api import actors, load, manifest
@@ -127,32 +186,18 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_metadata(args: argparse.Namespace) -> int:
-    from iran_russia_claims.readers.collection import read_manifest
-    from iran_russia_claims.resources import default_dataset_dir
-    from iran_russia_claims.spec.problem import DataError, Problem
+    from iran_russia_claims.describe.metadata import check_exports_match
 
-    collection = args.dataset or default_dataset_dir()
-    read_manifest(collection)  # a folder that is not a collection: say so first
-    if not (args.exports / "claims.json").is_file():
-        raise DataError(
-            [
-                Problem(
-                    "readable",
-                    "no exports here to describe (claims.json is missing)",
-                    str(args.exports),
-                    hint="run `iran-russia-claims export` first, or pass --exports DIR",
-                )
-            ]
-        )
-    where = (args.exports, args.out, args.readme, collection, args.citation)
-    try:
-        return _metadata(args, where)
-    except ValueError as error:  # e.g. a README without the generated-section markers
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-def _metadata(args: argparse.Namespace, where: tuple[Any, ...]) -> int:
+    places = Places.of(_collection(args))
+    exports = args.exports or places.exports
+    check_exports_match(exports, places.collection)
+    where = (
+        exports,
+        args.out or places.metadata,
+        args.readme or places.readme,
+        places.collection,
+        args.citation or places.citation,
+    )
     from iran_russia_claims.describe.metadata import stale_files, write_metadata
 
     if args.check:
@@ -190,20 +235,29 @@ def register(sub: Any) -> None:
         help="validate a collection; write its exports (CSV, JSON, Parquet, "
         "datapackage.json, SHA256SUMS) and JSON Schemas",
     )
-    collection_option(p, Path("dataset"), "the collection folder (default: dataset)")
-    p.add_argument("--out", type=Path, default=Path("exports"), help="output directory")
+    collection_option(
+        p,
+        None,
+        "the collection folder (default: this folder if it holds collection.yaml, else ./dataset)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="output directory (default: exports/ in the manifest's outputs folder)",
+    )
     p.add_argument(
         "--schemas",
         type=Path,
-        default=Path("schemas"),
-        help="directory for the generated JSON Schemas (default: schemas)",
+        default=None,
+        help="directory for the generated JSON Schemas (default: schemas/ beside exports/)",
     )
     p.add_argument("--no-schemas", action="store_true", help="do not write the JSON Schemas")
     p.add_argument(
         "--no-metadata",
         action="store_true",
-        help="in a checkout, do not refresh metadata/, CITATION.cff and the README's generated "
-        "sections (refreshed by default when writing to ./exports next to a README.md)",
+        help="do not refresh metadata/, CITATION.cff and the README's generated sections "
+        "(refreshed by default when writing to the default exports/ beside a README.md)",
     )
     p.add_argument(
         "--check",
@@ -214,13 +268,23 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("summary", help="counts by theme, kind, actor and the confidence spread")
-    collection_option(p, None, "summarise this collection folder instead of the shipped data")
+    collection_option(
+        p,
+        None,
+        "the collection folder (default: this folder if it holds collection.yaml, "
+        "else ./dataset, else the data shipped with the package)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_summary, outcome="nothing was summarised")
 
     p = sub.add_parser("plot", help="draw the overview figure (PNG and SVG); needs the plot extra")
     p.add_argument("--out", type=Path, required=True, help="output directory, e.g. docs/img")
-    collection_option(p, None, "plot this collection folder instead of the shipped data")
+    collection_option(
+        p,
+        None,
+        "the collection folder (default: this folder if it holds collection.yaml, "
+        "else ./dataset, else the data shipped with the package)",
+    )
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser(
@@ -231,29 +295,29 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--exports",
         type=Path,
-        default=Path("exports"),
-        help="the exports to describe (default: exports)",
+        default=None,
+        help="the exports to describe (default: exports/ in the manifest's outputs folder)",
     )
     collection_option(
         p,
         None,
-        "the collection whose manifest names the data (default: ./dataset, or the "
-        "current folder if it holds collection.yaml)",
+        "the collection whose manifest names the data (default: this folder if it "
+        "holds collection.yaml, else ./dataset)",
     )
     p.add_argument(
-        "--out", type=Path, default=Path("metadata"), help="output directory (default: metadata)"
+        "--out", type=Path, default=None, help="output directory (default: metadata/ there)"
     )
     p.add_argument(
         "--readme",
         type=Path,
-        default=Path("README.md"),
-        help="README whose generated sections to refresh (default: README.md)",
+        default=None,
+        help="README whose generated sections to refresh (default: README.md there)",
     )
     p.add_argument(
         "--citation",
         type=Path,
-        default=CITATION,
-        help="where to write the citation file (default: CITATION.cff)",
+        default=None,
+        help="where to write the citation file (default: CITATION.cff there)",
     )
     p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if any file is out of date"

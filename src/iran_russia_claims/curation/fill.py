@@ -30,12 +30,12 @@ from iran_russia_claims.readers.safe_yaml import read_yaml
 from iran_russia_claims.spec.models import Registry
 from iran_russia_claims.spec.problem import DataError, Problem
 from iran_russia_claims.spec.rules import band_for
-from iran_russia_claims.spec.vocab import CONFIDENCE_MAX, CONFIDENCE_MIN
+from iran_russia_claims.spec.vocab import CONFIDENCE_MAX, CONFIDENCE_MIN, DERIVED_COLUMNS
 
 Derive = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 #: A missing derived key is inserted after this key (else after the record's last key).
-_AFTER = {"section": "source_id", "span_sha256": "end", "confidence_band": "confidence"}
-_FIELDS = {"claims": ("section", "span_sha256", "confidence_band"), "filler": ("span_sha256",)}
+_AFTER = DERIVED_COLUMNS
+_FIELDS = {"claims": tuple(DERIVED_COLUMNS), "filler": ("span_sha256",)}
 _ALIAS = "the record is a YAML alias; fill the record it repeats"
 _ALIAS_VALUE = re.compile(r"[ \t]*:[ \t]*\*[^\s,\[\]{}]+")
 _PLAIN = frozenset(string.ascii_letters + string.digits + "_-.")

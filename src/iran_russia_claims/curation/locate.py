@@ -59,8 +59,10 @@ def _numbers(units: list[Sentence], offsets: list[int]) -> list[int | None]:
 
 
 def _listed(units: list[Sentence], offsets: list[int]) -> str:
-    """The numbers of the units holding ``offsets``, each once, in order."""
-    return ", ".join(str(n) for n in sorted({n for n in _numbers(units, offsets) if n}))
+    """The numbers of the units holding ``offsets``, each once, in order (the first ten)."""
+    numbers = sorted({n for n in _numbers(units, offsets) if n})
+    more = f", ... ({len(numbers)} in all)" if len(numbers) > 10 else ""
+    return ", ".join(str(n) for n in numbers[:10]) + more
 
 
 def _span(text: str, source: Source | None, units: list[Sentence], start: int, end: int) -> Span:

@@ -49,6 +49,20 @@ def find_articles(
     registered article (saying which hash it has and which was expected) or none is found."""
     looked = list(paths)
     if not looked and dataset.articles is not None:
+        if not dataset.articles.is_dir():
+            raise DataError(
+                [
+                    Problem(
+                        "readable",
+                        f"the articles folder that collection.yaml names ({dataset.articles}) "
+                        "is not a folder here",
+                        str(dataset.directory / "collection.yaml"),
+                        column="articles",
+                        hint="put the articles' text files there, fix `articles:` in "
+                        "collection.yaml, or pass the article's file",
+                    )
+                ]
+            )
         looked = [dataset.articles]
     if not looked:
         raise DataError(
@@ -162,7 +176,7 @@ class SentenceCoverage:
 
 
 def coverage(
-    dataset: Dataset, text: str, source_id: str
+    dataset: Dataset, text: str, source_id: str, where: str | None = None
 ) -> tuple[list[SentenceCoverage], list[Problem]]:
     """Each sentence with the claims anchored in it (their start lies inside) or its filler reason.
 
@@ -181,7 +195,8 @@ def coverage(
             problems.append(
                 Problem(
                     "anchored_in_sentence",
-                    "the span starts outside every sentence",
+                    f"the span starts outside every sentence of {source_id!r}",
+                    where,
                     record_id=claim.id,
                     column="start",
                     value=str(claim.start),
@@ -196,11 +211,18 @@ def coverage(
             continue
         i_or_none = by_offsets.get((entry.start, entry.end))
         if i_or_none is None:
+            near = bisect.bisect_right(starts, entry.start) - 1
+            hint = None
+            if 0 <= near < len(units) and entry.start < units[near].end:
+                unit = units[near]
+                hint = f"the sentence there is [{unit.start}:{unit.end}]"
             problems.append(
                 Problem(
                     "filler_is_sentence",
-                    "filler offsets match no sentence exactly",
+                    f"filler offsets match no sentence of {source_id!r} exactly",
+                    where,
                     record_id=f"filler [{entry.start}:{entry.end}]",
+                    hint=hint,
                 )
             )
             continue
@@ -215,6 +237,7 @@ def coverage(
                 Problem(
                     "claimed_or_filler",
                     "sentence is both claimed and declared filler",
+                    where,
                     record_id=f"sentence [{row.start}:{row.end}]",
                 )
             )
@@ -223,6 +246,7 @@ def coverage(
                 Problem(
                     "sentence_explained",
                     "sentence has no claim and no filler decision",
+                    where,
                     record_id=f"sentence [{row.start}:{row.end}]",
                 )
             )

@@ -101,11 +101,12 @@ def init_collection(directory: str | Path, manifest: Manifest) -> list[Path]:
     """Create ``directory`` as a new collection; refuse one that exists and is not empty."""
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        what = "is a file" if not target.is_dir() else "exists and is not empty"
         raise DataError(
             [
                 Problem(
                     "readable",
-                    "the folder exists and is not empty; nothing was written",
+                    f"this {what}; nothing was written",
                     str(target),
                     hint="choose a new folder name (init never overwrites a collection)",
                 )
@@ -124,9 +125,16 @@ def init_collection(directory: str | Path, manifest: Manifest) -> list[Path]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(stage, 0o777 & ~umask)  # mkdtemp's folder is private; a collection is not
-        if target.exists():
-            target.rmdir()  # empty, as checked above
-        os.replace(stage, target)
+        if target.exists():  # an empty folder, perhaps the current one: move the files in
+            for entry in sorted(stage.iterdir()):
+                os.replace(entry, target / entry.name)
+        else:
+            os.replace(stage, target)
+    except BaseException:
+        if target.exists() and target.resolve() != stage.resolve():
+            for name in files:  # what was moved in before the failure
+                (target / name).unlink(missing_ok=True)
+        raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return sorted(target / name for name in files)

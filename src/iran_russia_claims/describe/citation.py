@@ -23,6 +23,10 @@ MESSAGE = (
 def _author(creator: Creator) -> dict[str, str]:
     if creator.kind == "organization":
         entry = {"name": creator.name}
+    elif creator.family_names:
+        entry = {"family-names": creator.family_names}
+        if creator.given_names:
+            entry["given-names"] = creator.given_names
     else:
         given, _, family = creator.name.rpartition(" ")
         entry = {"family-names": family, "given-names": given} if given else {"name": family}

@@ -8,9 +8,11 @@ out of date, which is what CI and the drift tests need.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from iran_russia_claims.describe.card import (
+    BLOCKS,
     read_snapshot,
     readme_blocks,
     render_card_files,
@@ -19,6 +21,7 @@ from iran_russia_claims.describe.card import (
 from iran_russia_claims.describe.citation import render_citation
 from iran_russia_claims.describe.croissant import render_croissant
 from iran_russia_claims.publish.atomic import write_files
+from iran_russia_claims.spec.problem import DataError, Problem
 
 
 def expected_files(
@@ -38,9 +41,77 @@ def expected_files(
     files.update({out / name: data for name, data in render_card_files(snap).items()})
     if readme is not None:
         path = Path(readme)
-        current = path.read_text(encoding="utf-8")
+        current = check_readme(path)
         files[path] = sync_blocks(current, readme_blocks(snap)).encode("utf-8")
     return files
+
+
+def check_readme(path: Path) -> str:
+    """The README's text, if it holds each generated section's markers once; else DataError
+    naming the file and the markers to add."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(
+            [Problem("readable", f"cannot read the README: {exc}", str(path))]
+        ) from None
+    missing = [
+        name
+        for name in BLOCKS
+        if text.count(f"<!-- {name}:start -->") != 1 or text.count(f"<!-- {name}:end -->") != 1
+    ]
+    if missing:
+        markers = ", ".join(f"`<!-- {n}:start -->` ... `<!-- {n}:end -->`" for n in missing)
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    f"the README does not hold each generated section's markers once: {markers}",
+                    str(path),
+                    hint="add each pair once, on lines of their own (the sections are written "
+                    "between them), or pass --no-metadata / --readme FILE",
+                )
+            ]
+        )
+    return text
+
+
+def check_exports_match(exports: Path, collection: str | Path) -> None:
+    """Refuse to describe exports that are missing, or that another collection (or version)
+    wrote: the card would mix one collection's identity with another's data."""
+    from iran_russia_claims.readers.collection import read_manifest
+
+    manifest = read_manifest(collection)
+    package = exports / "datapackage.json"
+    if not (exports / "claims.json").is_file() or not package.is_file():
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "no exports here to describe (claims.json or datapackage.json is missing)",
+                    str(exports),
+                    hint="run `iran-russia-claims export` first, or pass --exports DIR",
+                )
+            ]
+        )
+    try:
+        written = json.loads(package.read_text(encoding="utf-8"))
+        found = (written.get("name"), written.get("version"))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as exc:
+        raise DataError([Problem("readable", f"not a data package: {exc}", str(package))]) from None
+    if found != (manifest.name, manifest.version):
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    f"these exports are of {found[0]!r} version {found[1]!r}, the collection "
+                    f"is {manifest.name!r} version {manifest.version!r}",
+                    str(package),
+                    hint="run `iran-russia-claims export` for this collection first, or pass "
+                    "the --exports of this collection",
+                )
+            ]
+        )
 
 
 def stale_files(

@@ -22,7 +22,7 @@ from iran_russia_claims.publish.atomic import write_files
 from iran_russia_claims.publish.jsonschemas import render_schemas
 from iran_russia_claims.publish.parquet import key_value_metadata, render_parquet
 from iran_russia_claims.publish.tables import claim_rows, source_records, tables
-from iran_russia_claims.validation.report import DataError
+from iran_russia_claims.validation.report import DataError, Problem
 
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
@@ -87,6 +87,17 @@ def check_exportable(dataset: Dataset) -> None:
     from iran_russia_claims.publish.frame import records_to_frame
     from iran_russia_claims.validation import validate_frame
 
+    if not dataset.claims:
+        raise DataError(
+            [
+                Problem(
+                    "not_empty",
+                    "the collection has no claims yet; nothing was written",
+                    str(dataset.directory / "claims.yaml"),
+                    hint="code its claims first (see docs/own-collection.md)",
+                )
+            ]
+        )
     frame = records_to_frame(claim_rows(dataset))
     report = validate_frame(frame, dataset.registry, target="claims to export")
     if not report.valid:

@@ -117,10 +117,13 @@ def match_articles(
     and never by name: a file named like a source but with other bytes is not that source.
 
     A file named itself that matches no source (or not ``source_id``, when given) is a problem
-    that says which hash it has and which was expected; a file found in a folder that matches
-    nothing is passed over (a folder may hold other things). Each source is taken once.
+    that says which hash it has and which was expected; so is a file found in a folder that has
+    a registered source's file name but other bytes (an edited copy of the article). Other files
+    of a folder that match nothing are passed over (a folder may hold other things). Each
+    source is taken once.
     """
     by_hash = {s.sha256: s for s in registry.sources.values()}
+    by_name = {s.filename: s for s in registry.sources.values()}
     wanted = registry.sources.get(source_id) if source_id is not None else None
     problems: list[Problem] = []
     if source_id is not None and wanted is None:
@@ -147,7 +150,7 @@ def match_articles(
         if wanted is not None and source is not wanted:
             source = None
         if source is None:
-            if named:
+            if named or path.name in by_name:
                 problems.append(_unmatched(path, digest, registry, wanted))
             continue
         if source.id in matched:

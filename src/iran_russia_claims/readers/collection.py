@@ -8,6 +8,7 @@ and the fix.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +93,13 @@ def _problems(exc: ValidationError, where: str) -> list[Problem]:
     return problems
 
 
+def outputs_folder(directory: str | Path, manifest: Manifest) -> Path:
+    """Where the collection's generated files go (``outputs`` in the manifest)."""
+    return Path(os.path.normpath(Path(directory) / manifest.outputs))
+
+
 def articles_folder(directory: str | Path, manifest: Manifest) -> Path | None:
     """Where the collection's articles live (``articles`` in the manifest), if it says."""
     if manifest.articles is None:
         return None
-    return Path(directory) / manifest.articles
+    return Path(os.path.normpath(Path(directory) / manifest.articles))

@@ -9,6 +9,7 @@ dataset is one such collection (``dataset/collection.yaml``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -44,11 +45,39 @@ def _form(value: Any, info: ValidationInfo) -> Any:
     pattern, what = _FORMS[field]
     if isinstance(value, str) and not re.fullmatch(pattern, value):
         raise PydanticCustomError("manifest_value", f"{field} must be {what}")
+    if field == "released" and isinstance(value, str):
+        real_date(value)
+    return value
+
+
+def real_date(value: str) -> str:
+    """``value`` if it is a day of the calendar (2026-02-29 is not), else a pydantic error."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "manifest_value", f"{value!r} is not a day of the calendar"
+        ) from None
+    return value
+
+
+def date_as_text(value: Any) -> Any:
+    """An unquoted YAML date (which YAML reads as a date) as the text it was written as."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _not_a_number(value: Any, info: ValidationInfo) -> Any:
+    """YAML reads ``version: 1.0`` as a number: say to quote it, rather than "not a string"."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "manifest_value",
+            f'{info.field_name} was read as the number {value!r}: quote it, e.g. "1.0.0"',
+        )
     return value
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -65,10 +94,13 @@ class License(_Strict):
 
 
 class Creator(_Strict):
-    """A person or organisation credited for the collection."""
+    """A person or organisation credited for the collection (a person's given and family
+    names may be given apart, for the citation file; else the last word is the family name)."""
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     kind: Literal["person", "organization"] = "person"
+    given_names: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    family_names: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     orcid: str | None = None
     affiliation: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
@@ -92,8 +124,13 @@ class Manifest(_Strict):
     homepage: str | None = None
     #: Folder of the articles' text files, relative to the manifest (never shipped).
     articles: Annotated[str, Field(min_length=1, max_length=400)] | None = None
+    #: Folder that gets exports/, schemas/, metadata/, README.md and CITATION.cff, relative to
+    #: the manifest: the collection folder itself unless it says otherwise.
+    outputs: Annotated[str, Field(min_length=1, max_length=400)] = "."
 
     _forms = field_validator("name", "version", "released", "language", "homepage")(_form)
+    _dates = field_validator("released", mode="before")(date_as_text)
+    _numbers = field_validator("version", "name", "id_prefix", mode="before")(_not_a_number)
 
     @field_validator("id_prefix")
     @classmethod

@@ -14,7 +14,8 @@ from iran_russia_claims.spec.rules import RULES, band_for
 
 
 def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
-    """The message for ``rule`` broken by ``record`` (a mapping of column to value)."""
+    """The message for ``rule`` broken by ``record`` (a mapping of column to value); the
+    registry (or just the collection's id prefix) lets it name what was expected."""
     description = RULES[rule].description if rule in RULES else rule
     get = record.get
     if rule == "offsets_ordered":
@@ -28,7 +29,12 @@ def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
         return f"confidence {get('confidence')} lies in band {expected!r}, not {given!r}"
     if rule == "hedges_words":
         return f"hedges {get('hedges')!r}: {description}"
-    if registry is None:
+    if rule == "id_pattern":
+        prefix = registry if isinstance(registry, str) else getattr(registry, "id_prefix", None)
+        if prefix:
+            return f"id is not {prefix}-NNNN (this collection's prefix, four digits or more)"
+        return description
+    if registry is None or isinstance(registry, str):
         return description
     source = registry.sources.get(str(get("source_id")))
     if rule == "source_registered":

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from iran_russia_claims.spec import rules
-from iran_russia_claims.spec.manifest import DATE_PATTERN
+from iran_russia_claims.spec.manifest import DATE_PATTERN, date_as_text, real_date
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
@@ -112,6 +112,13 @@ class Source(_Strict):
     #: The day the article was published (YYYY-MM-DD), if it says.
     published: Annotated[str | None, Field(pattern=DATE_PATTERN)] = None
     sections: Annotated[list[Section], Field(min_length=1)]
+
+    _published_text = field_validator("published", mode="before")(date_as_text)
+
+    @field_validator("published")
+    @classmethod
+    def _published_is_a_day(cls, value: str | None) -> str | None:
+        return value if value is None else real_date(value)
 
     @model_validator(mode="after")
     def _sections_tile_the_text(self) -> Source:
@@ -229,7 +236,7 @@ class Claim(_Strict):
         record = {column: value}
         ctx = rules.Context.of(None, _id_prefix(info.context))
         for name in record_failures(record, ctx, _FIELD_RULES[column]):
-            raise _fail(name, message(name, record))
+            raise _fail(name, message(name, record, ctx.id_prefix))
         return value
 
     @model_validator(mode="after")

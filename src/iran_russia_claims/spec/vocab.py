@@ -51,6 +51,14 @@ ISO3_PATTERN: Final = r"^[A-Z]{3}$"
 WIKIDATA_PATTERN: Final = r"^Q[1-9][0-9]*$"
 LANGUAGE_PATTERN: Final = r"^[a-z]{2,3}$"
 
+#: The claim columns computed from others (``iran-russia-claims fill``), each with the column
+#: it is written after when it is missing: a curator writes only offsets and judgements.
+DERIVED_COLUMNS: Final = {
+    "section": "source_id",
+    "span_sha256": "end",
+    "confidence_band": "confidence",
+}
+
 ASSERTION_MIN_CHARS: Final = 15
 ASSERTION_MAX_CHARS: Final = 240
 #: Leading characters a spreadsheet would run as a formula (OWASP CSV injection).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.readers.common import KINDS
 from iran_russia_claims.spec.problem import Problem
-from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, DERIVED_COLUMNS
 from iran_russia_claims.validation.report import Sink
 
 if TYPE_CHECKING:
@@ -101,7 +101,9 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
                     "required",
                     "the column is missing",
                     column=name,
-                    hint=f"add it: a claims table has the {len(CLAIM_COLUMN_NAMES)} columns "
+                    hint="`iran-russia-claims fill` computes it in a collection's claims.yaml"
+                    if name in DERIVED_COLUMNS
+                    else f"add it: a claims table has the {len(CLAIM_COLUMN_NAMES)} columns "
                     "of the data dictionary",
                 )
             )

@@ -70,6 +70,8 @@ class ValidationReport:
     counts: Counter[str] = field(default_factory=Counter)
     #: Per source id, the spans checked against its article (only when articles are given).
     spans: dict[str, SpanTally] = field(default_factory=dict)
+    #: Whether articles were given to check the spans against (``validate(source=...)``).
+    articles_given: bool = False
 
     @property
     def valid(self) -> bool:
@@ -126,6 +128,7 @@ class ValidationReport:
             "problems_by_rule": dict(sorted(self.counts.items())),
             "problems_listed": len(self.problems),
             "problems": [p.to_dict() for p in self.problems],
+            "articles_given": self.articles_given,
             "spans": {
                 source_id: {"article": t.article, "checked": t.checked, "records": t.total}
                 for source_id, t in sorted(self.spans.items())
@@ -135,6 +138,8 @@ class ValidationReport:
     def render(self) -> str:
         what = f"{self.target} ({self.format})" if self.format else self.target
         spans = [f"  spans of {t.render(s)}" for s, t in sorted(self.spans.items())]
+        if not self.articles_given and self.rows:
+            spans = ["  spans: not checked against any article (--source ARTICLE checks them)"]
         if self.valid:
             return "\n".join([f"{what}: valid, {self.rows} records", *spans])
         state = "UNREADABLE" if not self.readable else "INVALID"

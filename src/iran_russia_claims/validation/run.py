@@ -131,6 +131,7 @@ def validate(
         from iran_russia_claims.validation.spans import load_articles
 
         paths = [source] if isinstance(source, str | os.PathLike) else list(source)
+        report.articles_given = True
         run.articles = load_articles(paths, registry or shipped_registry(), run.sink)
     try:
         for chunk in chunks:
@@ -246,7 +247,7 @@ class _Run:
                     "not_empty",
                     "the input holds no claims",
                     report.target,
-                    hint="a claims file has a header (CSV) and at least one record",
+                    hint="a claims file holds at least one record (in CSV, a header and a row)",
                 )
             )
         report.problems.sort(key=order)
