@@ -139,7 +139,8 @@ def test_a_registry_that_cannot_be_read_is_bad_usage(
 ) -> None:
     code, out, err = run(capsys, EXPORTS / "claims.csv", "--dataset", tmp_path / "nowhere")
     assert code == 2
-    assert "no usable registry" in err
+    assert "nowhere: the collection folder is not found [rule: readable]" in err
+    assert "nothing was checked" in err
     assert out == ""
 
 
