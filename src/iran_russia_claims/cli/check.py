@@ -13,6 +13,7 @@ from iran_russia_claims.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    articles_option,
     collection_option,
     count,
 )
@@ -85,7 +86,7 @@ def _articles(args: argparse.Namespace) -> tuple[Dataset, list[MatchedArticle]]:
     from iran_russia_claims.resources import default_dataset_dir
 
     dataset = read_dataset(args.dataset or default_dataset_dir(), allow_empty=True)
-    return dataset, find_articles(dataset, args.articles or (), args.source_id)
+    return dataset, find_articles(dataset, args.source or (), args.source_id)
 
 
 def cmd_verify_source(args: argparse.Namespace) -> int:
@@ -195,15 +196,11 @@ def register(sub: Any) -> None:
         default="text",
         help="report as text (default) or as JSON",
     )
-    p.add_argument(
-        "--source",
-        type=Path,
-        action="append",
-        default=None,
-        metavar="ARTICLE",
-        help="an article's text file, or a folder of them (repeatable): also check every "
-        "span's SHA-256 against it; files are matched to the registry by hash, and the report "
-        "says how many spans it checked against which article",
+    articles_option(
+        p,
+        "an article's text file, or a folder of them (repeatable): also check every span's "
+        "SHA-256 against it; files are matched to the registry by hash, and the report says "
+        "how many spans it checked against which article",
     )
     collection_option(
         p,
@@ -235,7 +232,7 @@ def register(sub: Any) -> None:
         help="check each article's hash and every span of the collection against it",
     )
     p.add_argument(
-        "articles",
+        "source",
         type=Path,
         nargs="*",
         metavar="ARTICLE",
@@ -247,15 +244,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "coverage", help="each sentence of each article with its claims or filler reason"
     )
-    p.add_argument(
-        "--source",
-        dest="articles",
-        type=Path,
-        action="append",
-        default=None,
-        metavar="ARTICLE",
-        help="an article's text file or a folder of them, repeatable (default: the "
-        "manifest's articles folder)",
+    articles_option(
+        p,
+        "an article's text file or a folder of them, repeatable (default: the manifest's "
+        "articles folder)",
     )
     _provenance_options(p)
     p.set_defaults(func=cmd_coverage, outcome="nothing was checked")

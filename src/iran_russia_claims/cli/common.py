@@ -49,3 +49,32 @@ def count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, not {value}")
     return value
+
+
+def working_collection(args: argparse.Namespace) -> Path:
+    """The collection a command works on: ``--collection``, else the current folder if it holds
+    collection.yaml, else ./dataset; never the copy inside the installed package."""
+    from iran_russia_claims.readers.collection import INIT_HINT
+    from iran_russia_claims.resources import local_collection
+    from iran_russia_claims.spec.problem import Problem
+
+    found = args.dataset or local_collection()
+    if found is None:
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "no collection here: neither this folder nor ./dataset holds collection.yaml",
+                    str(Path.cwd()),
+                    hint=f"pass --collection DIR; {INIT_HINT}",
+                )
+            ]
+        )
+    return Path(found)
+
+
+def articles_option(p: argparse.ArgumentParser, what: str, flag: str = "--source") -> None:
+    """An article's text file or a folder of them, repeatable (matched to the registry by hash)."""
+    p.add_argument(
+        flag, dest="source", type=Path, action="append", default=None, metavar="ARTICLE", help=what
+    )

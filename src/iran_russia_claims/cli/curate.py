@@ -10,31 +10,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iran_russia_claims.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, collection_option
-from iran_russia_claims.spec.problem import DataError, Problem
+from iran_russia_claims.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    articles_option,
+    collection_option,
+    working_collection,
+)
 
 if TYPE_CHECKING:
     from iran_russia_claims.spec.models import Registry, Source
-
-
-def _collection(args: argparse.Namespace) -> Path:
-    """The collection to work on; never the copy inside the installed package."""
-    from iran_russia_claims.readers.collection import INIT_HINT
-    from iran_russia_claims.resources import local_collection
-
-    found = args.dataset or local_collection()
-    if found is None:
-        raise DataError(
-            [
-                Problem(
-                    "readable",
-                    "no collection here: neither this folder nor ./dataset holds collection.yaml",
-                    str(Path.cwd()),
-                    hint=f"pass --collection DIR; {INIT_HINT}",
-                )
-            ]
-        )
-    return Path(found)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -76,7 +62,7 @@ def _slug(text: str) -> str:
 def cmd_add_source(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.register import add_source
 
-    directory = _collection(args)
+    directory = working_collection(args)
     source = add_source(
         directory,
         args.article,
@@ -189,7 +175,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
 def cmd_fill(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.fill import fill_collection
 
-    directory = _collection(args)
+    directory = working_collection(args)
     result = fill_collection(directory, args.source or None, check=args.check)
     for source_id, path in sorted(result.articles.items()):
         print(f"article of {source_id}: {path}")
@@ -312,13 +298,10 @@ def register(sub: Any) -> None:
         "fill", help="compute section, span_sha256 and confidence_band in the YAML, in place"
     )
     collection_option(p, None, "the collection folder (default: here or ./dataset)")
-    p.add_argument(
-        "--source",
-        type=Path,
-        action="append",
-        default=None,
-        metavar="ARTICLE",
-        help="an article file or folder (repeatable; default: the manifest's articles folder)",
+    articles_option(
+        p,
+        "an article's text file or a folder of them, repeatable (default: the manifest's "
+        "articles folder)",
     )
     p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if anything would change"

@@ -15,6 +15,7 @@ from iran_russia_claims.cli.common import (
     EXIT_USAGE,
     collection_option,
     count,
+    working_collection,
 )
 
 if TYPE_CHECKING:
@@ -48,34 +49,13 @@ class Places:
         )
 
 
-def _collection(args: argparse.Namespace) -> Path:
-    from iran_russia_claims.resources import local_collection
-
-    found = args.dataset or local_collection()
-    if found is None:
-        from iran_russia_claims.readers.collection import INIT_HINT
-        from iran_russia_claims.spec.problem import DataError, Problem
-
-        raise DataError(
-            [
-                Problem(
-                    "readable",
-                    "no collection here: neither this folder nor ./dataset holds collection.yaml",
-                    str(Path.cwd()),
-                    hint=f"pass --collection DIR; {INIT_HINT}",
-                )
-            ]
-        )
-    return Path(found)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.dataset import read_dataset
     from iran_russia_claims.describe.summary import render, summarise
     from iran_russia_claims.publish.export import export
     from iran_russia_claims.publish.tables import claim_rows
 
-    places = Places.of(_collection(args))
+    places = Places.of(working_collection(args))
     dataset = read_dataset(places.collection)
     out = args.out or places.exports
     schemas = None if args.no_schemas else (args.schemas or places.schemas)
@@ -188,7 +168,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def cmd_metadata(args: argparse.Namespace) -> int:
     from iran_russia_claims.describe.metadata import check_exports_match
 
-    places = Places.of(_collection(args))
+    places = Places.of(working_collection(args))
     exports = args.exports or places.exports
     check_exports_match(exports, places.collection)
     where = (
