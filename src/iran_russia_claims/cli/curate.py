@@ -93,42 +93,40 @@ def _in_articles(directory: Path, article: Path) -> bool:
     return folder is not None and article.resolve().parent == folder.resolve()
 
 
-def _article(args: argparse.Namespace) -> tuple[str, Source | None]:
-    """The article's text and, if the collection registers it (by hash), its source."""
+def _article(args: argparse.Namespace) -> tuple[str, Source | None, Registry | None]:
+    """The article's text; if the collection registers it (by hash), its source; and the
+    collection's registry (None outside any collection)."""
     from iran_russia_claims.curation.register import inspect_article
     from iran_russia_claims.readers.article import sha256_text
 
     text = inspect_article(args.article, crlf=True)
     registry = _registry(args)
+    sources = registry.sources.values() if registry is not None else ()
     digest = sha256_text(text)
-    source = next((s for s in registry.sources.values() if s.sha256 == digest), None)
-    if source is None and registry.sources:
+    source = next((s for s in sources if s.sha256 == digest), None)
+    if source is None and sources:
         print(
             f"note: {args.article} is not registered in this collection (by hash); "
             "sections are not shown",
             file=sys.stderr,
         )
-    return text, source
+    return text, source, registry
 
 
-def _registry(args: argparse.Namespace) -> Registry:
+def _registry(args: argparse.Namespace) -> Registry | None:
     from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.resources import local_collection
-    from iran_russia_claims.spec.models import Registry
 
     directory = args.dataset or local_collection()
-    return read_registry(directory) if directory is not None else Registry({}, {})
+    return read_registry(directory) if directory is not None else None
 
 
 def cmd_sentences(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.register import sentence_rows
 
-    text, source = _article(args)
+    text, source, registry = _article(args)
     rows = sentence_rows(text, source)
-    from iran_russia_claims.resources import local_collection
-
-    has_collection = args.dataset is not None or local_collection() is not None
-    prefix = _registry(args).id_prefix if has_collection else "PREFIX"
+    prefix = registry.id_prefix if registry is not None else "PREFIX"
     if args.skeleton is not None:
         print(f"# stubs to paste under `{args.skeleton}:` in {args.skeleton}.yaml (delete the `[]` "
               "of an empty list first); replace every upper-case placeholder")  # fmt: skip
@@ -156,7 +154,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
     if (args.quote is None) == (args.offsets is None):
         print("error: give a quotation or --offsets START:END (one of the two)", file=sys.stderr)
         return EXIT_USAGE
-    text, source = _article(args)
+    text, source, _ = _article(args)
     if args.offsets is not None:
         span = locate_offsets(text, source, *args.offsets)
     else:
