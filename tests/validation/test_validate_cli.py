@@ -109,7 +109,7 @@ def test_json_output_is_the_same_report_machine_readably(
         "row": 3,
         "record_id": "IRR-0003",
         "column": "actors",
-        "value": "'IRN'",
+        "value": "IRN",
         "hint": 'write a list of strings, e.g. ["IRN", "RUS"] (or [] for none)',
     }
     assert report["problems_by_rule"] == {"type": 1}

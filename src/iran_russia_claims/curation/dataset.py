@@ -100,7 +100,7 @@ def _unregistered_filler(path: Path, filler: list[Filler], registry: Registry) -
             row=number,
             record_id=f"filler [{entry.start}:{entry.end}]",
             column="source_id",
-            value=repr(entry.source_id),
+            value=entry.source_id,
         )
         for number, entry in enumerate(filler, start=1)
         if entry.source_id not in registry.sources

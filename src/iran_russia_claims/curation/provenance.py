@@ -127,7 +127,7 @@ def verify_article(dataset: Dataset, article: MatchedArticle) -> Verification:
                     where,
                     record_id=claim.id,
                     column="section",
-                    value=repr(claim.section),
+                    value=claim.section,
                     hint="run `iran-russia-claims fill` to set every derived field",
                 )
             )
@@ -199,7 +199,7 @@ def coverage(
                     where,
                     record_id=claim.id,
                     column="start",
-                    value=str(claim.start),
+                    value=claim.start,
                 )
             )
             continue

@@ -24,7 +24,7 @@ from iran_russia_claims.readers.article import sentences, sha256_file, sha256_te
 from iran_russia_claims.readers.collection import folder_problem
 from iran_russia_claims.readers.registry import ACTORS_FILE, SOURCES_FILE, read_registry
 from iran_russia_claims.spec.models import Registry, Section, Source, errors_to_rules
-from iran_russia_claims.spec.problem import DataError, Problem, shorten
+from iran_russia_claims.spec.problem import DataError, Problem
 
 #: Larger files are refused unread: an article is far smaller.
 MAX_ARTICLE_BYTES: Final = 16 * 1024 * 1024
@@ -210,7 +210,7 @@ def new_source(
     except ValidationError as exc:
         problems = [
             Problem(rule, message, str(path), record_id=str(entry["id"]), column=column,
-                    value=shorten(entry.get(column)),
+                    value=entry.get(column),
                     hint=_FIX.get(column, "pass sections that tile the text"))
             for rule, column, message in errors_to_rules(exc)
         ]  # fmt: skip

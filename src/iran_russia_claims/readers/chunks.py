@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.readers.common import KINDS, LIST_HINT, UTF8_HINT, Chunk, Emit
-from iran_russia_claims.spec.problem import Problem, shorten
+from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ def records_chunk(
                     f"the {what} is {_json_kind(record)}, not an object with the claim's fields",
                     str(path),
                     row=row,
-                    value=shorten(record),
+                    value=record,
                 )
             )
             continue

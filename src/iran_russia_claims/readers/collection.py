@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from iran_russia_claims.readers.safe_yaml import read_yaml
 from iran_russia_claims.spec.manifest import MANIFEST_FILE, Manifest
-from iran_russia_claims.spec.problem import DataError, Problem, shorten
+from iran_russia_claims.spec.problem import DataError, Problem
 from iran_russia_claims.spec.rules import RULES
 
 #: What to do when a folder is not a collection.
@@ -86,7 +86,7 @@ def _problems(exc: ValidationError, where: str) -> list[Problem]:
                 message,
                 where,
                 column=field or None,
-                value=None if kind == "missing" else shorten(value),
+                value=None if kind == "missing" else value,
                 hint=hint,
             )
         )

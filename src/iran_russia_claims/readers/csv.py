@@ -37,7 +37,7 @@ from iran_russia_claims.readers.common import (
     unique_keys,
     unreadable,
 )
-from iran_russia_claims.spec.problem import Problem, shorten
+from iran_russia_claims.spec.problem import Problem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,7 +98,7 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
                     f"file ({_lines(text.count(chr(10)) + 1)}) reads as one cell",
                     where,
                     row=row.number,
-                    value=shorten(text),
+                    value=text,
                     hint='close the quote; a quote inside a quoted cell is written ""',
                 )
             )
@@ -111,7 +111,7 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
                     f"the row was not checked further",
                     where,
                     row=row.number,
-                    value=shorten(text),
+                    value=text,
                     hint="a cell holding a comma must be quoted; "
                     "remove stray separators or add the missing cells",
                 )
@@ -392,7 +392,7 @@ def _emit_cells(
                 row=int(rows[pos]),
                 record_id=record,
                 column=column,
-                value=shorten(cell),
+                value=cell,
                 hint=hint,
             )
         )

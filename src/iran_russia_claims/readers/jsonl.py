@@ -35,7 +35,7 @@ from iran_russia_claims.readers.common import (
     read_head,
     unique_keys,
 )
-from iran_russia_claims.spec.problem import Problem, shorten
+from iran_russia_claims.spec.problem import Problem
 
 #: Bytes read at a time; a block is cut after its last whole line.
 _JSONL_BLOCK: Final = 16 * 1024 * 1024
@@ -180,7 +180,7 @@ def _jsonl_value(path: Path, raw: bytes, number: int, emit: Emit) -> Any:
                 f"the line is not valid JSON: {exc.msg} at column {exc.colno}",
                 str(path),
                 row=number,
-                value=shorten(text),
+                value=text,
                 hint="the line ends inside a value: cut short?"
                 if exc.pos >= len(text.rstrip())
                 else None,

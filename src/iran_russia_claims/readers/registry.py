@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from iran_russia_claims.readers.safe_yaml import read_yaml
 from iran_russia_claims.spec.models import Actor, Registry, Source, errors_to_rules
-from iran_russia_claims.spec.problem import DataError, Problem, shorten
+from iran_russia_claims.spec.problem import DataError, Problem
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.spec.vocab import ID_PREFIX
 
@@ -58,7 +58,7 @@ def validate_each(
                         row=number,
                         record_id=record,
                         column=column or None,
-                        value=shorten(value) if value is not None else None,
+                        value=value,
                     )
                 )
     return good, problems

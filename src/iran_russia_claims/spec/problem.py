@@ -12,6 +12,9 @@ from typing import Any
 from iran_russia_claims.spec.rules import RULES
 
 _MAX_VALUE_CHARS = 80
+#: How much of a long text or list a problem keeps (the JSON report gives the value itself).
+_MAX_KEPT_CHARS = 200
+_MAX_KEPT_ITEMS = 50
 
 
 def shorten(value: Any, limit: int = _MAX_VALUE_CHARS) -> str:
@@ -25,6 +28,32 @@ def shorten(value: Any, limit: int = _MAX_VALUE_CHARS) -> str:
     return f"{text[:keep]} ... {text[-keep:]}"
 
 
+def json_value(value: Any) -> Any:
+    """``value`` as plain JSON data (str, number, bool, None, lists and mappings of them), so
+    a report gives ``"very_likely"``, not ``"'very_likely'"``. NumPy values become Python ones;
+    a number JSON cannot hold (NaN, infinities) becomes its text; a long text or list is cut in
+    the middle, so a report stays small however large a cell is."""
+    if hasattr(value, "tolist") and type(value).__module__ == "numpy":
+        value = value.tolist()
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return (
+            value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+        )
+    if isinstance(value, str):
+        if len(value) <= _MAX_KEPT_CHARS:
+            return value
+        keep = (_MAX_KEPT_CHARS - 5) // 2
+        return f"{value[:keep]} ... {value[-keep:]}"
+    if isinstance(value, list | tuple):
+        items = [json_value(v) for v in value[:_MAX_KEPT_ITEMS]]
+        return items + (["..."] if len(value) > _MAX_KEPT_ITEMS else [])
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in list(value.items())[:_MAX_KEPT_ITEMS]}
+    return json_value(repr(value))
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One broken rule at one place."""
@@ -35,12 +64,14 @@ class Problem:
     row: int | None = None
     record_id: str | None = None
     column: str | None = None
-    value: str | None = None
+    #: The value at fault, as JSON data (see :func:`json_value`); shown shortened in text.
+    value: Any = None
     hint: str | None = None
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
             raise ValueError(f"{self.rule!r} is not a registered rule (spec/rules.py)")
+        object.__setattr__(self, "value", json_value(self.value))
         if self.hint is None and RULES[self.rule].hint:
             object.__setattr__(self, "hint", RULES[self.rule].hint)
 
@@ -57,7 +88,7 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.where()}: {self.message} [rule: {self.rule}]"
         if self.value is not None:
-            text += f"; value: {self.value}"
+            text += f"; value: {shorten(self.value)}"
         if self.hint:
             text += f"; hint: {self.hint}"
         return text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from iran_russia_claims.spec.problem import Problem, shorten
+from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import SPAN_KEY
 from iran_russia_claims.validation.report import Sink
 
@@ -76,7 +76,7 @@ def _duplicates(
         i = int(positions[found[k]])
         shown: Any = values.iloc[i] if values is not None else None
         what = f"id {shown!r}" if values is not None else "the span"
-        value = shorten(shown) if shown is not None else None
+        value = shown
         if again[k] and report.room():
             report.problems.append(
                 Problem(

@@ -224,7 +224,7 @@ class Sink:
                     row=int(rows[i]),
                     record_id=ids(i),
                     column=column,
-                    value=shorten(value(i)) if value is not None else None,
+                    value=value(i) if value is not None else None,
                     hint=hint,
                 )
             )
