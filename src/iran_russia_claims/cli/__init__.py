@@ -7,13 +7,15 @@ add-source, sentences, locate, fill: a curator's work on a collection of their o
 Exit codes: 0 success; 1 the data broke rules (every problem is listed); 2 bad usage, or an
 input that cannot be used: a path that is missing, a directory or unreadable, a file that is not
 the text it should be (an article whose hash matches no registered source), or a request that
-cannot be met (a quotation that occurs twice, an article registered already). Heavy modules are
+cannot be met (a quotation that occurs twice, an article registered already); 141 when the
+reader of the output went away (``| head``), as for any tool a closed pipe ends. Heavy modules are
 imported inside each command so ``--help`` is instant; no traceback reaches the user.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -38,11 +40,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit code after the reader of our output went away (``... | head``): 128 + SIGPIPE, as the
+#: shell reports for a tool the signal ended.
+EXIT_CLOSED_PIPE = 141
+#: Set to any value to see the traceback of an unexpected error (for reporting a bug).
+DEBUG_ENV = "IRAN_RUSSIA_CLAIMS_DEBUG"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every command goes through this one error path: data problems are
+    listed (exit 1 or 2), a path that cannot be used is named (exit 2), a closed pipe ends the
+    run quietly (exit 141), and anything else is reported as a bug in one line (exit 2); no
+    traceback reaches the user unless ``IRAN_RUSSIA_CLAIMS_DEBUG`` is set."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the one error path
+    except BrokenPipeError:
+        return _closed_pipe()
     except DataError as error:
         outcome = getattr(args, "outcome", "nothing was written")
         return print_problems(error, outcome, getattr(args, "refusal", False))
@@ -52,7 +68,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except Exception as error:  # a bug of ours: say so plainly, without a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"error: {args.command} failed unexpectedly ({type(error).__name__}: {error}); this "
+            f"is a bug in iran-russia-claims: please report it (set {DEBUG_ENV}=1 to see where)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return code
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away: stop writing, and keep Python from complaining about
+    the unflushed rest at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    return EXIT_CLOSED_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover
