@@ -63,8 +63,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
         reports.append(report)
         if args.format == "text":
             print(report.render())
+    if args.summary is not None:  # first: a closed stdout must not lose the summary
+        from iran_russia_claims.validation.formats import render_markdown
+
+        with args.summary.open("a", encoding="utf-8") as handle:
+            handle.write(render_markdown(reports))
     if args.format == "json":
         print(json.dumps(render_json(reports), indent=2, ensure_ascii=False))
+    elif args.format in ("github", "junit"):
+        from iran_russia_claims.validation import formats
+
+        print(formats.render_github(reports) if args.format == "github" else
+              formats.render_junit(reports))  # fmt: skip
     return exit_code(reports)
 
 
@@ -192,9 +202,18 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "github", "junit"),
         default="text",
-        help="report as text (default) or as JSON",
+        help="text (default); json (schemas/report.schema.json); github (workflow commands: "
+        "annotations on the lines of a pull request); junit (JUnit XML, a test case per file "
+        "and rule)",
+    )
+    p.add_argument(
+        "--summary",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help='also append a Markdown summary to FILE (e.g. "$GITHUB_STEP_SUMMARY")',
     )
     articles_option(
         p,

@@ -62,4 +62,7 @@ def render_schemas(id_prefix: str = ID_PREFIX) -> dict[str, bytes]:
     """Every generated schema file, by name, for a collection whose ids take ``id_prefix``."""
     schemas = {f"{name}.schema.json": record_schema(m) for name, m in _models().items()}
     schemas["claims.schema.json"] = claims_document_schema()
+    from iran_russia_claims.validation.report_schema import report_schema
+
+    schemas["report.schema.json"] = report_schema()
     return {name: render(with_id_prefix(s, id_prefix)) for name, s in sorted(schemas.items())}

@@ -34,6 +34,19 @@ __all__ = [
 DEFAULT_MAX_PROBLEMS: Final = 1000
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+#: The version of the JSON report's layout (``schemas/report.schema.json``): a new key is a
+#: minor change, a key renamed or removed a major one.
+REPORT_VERSION: Final = "1.0"
+#: What "row" means in a report, by format: every report says it.
+ROW_MEANING: Final = {
+    "csv": "the row of the file, the header being row 1 (a row starts on a later line only "
+    "where an earlier quoted cell holds a line break)",
+    "jsonl": "the line of the file",
+    "json": "the record's position in the array, from 1",
+    "yaml": "the record's position in the list, from 1",
+    "parquet": "the record's position in the file, from 1",
+    "dataframe": "the frame's index label plus 1 (with the default index, the position from 1)",
+}
 
 
 @dataclass(slots=True)
@@ -121,6 +134,7 @@ class ValidationReport:
         return {
             "target": self.target,
             "format": self.format,
+            "row_means": ROW_MEANING.get(self.format or ""),
             "valid": self.valid,
             "readable": self.readable,
             "rows": self.rows,
@@ -168,6 +182,7 @@ def exit_code(reports: Sequence[ValidationReport]) -> int:
 def render_json(reports: Sequence[ValidationReport]) -> dict[str, Any]:
     """The machine-readable report of a run over several inputs."""
     return {
+        "report_version": REPORT_VERSION,
         "valid": all(r.valid for r in reports),
         "exit_code": exit_code(reports),
         "reports": [r.to_dict() for r in reports],
