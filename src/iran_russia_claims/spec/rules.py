@@ -291,7 +291,7 @@ _RULES: Final = (
          scope="read"),
     Rule("not_empty", None, "a claims file or table holds at least one claim", scope="read"),
     Rule("row_not_empty", None, "no row is empty (every one of its cells missing)",
-         "spreadsheets add empty rows at the end of a CSV file: delete them", scope="read"),
+         "spreadsheets often leave empty rows at the end of a CSV file", scope="read"),
     # -- one row
     Rule("id_pattern", "id",
          "id matches PREFIX-NNNN (the collection's id prefix, four digits, zero-padded; more "
