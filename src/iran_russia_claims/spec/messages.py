@@ -102,19 +102,19 @@ def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
 
 # -- vocabularies --------------------------------------------------------------------------------
 def _not_allowed(
-    what: str, value: Any, allowed: Sequence[str], noun: str, label: str = "allowed"
+    what: str, value: Any, allowed: Sequence[str], noun: str, listed: bool = True
 ) -> str:
     """``value`` is not among ``allowed``: white space or case said as such; otherwise the
-    closest allowed value, if one is close, and the allowed values."""
-    listing = _listing(allowed)
+    closest allowed value, if one is close, and (if ``listed``) the allowed values."""
+    listing = f" (allowed: {_listing(allowed)})" if listed else ""
     if not isinstance(value, str):
-        return f"{what} {value!r} is not {noun} ({label}: {listing})"
+        return f"{what} {value!r} is not {noun}{listing}"
     fixed = _same_but_spacing_or_case(value, allowed)
     if fixed is not None:
         return f"{what} {fixed}"
     close = closest(value, allowed)
     guess = f"; did you mean {close!r}?" if close is not None else ""
-    return f"{what} {value!r} is not {noun}{guess} ({label}: {listing})"
+    return f"{what} {value!r} is not {noun}{guess}{listing}"
 
 
 def _same_but_spacing_or_case(value: str, allowed: Sequence[str]) -> str | None:
@@ -179,14 +179,19 @@ def _actor_patterns(actors: Any, codes: list[str] | None) -> str | None:
     bad = [c for c in _elements(actors) if not (isinstance(c, str) and _is_code(c))]
     if not bad:
         return None
-    return "; ".join(_actor_pattern(code, codes) for code in bad)
+    said = "; ".join(_actor_pattern(code, codes) for code in bad)
+    if codes and any(
+        not isinstance(c, str) or _same_but_spacing_or_case(c, codes) is None for c in bad
+    ):
+        said += f" (registered: {_listing(codes)})"
+    return said
 
 
 def _actor_pattern(code: Any, codes: list[str] | None) -> str:
     if not isinstance(code, str):
         return f"actor code {code!r} is not text"
     if codes:
-        return _not_allowed("actor code", code, codes, "an upper-case code", "registered")
+        return _not_allowed("actor code", code, codes, "an upper-case code", listed=False)
     stripped, ends = code.strip(), _spaced_ends(code)
     if ends and _is_code(stripped):
         return f"actor code {code!r} has white space at its {ends}: use {stripped!r}"
