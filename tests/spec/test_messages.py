@@ -229,3 +229,15 @@ def test_the_pydantic_claim_names_an_empty_record(record: dict[str, Any]) -> Non
     assert errors_to_rules(caught.value) == [
         ("row_not_empty", "", "the record is empty (every field is missing): delete it")
     ]
+
+
+def test_a_row_with_some_cells_missing_is_not_empty(tmp_path: Path) -> None:
+    """Only a row with every cell missing is empty: other missing cells are `required`, each
+    located (no record id where the id is missing)."""
+    records = mutated_table(None, 3)
+    records[1].update(id=None, kind=None)
+    report = validate(write_claims(records, tmp_path / "c.csv"), registry=REGISTRY)
+    assert [(p.rule, p.row, p.record_id, p.column, p.message) for p in report.problems] == [
+        ("required", 3, None, "id", "the value is missing"),
+        ("required", 3, None, "kind", "the value is missing"),
+    ]

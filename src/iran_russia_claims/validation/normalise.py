@@ -82,7 +82,7 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
 
     frame, rows = chunk.frame, chunk.rows
     n = len(frame)
-    raw_ids = Ids(frame)
+    raw_ids = Ids(frame, chunk.bad.get("id"))  # no id where the reader found none
     out: dict[str, Any] = {}
     bad: dict[str, np.ndarray] = {}
     names = {str(c) for c in frame.columns}
