@@ -98,11 +98,21 @@ def test_a_quoted_line_break_stays_in_its_cell_and_rows_stay_right(tmp_path: Pat
 
 
 def test_row_numbers_step_over_skipped_rows() -> None:
-    rows, next_row = csv_reader._csv_rows(2, 5, [3, 5, 40])
+    rows, blank, next_row = csv_reader._csv_rows(2, 5, [3, 5, 40], [])
     assert rows.tolist() == [2, 4, 6, 7, 8]
+    assert not blank.any()
     assert next_row == 9
-    rows, _ = csv_reader._csv_rows(41, 2, [3, 5, 40])
+    rows, _, _ = csv_reader._csv_rows(41, 2, [3, 5, 40], [])
     assert rows.tolist() == [41, 42]
+
+
+def test_row_numbers_put_blank_rows_back_in_place() -> None:
+    """Rows of separators or white space alone are skipped by the parser, then come back as
+    empty records at their row numbers; blank rows after a batch's last record wait."""
+    rows, blank, next_row = csv_reader._csv_rows(2, 3, [3], [5, 6, 9])
+    assert rows.tolist() == [2, 4, 5, 6, 7]
+    assert blank.tolist() == [False, False, True, True, False]
+    assert next_row == 8
 
 
 def test_ragged_rows_in_later_batches_keep_row_numbers(

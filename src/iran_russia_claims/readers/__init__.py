@@ -12,9 +12,9 @@ Safety: nothing is evaluated. CSV, JSON Lines and Parquet are parsed by pyarrow,
 file could inflate is bounded: the size of a CSV row, a JSON record or line, a Parquet row
 group, a YAML document. Memory stays proportional to ``chunk_rows``, not to the file.
 
-Row numbers: a CSV's header is row 1, so its first record is row 2 (blank lines are skipped, as
-a spreadsheet would show them); a JSON Lines record's row is its line number; JSON, YAML and
-Parquet records count from 1.
+Row numbers: a CSV's header is row 1, so its first record is row 2, and every row counts as a
+spreadsheet shows it (a blank line is an empty row); a JSON Lines record's row is its line
+number (blank lines are skipped); JSON, YAML and Parquet records count from 1.
 
 Layout: one module per format (:mod:`.csv`, :mod:`.json`, :mod:`.jsonl`, :mod:`.parquet`,
 :mod:`.yaml`), each with one reader ``(path, emit, chunk_rows) -> Iterator[Chunk]``; what they
@@ -119,12 +119,31 @@ def read_chunks(
         raise unreadable(path, f"cannot read: {exc.strerror}") from None
     if size == 0:
         return
+    yield from _marked_last(_read(path, fmt, emit, chunk_rows))
+
+
+def _read(path: Path, fmt: str, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     try:
         yield from READERS[fmt].read(path, emit, chunk_rows)
     except PermissionError:
         raise unreadable(path, "permission denied") from None
     except IsADirectoryError:  # pragma: no cover - caught above; a race at most
         raise unreadable(path, "is a directory, not a claims file") from None
+
+
+def _marked_last(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunks, each marked as the file's last one or not (``Chunk.last``): each is held
+    until the next one is read. A chunk read before an error stays unmarked (not known)."""
+    held = next(chunks, None)
+    while held is not None:
+        try:
+            following = next(chunks, None)
+        except Exception:
+            yield held
+            raise
+        held.last = following is None
+        yield held
+        held = following
 
 
 __all__ = [

@@ -33,8 +33,9 @@ def arrow_chunk(
     """A chunk from an Arrow table: typed columns checked as columns, then one pandas frame.
 
     A column whose Arrow type cannot hold its values (text in ``start``, floats in ``end``) is
-    one problem for the column, not one per cell; a null cell is ``required``; a list with a
-    null element is a ``type`` problem. This is the single point where Arrow becomes pandas.
+    one problem for the column, not one per cell; a null cell is marked ``missing`` (validation
+    reports it, or its row when every cell of the row is missing); a list with a null element
+    is a ``type`` problem. This is the single point where Arrow becomes pandas.
     """
     import numpy as np
     import pyarrow as pa
@@ -44,6 +45,7 @@ def arrow_chunk(
     bad = dict(bad or {})
     checked: set[str] = set()
     columns: dict[str, Any] = {}
+    missing: dict[str, np.ndarray] = {}
     where = str(path)
     table = _valid_utf8(table, rows, path, emit, bad)
     for name in table.column_names:
@@ -72,21 +74,9 @@ def arrow_chunk(
             target = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
             column = column.cast(target.get(kind, pa.list_(pa.string())))
         if column.null_count:
-            nulls = column.is_null().to_numpy(zero_copy_only=False) & ~mask
-            positions = np.flatnonzero(nulls)
-            ids = record_ids(table, positions)
-            for pos, record in zip(positions, ids, strict=True):
-                emit(
-                    Problem(
-                        "required",
-                        "the value is missing",
-                        where,
-                        row=int(rows[pos]),
-                        record_id=record,
-                        column=name,
-                    )
-                )
-            mask = mask | column.is_null().to_numpy(zero_copy_only=False)
+            nulls = column.is_null().to_numpy(zero_copy_only=False)
+            missing[name] = nulls & ~mask  # reported by validation: as a cell, or an empty row
+            mask = mask | nulls
             column = column.fill_null(_placeholder(kind, column.type))
         if kind == "list":
             column = pa.chunked_array(
@@ -138,7 +128,11 @@ def arrow_chunk(
         bad[name] = mask
     typed = pa.table(columns) if columns else table
     frame = typed.to_pandas(ignore_metadata=True, split_blocks=True, types_mapper=_arrow_backed)
-    return Chunk(frame, rows, bad, frozenset(checked))
+    if not typed.num_columns:  # records with no field: a slice of such a table lies about its
+        import pandas as pd  # length (pyarrow), the rows do not
+
+        frame = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    return Chunk(frame, rows, bad, frozenset(checked), missing)
 
 
 def record_ids(table: pa.Table, positions: np.ndarray) -> list[str | None]:

@@ -55,15 +55,21 @@ class ReadError(Exception):
 class Chunk:
     """Up to ``chunk_rows`` records of a file, ready for validation.
 
-    ``bad`` marks, per column, the cells a reader has already reported (missing or of the wrong
-    type): validation does not report them again, nor any rule that reads them. ``lists_checked``
+    ``bad`` marks, per column, the cells a reader has already reported (of the wrong type, not
+    UTF-8) or found missing: validation does not report them again, nor any rule that reads
+    them. ``missing`` marks, per column, the cells a reader found missing (null) and left for
+    validation to report, as a cell or, when the whole row is empty, as the row. ``lists_checked``
     names the list columns whose cells are known to be lists of strings (Arrow typed them).
+    ``last`` says whether this is the file's last chunk (None: not known), so that the empty rows
+    at the end of a file are one problem.
     """
 
     frame: pd.DataFrame
     rows: np.ndarray
     bad: dict[str, np.ndarray] = field(default_factory=dict)
     lists_checked: frozenset[str] = frozenset()
+    missing: dict[str, np.ndarray] = field(default_factory=dict)
+    last: bool | None = None
 
 
 def unreadable(

@@ -4,7 +4,9 @@ pyarrow reads the file in order, every cell as text, with rows of at most
 :data:`MAX_CSV_ROW_BYTES`; the header is parsed first with the ``csv`` module (a repeated
 column is named and the first kept; a file separated by ``;``, tab or ``|`` gets a hint). A row
 with the wrong number of cells is reported and skipped, with its row number (the header is row
-1). Numbers must be written plainly (no ``+``, no spaces, no thousands separator) and list
+1). A blank row (nothing but separators and white space, as spreadsheets leave at the end of a
+file) is a record whose every cell is missing, at its own row number; validation reports it as an
+empty row. Numbers must be written plainly (no ``+``, no spaces, no thousands separator) and list
 cells must be JSON arrays of strings; any other cell is a located ``type`` problem, marked so
 that no rule reads it.
 """
@@ -53,6 +55,8 @@ _NUMBER_TEXT: Final = (
 #: A JSON array of strings as the exports write it: compact, no escapes. Anything else that
 #: parses as an array of strings is still accepted, through the json module.
 _FAST_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
+#: What a blank row may hold: separators and empty quotes (white space is stripped).
+_BLANK: Final = str.maketrans("", "", ',"')
 _INT_HINT: Final = "write a whole number in digits, e.g. 120"
 _NUMBER_HINT: Final = "write a decimal number with a point, e.g. 0.7"
 
@@ -86,10 +90,14 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
             names.append(name)
             keep.append(name)
     skipped: list[int] = []
+    blank: list[int] = []
 
     def invalid_row(row: Any) -> str:
-        skipped.append(row.number)
         text = row.text or ""
+        if _is_blank(text):  # fewer separators than the header, or white space: an empty row
+            blank.append(row.number)
+            return "skip"
+        skipped.append(row.number)
         if text.count('"') % 2:
             emit(
                 Problem(
@@ -134,13 +142,22 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
         except pa.ArrowInvalid as exc:
             raise _csv_error(path, str(exc), keep, next_row, failed) from None
         table = pa.Table.from_batches([batch])
-        rows, next_row = _csv_rows(next_row, table.num_rows, skipped)
+        rows, is_blank, next_row = _csv_rows(next_row, table.num_rows, skipped, blank)
+        if is_blank.any():  # the blank rows the parser skipped, back in place as empty records
+            index = np.cumsum(~is_blank) - 1
+            table = table.take(pa.array(index, mask=is_blank))
         for start in range(0, max(table.num_rows, 1), chunk_rows):
             part = table.slice(start, chunk_rows)
             if part.num_rows == 0 and yielded:
                 continue
             yield _csv_chunk(part, rows[start : start + chunk_rows], path, emit)
             yielded = True
+    tail = np.asarray([b for b in blank if b >= next_row], dtype=np.int64)
+    for start in range(0, len(tail), chunk_rows):  # blank rows after the last record
+        rows = tail[start : start + chunk_rows]
+        nulls = pa.table({name: pa.nulls(len(rows), pa.string()) for name in keep})
+        yield _csv_chunk(nulls, rows, path, emit)
+        yielded = True
     if not yielded:  # header only: still check the columns
         empty = pa.table({name: pa.array([], pa.string()) for name in keep})
         yield _csv_chunk(empty, np.zeros(0, dtype=np.int64), path, emit)
@@ -186,7 +203,11 @@ def _open_csv(path: Path, names: list[str], keep: list[str], invalid_row: Any) -
             skip_rows=1,
             column_names=names,
         ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid_row),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True,
+            invalid_row_handler=invalid_row,
+            ignore_empty_lines=False,  # an empty line is an empty row, with its row number
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in names},
             include_columns=keep,
@@ -201,14 +222,27 @@ def _lines(n: int) -> str:
     return "1 line" if n == 1 else f"{n} lines"
 
 
-def _csv_rows(first: int, count: int, skipped: list[int]) -> tuple[np.ndarray, int]:
-    """Row numbers of ``count`` records from ``first`` on, stepping over the skipped rows."""
+def _csv_rows(
+    first: int, count: int, skipped: list[int], blank: list[int]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Row numbers of ``count`` records from ``first`` on, stepping over the skipped rows and
+    with the blank rows among them put back; which of the rows are blank; the next row."""
     import numpy as np
 
     gaps = np.asarray([s for s in skipped if s >= first], dtype=np.int64)
-    candidates = np.arange(first, first + count + len(gaps), dtype=np.int64)
-    rows = candidates[~np.isin(candidates, gaps)][:count]
-    return rows, int(rows[-1]) + 1 if count else first
+    blanks = np.asarray([b for b in blank if b >= first], dtype=np.int64)
+    if not count:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), first
+    candidates = np.arange(first, first + count + len(gaps) + len(blanks), dtype=np.int64)
+    candidates = candidates[~np.isin(candidates, gaps)]
+    empty = np.isin(candidates, blanks)
+    end = int(np.flatnonzero(~empty)[count - 1]) + 1  # up to the last record of the batch
+    return candidates[:end], empty[:end], int(candidates[end - 1]) + 1
+
+
+def _is_blank(text: str) -> bool:
+    """Whether a row's text holds nothing but separators, quotes and white space."""
+    return not text.translate(_BLANK).strip()
 
 
 @contextmanager

@@ -9,6 +9,7 @@ id prefix (a bare prefix such as ``"ABC"`` may be passed as the context instead)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -25,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from iran_russia_claims.spec import rules
 from iran_russia_claims.spec.manifest import DATE_PATTERN, date_as_text, real_date
+from iran_russia_claims.spec.messages import FIELD_MESSAGES
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
@@ -175,6 +178,9 @@ def _rules_stated_here() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], t
 
 
 _FIELD_RULES, _RECORD_RULES, _REGISTRY_RULES = _rules_stated_here()
+#: The field constraints whose pydantic error is worded by ``messages.message`` (the fix, not
+#: the constraint): column -> rule.
+_WORDED: dict[str, str] = {str(rules.RULES[name].column): name for name in FIELD_MESSAGES}
 
 
 def _id_prefix(context: Any) -> str:
@@ -224,6 +230,35 @@ class Claim(_Strict):
     ]
     confidence_band: Annotated[Band, Field(strict=False, description=_DOC["confidence_band"])]
     hedges: Annotated[list[str], Field(description=_DOC["hedges"])]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_empty(cls, data: Any) -> Any:
+        """An empty record (every field missing) is one problem, not one per field."""
+        if isinstance(data, Mapping) and all(value is None for value in data.values()):
+            raise _fail("row_not_empty", "the record is empty (every field is missing): delete it")
+        return data
+
+    @field_validator(*_WORDED, mode="wrap")
+    @classmethod
+    def _worded(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        """A field constraint's error in the words of ``messages.message``: what is wrong with
+        the value and what to write instead. Other errors of the field pass unchanged."""
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            from iran_russia_claims.spec.messages import message
+
+            column = str(info.field_name)
+            rule = _WORDED[column]
+            errors = exc.errors(include_url=False)
+            if not errors or any(
+                rule_of({**e, "loc": (column, *e["loc"])}) != rule for e in errors
+            ):
+                raise
+            raise _fail(rule, message(rule, {column: value}, info.context)) from None
 
     @field_validator(*_FIELD_RULES)
     @classmethod

@@ -290,6 +290,8 @@ _RULES: Final = (
          "each value has the column's type (string, integer, float, list of strings)",
          scope="read"),
     Rule("not_empty", None, "a claims file or table holds at least one claim", scope="read"),
+    Rule("row_not_empty", None, "no row is empty (every one of its cells missing)",
+         "spreadsheets often leave empty rows at the end of a CSV file", scope="read"),
     # -- one row
     Rule("id_pattern", "id",
          "id matches PREFIX-NNNN (the collection's id prefix, four digits, zero-padded; more "

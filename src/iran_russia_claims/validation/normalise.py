@@ -3,8 +3,10 @@
 A missing or extra column is one problem; a cell that is missing or has the wrong type is one
 located problem, and the cell is then made neutral (null, NaN or a distinct negative number)
 and marked, so that the rules that read it are not reported on it too: one bad cell, one
-problem. Valid columns convert in C (Arrow or NumPy casts); per-value Python runs only on a
-column holding a wrong value, to locate it.
+problem. A row whose every cell is missing (a spreadsheet's empty row) is one problem for the
+row, not one per cell; the empty rows at the end of a file are one problem together, however
+many chunks they span. Valid columns convert in C (Arrow or NumPy casts); per-value Python
+runs only on a column holding a wrong value, to locate it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
+from weakref import WeakKeyDictionary
 
 from iran_russia_claims.readers.common import KINDS
 from iran_russia_claims.spec.problem import Problem
@@ -79,10 +82,13 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
 
     frame, rows = chunk.frame, chunk.rows
     n = len(frame)
-    raw_ids = Ids(frame)
+    raw_ids = Ids(frame, chunk.bad.get("id"))  # no id where the reader found none
     out: dict[str, Any] = {}
     bad: dict[str, np.ndarray] = {}
     names = {str(c) for c in frame.columns}
+    empty = empty_rows(chunk)
+    _report_empty_rows(chunk, empty, sink)
+    only_empty_rows = bool(n) and bool(empty.all())  # no column can be judged missing
     for name in sorted(names - set(KINDS)):
         close = difflib.get_close_matches(name, CLAIM_COLUMN_NAMES, n=1)
         sink.emit(
@@ -94,8 +100,11 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
             )
         )
     for name, kind in KINDS.items():
-        skip = chunk.bad.get(name, np.zeros(n, dtype=bool))
+        skip = chunk.bad.get(name, np.zeros(n, dtype=bool)) | empty
         if name not in names:
+            if only_empty_rows:
+                out[name], bad[name] = _empty(kind, n), np.ones(n, dtype=bool)
+                continue
             sink.emit(
                 Problem(
                     "required",
@@ -109,6 +118,9 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
             )
             out[name], bad[name] = _empty(kind, n), np.ones(n, dtype=bool)
             continue
+        if name in chunk.missing:  # cells the reader found missing, outside empty rows
+            unreported = np.flatnonzero(chunk.missing[name] & ~empty)
+            sink.cells("required", name, unreported, rows, raw_ids, "the value is missing")
         series = frame[name]
         if n and skip.all():  # the reader reported the whole column already
             out[name], bad[name] = _empty(kind, n), skip
@@ -142,6 +154,90 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
         out[name] = _fill(kind, typed.values, mask)
         bad[name] = mask
     return pd.DataFrame(out, index=pd.RangeIndex(n)), bad
+
+
+def empty_rows(chunk: Chunk) -> np.ndarray:
+    """The rows whose every cell is missing (null, NaN, or marked missing by the reader).
+
+    Column by column over the rows still in question, so valid data costs one ``isna`` of one
+    column."""
+    import numpy as np
+
+    frame = chunk.frame
+    empty = np.ones(len(frame), dtype=bool)
+    for position, name in enumerate(frame.columns):
+        open_rows = np.flatnonzero(empty)
+        if not len(open_rows):
+            break
+        column = frame.iloc[:, position]
+        if len(open_rows) < len(frame):
+            column = column.iloc[open_rows]
+        blank = np.asarray(column.isna().to_numpy(), dtype=bool)
+        if str(name) in chunk.missing:
+            blank |= chunk.missing[str(name)][open_rows]
+        empty[open_rows[~blank]] = False
+    return empty
+
+
+#: Per validation (its sink), the empty rows at the end of the chunk checked last: at the end
+#: of the file, or else each one a problem, as the next chunk shows.
+_HELD: Final[WeakKeyDictionary[Sink, np.ndarray]] = WeakKeyDictionary()
+
+
+def _report_empty_rows(chunk: Chunk, empty: np.ndarray, sink: Sink) -> None:
+    """One problem per empty row; one for all the empty rows at the end of the file.
+
+    A run of empty rows reaching the end of a chunk that is not the file's last is held until
+    the next chunk; where it is not known whether a chunk is the last (a DataFrame), each
+    empty row is one problem.
+    """
+    import numpy as np
+
+    rows, n = chunk.rows, len(empty)
+    positions = np.flatnonzero(empty)
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1
+    runs = [rows[p] for p in np.split(positions, breaks)] if len(positions) else []
+    at_end = bool(len(positions)) and positions[-1] == n - 1
+    held = _HELD.pop(sink, None)
+    if held is not None:
+        if len(positions) and positions[0] == 0:
+            runs[0] = np.concatenate([held, runs[0]])
+        else:
+            runs.insert(0, held)
+            at_end = at_end or n == 0
+    if at_end:
+        last = runs.pop()
+        if chunk.last is False:
+            _HELD[sink] = last
+        elif chunk.last:
+            sink.emit(Problem("row_not_empty", _trailing(last), row=int(last[0])))
+        else:
+            runs.append(last)
+    if runs:
+        each = np.concatenate(runs)
+        sink.cells(
+            "row_not_empty",
+            None,
+            np.arange(len(each)),
+            each,
+            lambda i: None,
+            lambda i: f"row {each[i]} is empty: delete it",
+        )
+
+
+def _trailing(rows: np.ndarray) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]} is empty (at the end of the file): delete it"
+    return f"rows {_spans(rows)} are empty (at the end of the file): delete them"
+
+
+def _spans(rows: np.ndarray) -> str:
+    """Row numbers as ranges: "113-114", or "5, 7-9" where rows between are not empty."""
+    import numpy as np
+
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    parts = np.split(rows, breaks)
+    return ", ".join(f"{p[0]}-{p[-1]}" if len(p) > 1 else f"{p[0]}" for p in parts)
 
 
 def _type_message(values: np.ndarray, kind: str) -> Callable[[int], str]:
