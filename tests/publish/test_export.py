@@ -98,7 +98,7 @@ def test_two_exports_are_byte_identical(dataset: Dataset, tmp_path: Path) -> Non
         first = {p.relative_to(one): data for p, data in _snapshot(one).items()}
         second = {p.relative_to(two): data for p, data in _snapshot(two).items()}
         assert first == second
-        assert len(first) == (17 if name == "" else 4)
+        assert len(first) == (17 if name == "" else 5)
 
 
 def _fresh(dataset: Dataset, tmp_path: Path) -> dict[Path, bytes]:

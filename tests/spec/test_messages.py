@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from claims_files import FORMATS, row_of, write_claims
 from iran_russia_claims import validate
 from iran_russia_claims.spec.models import Claim, errors_to_rules
-from iran_russia_claims.spec.problem import shorten
+from iran_russia_claims.spec.problem import json_value
 from iran_russia_claims.spec.vocab import Band, Kind, Theme
 from iran_russia_claims.validation import validate_frame
 from records import mutated_table, registry, valid_record
@@ -95,7 +95,7 @@ def test_validate_says_the_fix(
         "IRR-0002",
         field,
     )
-    assert problem.value == shorten(value)
+    assert problem.value == json_value(value)
 
 
 @pytest.mark.parametrize(("field", "value", "rule", "expected"), CASES, ids=IDS)

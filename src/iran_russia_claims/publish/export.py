@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 
 CHECKSUMS: Final = "SHA256SUMS"
 #: How to read ``claims.csv`` with pandas: list cells are JSON arrays. ``keep_default_na``
-#: stops pandas reading a value such as ``NA`` as missing; ``round_trip`` parses every number
-#: to the exact float that was written.
+#: stops pandas reading a value such as ``NA`` as missing; ``float`` parses each number to the
+#: exact float that was written (pandas 3 deprecates ``float_precision="round_trip"``).
 PANDAS_CSV_RECIPE: Final = (
-    'pd.read_csv(path, converters={"actors": json.loads, "hedges": json.loads}, '
-    'keep_default_na=False, float_precision="round_trip")'
+    'pd.read_csv(path, converters={"actors": json.loads, "hedges": json.loads, '
+    '"confidence": float}, keep_default_na=False)'
 )
 #: How to read ``claims.json`` with pandas: without ``precise_float`` its fast parser can be
 #: one unit in the last place off.
