@@ -46,6 +46,8 @@ def _new_module(old: str) -> object:
     except ImportError as exc:
         if (exc.name or "").split(".")[0] in OPTIONAL:
             pytest.skip(f"{MOVED[old]} needs {exc.name}, an optional extra, not installed")
+        if "pandera_spark" in MOVED[old]:  # PySpark present, but its pandas API is not
+            pytest.skip(f"{MOVED[old]} needs PySpark's pandas API, which needs pandas < 3: {exc}")
         raise
 
 
@@ -96,7 +98,8 @@ def test_the_new_modules_import_without_a_warning() -> None:
         "        try:\n"
         "            importlib.import_module(new)\n"
         "        except ImportError as exc:  # an optional extra (the caller checks which)\n"
-        "            if (exc.name or '').split('.')[0] not in json.loads(sys.argv[2]):\n"
+        "            optional = (exc.name or '').split('.')[0] in json.loads(sys.argv[2])\n"
+        "            if not optional and not new.endswith('pandera_spark'):  # pandas 3\n"
         "                raise\n"
         "print(json.dumps([str(w.message) for w in record]))\n"
     )
