@@ -172,7 +172,7 @@ def empty_rows(chunk: Chunk) -> np.ndarray:
         column = frame.iloc[:, position]
         if len(open_rows) < len(frame):
             column = column.iloc[open_rows]
-        blank = np.asarray(column.isna().to_numpy(), dtype=bool)
+        blank = np.array(column.isna().to_numpy(), dtype=bool)
         if str(name) in chunk.missing:
             blank |= chunk.missing[str(name)][open_rows]
         empty[open_rows[~blank]] = False
@@ -316,12 +316,12 @@ def _as_strings(s: pd.Series, checked: bool) -> Typed:
     if arrow is not None:
         value = arrow.value_type if pa.types.is_dictionary(arrow) else arrow
         if pa.types.is_string(value) or pa.types.is_large_string(value) or pa.types.is_null(value):
-            return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+            return Typed(s, missing=np.array(s.isna().to_numpy(), dtype=bool))
     elif isinstance(dtype, pd.StringDtype):
-        return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+        return Typed(s, missing=np.array(s.isna().to_numpy(), dtype=bool))
     elif isinstance(dtype, pd.CategoricalDtype):
         if pd.api.types.infer_dtype(dtype.categories, skipna=True) in ("string", "empty"):
-            return Typed(s, missing=np.asarray(s.isna().to_numpy(), dtype=bool))
+            return Typed(s, missing=np.array(s.isna().to_numpy(), dtype=bool))
         s = s.astype(object)
         dtype = s.dtype
     if not _is_object(dtype):
@@ -341,9 +341,9 @@ def _as_integers(s: pd.Series, checked: bool) -> Typed:
     dtype = s.dtype
     numeric = not isinstance(dtype, pd.CategoricalDtype) and not _is_object(dtype)
     if numeric and pd.api.types.is_integer_dtype(dtype):
-        missing = np.asarray(s.isna().to_numpy(), dtype=bool)
+        missing = np.array(s.isna().to_numpy(), dtype=bool)
         if getattr(dtype, "kind", "") == "u" or str(dtype).lower().startswith("uint"):
-            too_big = np.asarray((s > np.iinfo(np.int64).max).fillna(False).to_numpy(), dtype=bool)
+            too_big = np.array((s > np.iinfo(np.int64).max).fillna(False).to_numpy(), dtype=bool)
             values = s.where(~too_big, 0).to_numpy(dtype=np.int64, na_value=0)
             return Typed(values, missing=missing, wrong=too_big)
         return Typed(s.to_numpy(dtype=np.int64, na_value=0), missing=missing)
@@ -391,7 +391,7 @@ def _as_numbers(s: pd.Series, checked: bool) -> Typed:
     dtype = s.dtype
     numeric = not isinstance(dtype, pd.CategoricalDtype) and not _is_object(dtype)
     if numeric and not pd.api.types.is_bool_dtype(dtype) and pd.api.types.is_numeric_dtype(dtype):
-        missing = np.asarray(s.isna().to_numpy(), dtype=bool)
+        missing = np.array(s.isna().to_numpy(), dtype=bool)
         if isinstance(dtype, np.dtype) and dtype.kind == "f":  # NaN is a number, not missing
             missing = np.zeros(len(s), dtype=bool)
         return Typed(s.to_numpy(dtype=np.float64, na_value=np.nan), missing=missing)
@@ -430,7 +430,7 @@ def _as_lists(s: pd.Series, checked: bool) -> Typed:
     if arrow is not None and (pa.types.is_list(arrow) or pa.types.is_large_list(arrow)):
         inner = arrow.value_type
         if pa.types.is_string(inner) or pa.types.is_large_string(inner) or pa.types.is_null(inner):
-            missing = np.asarray(s.isna().to_numpy(), dtype=bool)
+            missing = np.array(s.isna().to_numpy(), dtype=bool)
             array = _arrow_values(s).cast(pa.list_(pa.string()))
             wrong = None
             if not checked:
