@@ -16,7 +16,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
-from weakref import WeakKeyDictionary
 
 from iran_russia_claims.readers.common import KINDS
 from iran_russia_claims.spec.problem import Problem
@@ -179,11 +178,6 @@ def empty_rows(chunk: Chunk) -> np.ndarray:
     return empty
 
 
-#: Per validation (its sink), the empty rows at the end of the chunk checked last: at the end
-#: of the file, or else each one a problem, as the next chunk shows.
-_HELD: Final[WeakKeyDictionary[Sink, np.ndarray]] = WeakKeyDictionary()
-
-
 def _report_empty_rows(chunk: Chunk, empty: np.ndarray, sink: Sink) -> None:
     """One problem per empty row; one for all the empty rows at the end of the file.
 
@@ -198,7 +192,7 @@ def _report_empty_rows(chunk: Chunk, empty: np.ndarray, sink: Sink) -> None:
     breaks = np.flatnonzero(np.diff(positions) != 1) + 1
     runs = [rows[p] for p in np.split(positions, breaks)] if len(positions) else []
     at_end = bool(len(positions)) and positions[-1] == n - 1
-    held = _HELD.pop(sink, None)
+    held, sink.held_empty_rows = sink.held_empty_rows, None
     if held is not None:
         if len(positions) and positions[0] == 0:
             runs[0] = np.concatenate([held, runs[0]])
@@ -208,7 +202,7 @@ def _report_empty_rows(chunk: Chunk, empty: np.ndarray, sink: Sink) -> None:
     if at_end:
         last = runs.pop()
         if chunk.last is False:
-            _HELD[sink] = last
+            sink.held_empty_rows = last
         elif chunk.last:
             sink.emit(Problem("row_not_empty", _trailing(last), row=int(last[0])))
         else:

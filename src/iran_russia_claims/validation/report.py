@@ -201,6 +201,9 @@ class Sink:
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
         self.said: set[tuple[str, str | None, str]] = set()
+        #: Rows of the empty run that ended the chunk checked last, while it is not known
+        #: whether the file goes on (one problem for them all if it does not).
+        self.held_empty_rows: np.ndarray | None = None
 
     def emit(self, problem: Problem) -> None:
         """Add a problem, saying a column-wide one once however many chunks show it."""
