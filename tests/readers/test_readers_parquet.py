@@ -1,4 +1,5 @@
-"""The Parquet reader: Arrow types, nulls and bad text located, huge row groups refused."""
+"""The Parquet reader: Arrow types, nulls and bad text located; what a file costs to decode
+bounded by its size, checked from its page headers before any page is read."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from claims_files import write_claims
-from iran_russia_claims.readers import ReadError
+from iran_russia_claims.readers import ReadError, read_chunks
 from iran_russia_claims.readers import parquet as parquet_reader
+from iran_russia_claims.readers.parquet_pages import page_bytes
 from iran_russia_claims.validation import validate
 from reading import REGISTRY, read, records, rules_at
 
@@ -48,13 +50,113 @@ def test_parquet_text_that_is_not_utf8_is_located(tmp_path: Path) -> None:
     assert report.exit_code() == 2
 
 
-def test_huge_parquet_row_groups_are_refused(
+def test_pages_that_decompress_past_the_limit_are_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parquet_reader, "MAX_ROW_GROUP_BYTES", 100)
-    path = write_claims(records(3), tmp_path / "c.parquet")
-    with pytest.raises(ReadError, match="row group"):
+    path = tmp_path / "c.parquet"
+    table = pa.Table.from_pylist(records(3))
+    pq.write_table(table, path, compression="zstd")
+    expanded = page_bytes(path, pq.ParquetFile(path).metadata)
+    assert expanded > 0
+    monkeypatch.setattr(parquet_reader, "PARQUET_EXPANSION", 0)
+    monkeypatch.setattr(parquet_reader, "PARQUET_ALLOWANCE", expanded - 1)
+    with pytest.raises(ReadError, match=f"decompress to {expanded} bytes, over the limit"):
         read(path)
+    monkeypatch.setattr(parquet_reader, "PARQUET_ALLOWANCE", expanded)
+    assert sum(len(c.frame) for c in read(path)[0]) == 3  # at the limit: read
+
+
+def test_a_compressed_huge_cell_costs_nothing_to_refuse(tmp_path: Path) -> None:
+    path = tmp_path / "c.parquet"
+    rows = records(1)
+    rows[0]["assertion"] = "y" * (80 * 1024 * 1024)
+    pq.write_table(pa.Table.from_pylist(rows), path, compression="zstd", use_dictionary=False)
+    assert path.stat().st_size < 64 * 1024
+    with pytest.raises(ReadError, match="pages decompress to"):
+        read(path)
+
+
+@pytest.mark.parametrize("version", ["1.0", "2.6"])
+@pytest.mark.parametrize("page_version", ["1.0", "2.0"])
+def test_page_headers_agree_with_what_the_writer_recorded(
+    tmp_path: Path, version: str, page_version: str
+) -> None:
+    """The walk over the page headers finds each column chunk's pages: their sizes add up to
+    what pyarrow's writer recorded in the footer (which counts the headers too)."""
+    path = tmp_path / "c.parquet"
+    rows = records(500)
+    pq.write_table(
+        pa.Table.from_pylist(rows), path, version=version, data_page_version=page_version,
+        data_page_size=2048, compression="snappy", row_group_size=200,
+    )  # fmt: skip
+    metadata = pq.ParquetFile(path).metadata
+    recorded = sum(
+        metadata.row_group(g).column(c).total_uncompressed_size
+        for g in range(metadata.num_row_groups)
+        for c in range(metadata.num_columns)
+    )
+    found = page_bytes(path, metadata)
+    assert 0.8 * recorded < found <= recorded
+
+
+def test_page_headers_are_walked_in_files_polars_writes(tmp_path: Path) -> None:
+    pl = pytest.importorskip("polars")
+    path = tmp_path / "c.parquet"
+    pl.DataFrame(records(300)).write_parquet(path, row_group_size=100)
+    assert page_bytes(path, pq.ParquetFile(path).metadata) > 0
+    assert sum(len(c.frame) for c in read(path)[0]) == 300
+
+
+def test_a_repeated_large_dictionary_value_is_read_in_small_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dictionary page holds one large value that every record names: the file stays small,
+    and the reader expands it a few records at a time, never all at once."""
+    big = "x" * 200_000
+    table = pa.table({"id": [f"IRR-{i:04d}" for i in range(1, 401)], "assertion": [big] * 400})
+    table = table.set_column(1, "assertion", table.column("assertion").dictionary_encode())
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path, compression="zstd")
+    assert path.stat().st_size < 64 * 1024
+    monkeypatch.setattr(parquet_reader, "MAX_CHUNK_TEXT_BYTES", 1_000_000)
+    sizes = [len(chunk.frame) for chunk in read_chunks(path, "parquet", lambda p: None)]
+    assert sum(sizes) == 400
+    assert max(sizes) == 4  # a record is 200,008 bytes of text: 4 fit in 1,000,000, 5 do not
+
+
+def test_a_cell_over_the_limit_is_located_and_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parquet_reader, "MAX_CELL_BYTES", 1000)
+    rows = records(3)
+    rows[1]["assertion"] = "z" * 1001
+    rows[2]["hedges"] = ["h" * 600, "h" * 600]
+    path = write_claims(rows, tmp_path / "c.parquet")
+    report = validate(path, registry=REGISTRY)
+    found = [(p.rule, p.row, p.column) for p in report.problems]
+    assert found == [("readable", 2, "assertion"), ("readable", 3, "hedges")]
+    assert "1001 bytes long, over the limit of 1000" in report.problems[0].message
+
+
+def test_more_records_than_bytes_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_claims(records(3), tmp_path / "c.parquet")
+    monkeypatch.setattr(parquet_reader, "PARQUET_SPARE_ROWS", -path.stat().st_size + 2)
+    with pytest.raises(ReadError, match="holds 3 records"):
+        read(path)
+
+
+def test_columns_outside_the_schema_are_named_never_decoded(tmp_path: Path) -> None:
+    table = pa.Table.from_pylist(records(2))
+    nested = pa.array([{"a": [[1, 2]], "b": "x"}, None])
+    table = table.append_column("extra", nested)
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path)
+    chunk = next(read_chunks(path, "parquet", lambda p: None))
+    assert chunk.frame["extra"].tolist()[0] is True  # only whether it holds something
+    report = validate(path, registry=REGISTRY)
+    assert [(p.rule, p.column) for p in report.problems] == [("no_extra_fields", "extra")]
 
 
 def test_unsigned_offsets_too_large_for_int64(tmp_path: Path) -> None:

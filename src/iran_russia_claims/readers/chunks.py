@@ -165,6 +165,8 @@ def _compatible(kind: str, arrow_type: pa.DataType) -> bool:
         return bool(types.is_integer(arrow_type) or types.is_floating(arrow_type))
     if types.is_list(arrow_type) or types.is_large_list(arrow_type):
         value = arrow_type.value_type
+        if types.is_dictionary(value):  # text a Parquet file stores as a dictionary
+            value = value.value_type
         return bool(types.is_string(value) or types.is_large_string(value) or types.is_null(value))
     return False
 

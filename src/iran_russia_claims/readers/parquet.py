@@ -1,63 +1,265 @@
 """The Parquet reader: pyarrow reads the file in record batches, typed as it was written.
 
-Before any data is read, the file's metadata is checked: a row group over
-:data:`MAX_ROW_GROUP_BYTES` uncompressed is refused, so a hostile file cannot claim the memory.
-Batches of ``chunk_rows`` records then go through ``arrow_chunk``, which checks the column
-types and the text; a file with no records still has its columns checked. Records count from
-1, and damage found mid-file stops the reading after the records already read.
+Before any page is read, what the file will cost is checked against its size (see
+:mod:`.parquet_pages`): the pages' stated sizes, found in their own headers, and the number of
+records. Text is read as pyarrow's dictionary arrays where the file stores it so, and each
+batch is weighed as it would be once expanded: a cell of more than :data:`MAX_CELL_BYTES` is a
+located problem and is not expanded, and a batch is cut into chunks of at most
+:data:`MAX_CHUNK_TEXT_BYTES` of text, so a small file repeating a large value cannot claim the
+memory. Columns outside the claims schema are kept only as "has a value" flags: their names
+are reported, their content is never decoded into Python. Chunks then go through
+``arrow_chunk``, which checks the column types and the text; a file with no records still has
+its columns checked. Records count from 1, and damage found mid-file stops the reading after
+the records already read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.readers.chunks import arrow_chunk
-from iran_russia_claims.readers.common import Chunk, Emit, unreadable
+from iran_russia_claims.readers.chunks import arrow_chunk, record_ids
+from iran_russia_claims.readers.common import KINDS, MAX_RECORD_BYTES, Chunk, Emit, unreadable
+from iran_russia_claims.readers.parquet_pages import (
+    PARQUET_ALLOWANCE,
+    PARQUET_EXPANSION,
+    PARQUET_SPARE_ROWS,
+    PageError,
+    page_bytes,
+)
+from iran_russia_claims.spec.problem import Problem
 
-#: Largest Parquet row group (uncompressed) read; a 10^6-row export is about 300 MB.
-MAX_ROW_GROUP_BYTES: Final = 4 * 1024**3
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+#: Largest text cell (or list of text) read from Parquet, in bytes: as a JSON record.
+MAX_CELL_BYTES: Final = MAX_RECORD_BYTES
+#: Most text, in bytes, one chunk of a Parquet file expands to; a batch over it is cut.
+MAX_CHUNK_TEXT_BYTES: Final = 16 * 1024 * 1024
+#: Kept for callers of 0.2: the limit is now on what the pages decompress to (see above).
+MAX_ROW_GROUP_BYTES: Final = PARQUET_ALLOWANCE
 
 
 def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     """The records of a Parquet file, at most ``chunk_rows`` per chunk."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    try:
-        parquet = pq.ParquetFile(str(path), memory_map=False)
-        metadata = parquet.metadata
-        for group in range(metadata.num_row_groups):
-            size = metadata.row_group(group).total_byte_size
-            if size > MAX_ROW_GROUP_BYTES:
-                raise unreadable(
-                    path,
-                    f"row group {group} holds {size} bytes uncompressed, over the limit of "
-                    f"{MAX_ROW_GROUP_BYTES}",
-                    hint="write the file with smaller row groups (row_group_size)",
-                )
-        schema = parquet.schema_arrow
-    except (pa.ArrowException, OSError) as exc:
-        raise unreadable(
-            path,
-            f"not a readable Parquet file: {exc}",
-            hint="the file may be cut short, or another format with a .parquet name",
-        ) from None
+    parquet = _open(path)
+    schema = parquet.schema_arrow
     row = 1
     try:
         for batch in parquet.iter_batches(batch_size=chunk_rows, use_threads=True):
             table = pa.Table.from_batches([batch])
             rows = np.arange(row, row + table.num_rows, dtype=np.int64)
-            yield arrow_chunk(table, rows, path, emit)
+            for part, part_rows, bad in _weighed(table, rows, path, emit):
+                yield arrow_chunk(part, part_rows, path, emit, bad)
             row += table.num_rows
     except (pa.ArrowException, OSError) as exc:
         raise unreadable(
             path,
-            f"the Parquet data is damaged after record {row - 1}: {exc}",
+            f"the Parquet data is damaged after record {row - 1}: {_first_line(exc)}",
             row=row,
             hint="the file may be cut short; write it again",
         ) from None
     if row == 1:  # no records: still check the columns
         yield arrow_chunk(schema.empty_table(), np.zeros(0, dtype=np.int64), path, emit)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _open(path: Path) -> pq.ParquetFile:
+    """The file, opened with its text read as dictionaries, after its costs are checked."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(str(path), memory_map=False)
+        metadata = parquet.metadata
+        size = path.stat().st_size
+        if metadata.num_rows > size + PARQUET_SPARE_ROWS:
+            raise unreadable(
+                path,
+                f"the file says it holds {metadata.num_rows} records in {size} bytes, more "
+                f"than one per byte (plus {PARQUET_SPARE_ROWS})",
+                hint="a Parquet file of claims takes tens of bytes per record; write it again",
+            )
+        limit = PARQUET_EXPANSION * size + PARQUET_ALLOWANCE
+        expanded = page_bytes(path, metadata)
+        if expanded > limit:
+            raise unreadable(
+                path,
+                f"the file's pages decompress to {expanded} bytes, over the limit of {limit} "
+                f"({PARQUET_EXPANSION} times its size plus {PARQUET_ALLOWANCE})",
+                hint="a Parquet file of claims compresses a few times at most; a file this "
+                "compressed is not claims data",
+            )
+        schema = parquet.schema
+        text = [
+            schema.column(i).path
+            for i in range(len(schema))
+            if schema.column(i).physical_type == "BYTE_ARRAY"
+            and schema.column(i).path.split(".")[0] in KINDS
+        ]
+        return pq.ParquetFile(str(path), memory_map=False, read_dictionary=text)
+    except (pa.ArrowException, OSError, PageError) as exc:
+        raise unreadable(
+            path,
+            f"not a readable Parquet file: {_first_line(exc)}",
+            hint="the file may be cut short, or another format with a .parquet name",
+        ) from None
+
+
+def read_bounded(path: Path) -> pa.Table | None:
+    """The whole file as one Arrow table, for the whole-file reader: None where the careful
+    reader must take it (columns other than the claims', anything over a limit, damage)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from iran_russia_claims.readers.common import ReadError
+
+    try:
+        parquet = _open(path)
+        if set(parquet.schema_arrow.names) != set(KINDS):
+            return None
+        table = parquet.read(use_threads=True)
+    except (ReadError, pa.ArrowException, OSError):
+        return None
+    limit = PARQUET_EXPANSION * path.stat().st_size + PARQUET_ALLOWANCE
+    text = 0
+    plain = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        lengths = _lengths(column.combine_chunks())
+        if lengths is not None:
+            if (pc.max(lengths).as_py() or 0) > MAX_CELL_BYTES:
+                return None
+            text += pc.sum(lengths).as_py() or 0
+        plain.append(pa.field(field.name, _undictionary(field.type)))
+    return table.cast(pa.schema(plain)) if text <= limit else None
+
+
+def _lengths(column: Any) -> Any:
+    """The length in bytes of every text value (list elements too) as it would be expanded,
+    in Arrow alone (no NumPy, no pandas); None for a column without text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    types = pa.types
+    if types.is_list(column.type) or types.is_large_list(column.type):
+        return _lengths(pc.list_flatten(column))
+    if types.is_dictionary(column.type):
+        lengths = _lengths(column.dictionary)
+        return None if lengths is None else lengths.take(column.indices)
+    if types.is_string(column.type) or types.is_large_string(column.type):
+        return pc.binary_length(column)
+    return None
+
+
+def _undictionary(arrow_type: Any) -> Any:
+    """The type with text stored as dictionaries turned into plain text."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arrow_type):
+        return arrow_type.value_type
+    if pa.types.is_list(arrow_type) and pa.types.is_dictionary(arrow_type.value_type):
+        return pa.list_(arrow_type.value_type.value_type)
+    return arrow_type
+
+
+def _weighed(
+    table: pa.Table, rows: np.ndarray, path: Path, emit: Emit
+) -> Iterator[tuple[pa.Table, np.ndarray, dict[str, np.ndarray]]]:
+    """The batch, its cells over MAX_CELL_BYTES reported and emptied, other columns reduced to
+    "has a value", cut into parts of at most MAX_CHUNK_TEXT_BYTES of text once expanded."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    weight = np.zeros(n, dtype=np.int64)
+    bad: dict[str, np.ndarray] = {}
+    for index, name in enumerate(table.column_names):
+        column = table.column(index).combine_chunks()
+        if name not in KINDS:  # never decoded: only whether each cell holds something
+            flag = pc.if_else(column.is_valid(), pa.scalar(True), pa.scalar(None, pa.bool_()))
+            table = table.set_column(index, name, flag)
+            continue
+        sizes = _sizes(column)
+        if sizes is None:
+            continue
+        over = sizes > MAX_CELL_BYTES
+        if over.any():
+            positions = np.flatnonzero(over)
+            for pos, record in zip(positions, record_ids(table, positions), strict=True):
+                emit(
+                    Problem(
+                        "readable",
+                        f"the value is {int(sizes[pos])} bytes long, over the limit of "
+                        f"{MAX_CELL_BYTES} for one cell: it was not read",
+                        str(path),
+                        row=int(rows[pos]),
+                        record_id=record,
+                        column=name,
+                    )
+                )
+            table = table.set_column(index, name, _emptied(column, over))
+            bad[name] = over
+            sizes = np.where(over, 0, sizes)
+        weight += sizes
+    start = 0
+    cumulative = np.cumsum(weight)
+    while start < n:
+        base = cumulative[start - 1] if start else 0
+        end = int(np.searchsorted(cumulative, base + MAX_CHUNK_TEXT_BYTES, side="right"))
+        end = max(end, start + 1)
+        part_bad = {k: v[start:end] for k, v in bad.items()}
+        yield table.slice(start, end - start), rows[start:end], part_bad
+        start = end
+
+
+def _sizes(column: Any) -> np.ndarray | None:
+    """Each cell's text in bytes, as it would be expanded (None: not text)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    types = pa.types
+    n = len(column)
+    if types.is_list(column.type) or types.is_large_list(column.type):
+        flat = pc.list_flatten(column)
+        element = _sizes(flat)
+        if element is None:
+            return None
+        parents = pc.list_parent_indices(column).to_numpy(zero_copy_only=False)
+        return np.bincount(parents, weights=element, minlength=n).astype(np.int64)
+    if types.is_dictionary(column.type):
+        lengths = _sizes(column.dictionary)
+        if lengths is None:
+            return None
+        indices = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        out = lengths[indices] if len(lengths) else np.zeros(n, dtype=np.int64)
+        return np.where(column.is_null().to_numpy(zero_copy_only=False), 0, out)
+    if (
+        types.is_string(column.type)
+        or types.is_large_string(column.type)
+        or types.is_binary(column.type)
+    ):
+        return np.asarray(pc.binary_length(column).fill_null(0).to_numpy(zero_copy_only=False),
+                          dtype=np.int64)  # fmt: skip
+    return None
+
+
+def _emptied(column: Any, mask: np.ndarray) -> Any:
+    """The column with the masked cells null, without expanding any dictionary."""
+    import pyarrow as pa
+
+    validity = pa.array(~mask)
+    if pa.types.is_dictionary(column.type):
+        indices = pa.compute.if_else(validity, column.indices, pa.scalar(None, column.indices.type))
+        return pa.DictionaryArray.from_arrays(indices, column.dictionary)
+    return pa.compute.if_else(validity, column, pa.scalar(None, column.type))

@@ -73,12 +73,19 @@ def _read_csv(path: str) -> pl.DataFrame | None:
 def read_strict(path: str, fmt: str) -> pl.DataFrame | None:
     """The claims file as a typed Polars frame when a strict, fast reader can read it all;
     None when the file needs the careful reader (anything unusual, any error)."""
-    if fmt == "parquet":  # Polars alone: importing pyarrow would cost a cold process ~0.13 s
-        try:
-            return pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError, ValueError):
-            return None
     import pyarrow
+
+    if fmt == "parquet":  # read within the Parquet reader's limits, text as dictionaries
+        from pathlib import Path
+
+        from iran_russia_claims.readers.parquet import read_bounded
+
+        table = read_bounded(Path(path))
+        try:
+            frame = pl.from_arrow(table) if table is not None else None
+        except (pyarrow.ArrowException, pl.exceptions.PolarsError, ValueError):
+            return None
+        return frame if isinstance(frame, pl.DataFrame) else None
 
     try:
         if fmt == "jsonl":
