@@ -12,7 +12,9 @@ runs only on a column holding a wrong value, to locate it.
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -37,6 +39,13 @@ _NOT: Final = {
 }
 
 
+_UNICODE_HINT: Final = (
+    "write the character whole (often an emoji cut in two by a program that counts UTF-16 "
+    "units) or delete it"
+)
+#: A lone surrogate: a code point UTF-8 cannot encode.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
 _HINTS: Final = {
     "string": "write the value as text",
     "integer": "write a whole number, e.g. 120",
@@ -53,6 +62,9 @@ class Typed:
     missing: np.ndarray | None = None
     wrong: np.ndarray | None = None
     column_problem: str | None = None
+    #: Text cells that are not valid Unicode (a lone surrogate, as a JSON ``\ud800`` escape
+    #: without its pair gives): no engine can hold them.
+    not_unicode: np.ndarray | None = None
 
 
 class Ids:
@@ -150,6 +162,19 @@ def normalise(chunk: Chunk, sink: Sink) -> tuple[pd.DataFrame, dict[str, np.ndar
                 _HINTS[kind],
             )
             mask |= wrong
+        if typed.not_unicode is not None:
+            faulty = typed.not_unicode & ~mask
+            sink.cells(
+                "readable",
+                name,
+                np.flatnonzero(faulty),
+                rows,
+                raw_ids,
+                "the text is not valid Unicode: it holds a lone surrogate (half of a UTF-16 "
+                "pair, such as a JSON \\ud800 escape without its partner)",
+                hint=_UNICODE_HINT,
+            )
+            mask |= faulty
         out[name] = _fill(kind, typed.values, mask)
         bad[name] = mask
     return pd.DataFrame(out, index=pd.RangeIndex(n)), bad
@@ -323,9 +348,39 @@ def _as_strings(s: pd.Series, checked: bool) -> Typed:
     values = s.to_numpy()
     missing = _missing_objects(values)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return Typed(s, missing=missing)
+        not_unicode = _not_unicode(values) if _has_surrogate(values) else None
+        return Typed(s, missing=missing, not_unicode=not_unicode)
     is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    return Typed(s, missing=missing, wrong=~is_str & ~missing)
+    not_unicode = _not_unicode(values) if _has_surrogate(values[is_str]) else None
+    return Typed(s, missing=missing, wrong=~is_str & ~missing, not_unicode=not_unicode)
+
+
+def _has_surrogate(strings: np.ndarray) -> bool:
+    """Whether any of these strings (and missing values) holds a lone surrogate: one search
+    over their joined text, so valid text costs one pass in C."""
+    import pyarrow as pa
+
+    try:
+        pa.array(strings, pa.string(), from_pandas=True)
+    except UnicodeEncodeError:
+        return True
+    except (pa.ArrowException, TypeError, ValueError):  # not all text: search each
+        return any(isinstance(v, str) and _SURROGATE.search(v) for v in strings)
+    return False
+
+
+def _not_unicode(values: np.ndarray) -> np.ndarray:
+    """The cells holding text, or a list with text, that is not valid Unicode."""
+    import numpy as np
+
+    def faulty(value: Any) -> bool:
+        if isinstance(value, str):
+            return _SURROGATE.search(value) is not None
+        if isinstance(value, list | tuple | np.ndarray):
+            return any(isinstance(x, str) and _SURROGATE.search(x) for x in value)
+        return False
+
+    return np.fromiter((faulty(v) for v in values), dtype=bool, count=len(values))
 
 
 def _as_integers(s: pd.Series, checked: bool) -> Typed:
@@ -468,14 +523,15 @@ def _as_lists(s: pd.Series, checked: bool) -> Typed:
         wrong[owners[~element_ok]] = True
     # the good cells as Arrow list<string> (an empty NumPy array is a float array, which no
     # engine should take as the column's type), the others null
-    good = is_list & ~wrong
+    not_unicode = _not_unicode(values) & ~wrong if is_list.any() else None
+    good = is_list & ~wrong & (~not_unicode if not_unicode is not None else True)
     kept = [list(v) if ok else None for v, ok in zip(values, good, strict=True)]
     try:
         arrow = pa.array(kept, pa.list_(pa.string()))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # elements the reader vouched for, yet not text
         return Typed(s, missing=missing, wrong=wrong)
     lists = pd.Series(pd.arrays.ArrowExtensionArray(arrow), index=s.index)
-    return Typed(lists, missing=missing, wrong=wrong)
+    return Typed(lists, missing=missing, wrong=wrong, not_unicode=not_unicode)
 
 
 def _lists_at_once(values: np.ndarray) -> Any:
@@ -491,20 +547,18 @@ def _lists_at_once(values: np.ndarray) -> Any:
 
     if not _all_of(values, (list, tuple, np.ndarray)):
         return None
+    if any(isinstance(v, np.ndarray) and v.ndim != 1 for v in values):
+        return None
+    elements = np.fromiter(itertools.chain.from_iterable(values), dtype=object)
+    if len(elements) and not _all_of(elements, (str,)):  # a list inside a list, a number...
+        return None  # never handed to pyarrow to infer: a list holding itself has no end
     try:
-        arrow = pa.array(values, from_pandas=True)
-    except (pa.ArrowException, ValueError, TypeError, OverflowError):
-        return None
-    if not (pa.types.is_list(arrow.type) or pa.types.is_large_list(arrow.type)):
-        return None
-    inner = arrow.type.value_type
-    if not (
-        pa.types.is_string(inner) or pa.types.is_large_string(inner) or pa.types.is_null(inner)
-    ):
+        arrow = pa.array(values, pa.list_(pa.string()), from_pandas=True)
+    except (pa.ArrowException, ValueError, TypeError, OverflowError):  # e.g. a lone surrogate
         return None
     if arrow.null_count or pc.list_flatten(arrow).null_count:
         return None
-    return arrow.cast(pa.list_(pa.string()))
+    return arrow
 
 
 def _is_missing_scalar(value: Any) -> bool:
