@@ -236,3 +236,37 @@ def test_the_installed_command(tmp_path: Path) -> None:
         )
         assert done.returncode == expected, done.stdout + done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_an_input_that_fails_for_another_reason_is_named_and_the_run_goes_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of ours, a disk error or no memory left while checking one input is that input's
+    problem, with its name; the inputs after it are still checked, and the output (here JSON)
+    is whole."""
+    import iran_russia_claims.validation as validation
+
+    real = validation.validate
+    failures = {"a.csv": RuntimeError("boom"), "b.csv": OSError(5, "Input/output error")}
+
+    def flaky(path: Any, **kwargs: Any) -> Any:
+        if Path(path).name in failures:
+            raise failures[Path(path).name]
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(validation, "validate", flaky)
+    monkeypatch.delenv("IRAN_RUSSIA_CLAIMS_DEBUG", raising=False)
+    paths = [str(tmp_path / name) for name in ("a.csv", "b.csv")] + [str(EXPORTS / "claims.csv")]
+    code = main(["validate", *paths, "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 2
+    first, second, third = out["reports"]
+    assert first["target"].endswith("a.csv")
+    assert not first["readable"]
+    assert (
+        "this is a bug in iran-russia-claims (RuntimeError: boom)"
+        in first["problems"][0]["message"]
+    )
+    assert second["problems"][0]["message"] == "cannot read: Input/output error"
+    assert "bug" not in second["problems"][0]["message"]
+    assert third["valid"]

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from iran_russia_claims.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
-    EXIT_USAGE,
     articles_option,
     collection_option,
     count,
@@ -22,12 +21,13 @@ from iran_russia_claims.validation.report import DataError
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
     from iran_russia_claims.readers.article import MatchedArticle
+    from iran_russia_claims.validation import ValidationReport
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.resources import local_collection
-    from iran_russia_claims.validation import exit_code, render_json, shipped_registry, validate
+    from iran_russia_claims.validation import exit_code, render_json, shipped_registry
 
     collection = args.dataset or local_collection()
     registry = read_registry(collection) if collection is not None else shipped_registry()
@@ -41,25 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             raise DataError(problems)
     reports = []
     for path in args.paths:
-        try:
-            report = validate(
-                path,
-                registry=registry,
-                source=args.source,
-                format=args.input_format,
-                max_problems=args.max_problems or None,
-                engine=args.engine,
-            )
-        except ValueError as exc:  # e.g. the Polars engine without Polars installed
-            print(f"error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        except Exception as exc:  # a bug of ours: say so plainly, without a traceback
-            print(
-                f"error: validating {path} failed unexpectedly ({type(exc).__name__}: {exc}); "
-                "this is a bug in iran-russia-claims, please report it",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+        report = _validate_one(args, path, registry)
         reports.append(report)
         if args.format == "text":
             print(report.render())
@@ -76,6 +58,45 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(formats.render_github(reports) if args.format == "github" else
               formats.render_junit(reports))  # fmt: skip
     return exit_code(reports)
+
+
+def _validate_one(args: argparse.Namespace, path: Path, registry: Any) -> ValidationReport:
+    """One input's report. Nothing one input does stops the run: a failure that is not a
+    located problem (a disk error, no memory left, or a bug of ours) is this input's
+    ``readable`` problem, named and explained, and the next input is checked."""
+    import os
+
+    from iran_russia_claims.cli import DEBUG_ENV
+    from iran_russia_claims.spec.problem import Problem
+    from iran_russia_claims.validation import ValidationReport, validate
+
+    try:
+        return validate(
+            path,
+            registry=registry,
+            source=args.source,
+            format=args.input_format,
+            max_problems=args.max_problems or None,
+            engine=args.engine,
+        )
+    except MemoryError:
+        message, hint = (
+            "ran out of memory while checking it",
+            ("check it on a machine with more memory, or split it into smaller files"),
+        )
+    except OSError as exc:
+        message, hint = f"cannot read: {exc.strerror or exc}", None
+    except Exception as exc:  # a bug of ours: say so, for this input, and go on
+        if os.environ.get(DEBUG_ENV):
+            raise
+        message = (
+            f"could not be checked: this is a bug in iran-russia-claims ({type(exc).__name__}: "
+            f"{exc})"
+        )
+        hint = f"please report it (set {DEBUG_ENV}=1 to see where)"
+    report = ValidationReport(target=str(path), max_problems=args.max_problems or None)
+    report.add(Problem("readable", message, str(path), hint=hint))
+    return report
 
 
 def _no_article(paths: list[Path], registry: Any) -> Any:

@@ -138,6 +138,17 @@ def validate(
             run.check(chunk)
     except ReadError as exc:
         report.add(exc.problem)
+    except OSError as exc:  # the disk, not the data: still this input's located problem
+        report.add(Problem("readable", f"cannot read: {exc.strerror or exc}", report.target))
+    except MemoryError:
+        report.add(
+            Problem(
+                "readable",
+                "ran out of memory while checking it",
+                report.target,
+                hint="check it on a machine with more memory, or split it into smaller files",
+            )
+        )
     run.finish()
     return report
 
