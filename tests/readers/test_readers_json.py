@@ -9,6 +9,7 @@ import pytest
 
 from claims_files import write_claims
 from iran_russia_claims.readers import json as json_reader
+from iran_russia_claims.readers import read_chunks
 from iran_russia_claims.validation import validate
 from reading import REGISTRY, records, rules_at
 
@@ -80,3 +81,24 @@ def test_a_record_too_long_for_memory_is_refused(
     assert [(p.rule, p.row) for p in report.problems] == [("readable", 2)]
     assert "longer than 1000 characters" in report.problems[0].message
     assert report.rows == 1
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_the_careful_parser_ends_chunks_at_a_byte_bound_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """Parsed records cost some twenty times their text as Python objects: a chunk of them
+    ends at CHUNK_BYTES of text, not only at a number of records."""
+    import importlib
+
+    rows = records(6)
+    rows[0]["start"] = "10"  # pyarrow cannot vouch for it: the careful parser reads the file
+    path = tmp_path / f"c{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps(rows))
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    module = importlib.import_module(f"iran_russia_claims.readers.{suffix[1:]}")
+    monkeypatch.setattr(module, "CHUNK_BYTES", 1)
+    sizes = [len(c.frame) for c in read_chunks(path, None, lambda problem: None)]
+    assert sizes == [1] * 6

@@ -148,3 +148,28 @@ def test_the_records_before_damage_are_still_checked(tmp_path: Path) -> None:
     assert report.rows == 3
     assert report.rules_broken() == {"readable"}
     assert "line" in report.problems[0].message
+
+
+def test_a_claim_longer_than_the_record_limit_is_refused_while_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iran_russia_claims.readers import safe_yaml
+
+    monkeypatch.setattr(safe_yaml, "MAX_RECORD_BYTES", 2000)
+    path, text = _yaml_claims(tmp_path, 2)
+    assert validate(path, registry=REGISTRY).valid  # each claim is far shorter
+    path.write_text(text + "- hedges: [" + ", ".join(["ab"] * 1000) + "]\n")
+    report = validate(path, registry=REGISTRY)
+    assert report.rows == 2
+    assert "a claim is longer than 2000 characters" in report.problems[0].message
+
+
+def test_chunks_end_at_a_byte_bound_as_well_as_a_record_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iran_russia_claims.readers import yaml as yaml_reader
+
+    path, _ = _yaml_claims(tmp_path, 10)
+    monkeypatch.setattr(yaml_reader, "CHUNK_BYTES", 1)
+    sizes = [len(c.frame) for c in read_chunks(path, None, lambda problem: None)]
+    assert sizes == [1] * 10

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 CHUNK_ROWS: Final = 65_536
 #: Longest JSON record or JSON Lines line; a claim is well under 4 KiB.
 MAX_RECORD_BYTES: Final = 1024 * 1024
+#: Most text, in bytes, behind one chunk of records parsed into Python objects (JSON, JSON
+#: Lines, YAML): a chunk ends at CHUNK_ROWS records or here, whichever comes first, so what the
+#: objects cost (up to some 20 times their text) stays bounded whatever the file holds.
+CHUNK_BYTES: Final = 4 * 1024 * 1024
 #: How much of a file's start is read to check its encoding (and a CSV's header).
 HEAD_BYTES: Final = 64 * 1024
 

@@ -26,6 +26,7 @@ from iran_russia_claims.readers.chunks import (
     without_absent_fields,
 )
 from iran_russia_claims.readers.common import (
+    CHUNK_BYTES,
     MAX_RECORD_BYTES,
     Chunk,
     DuplicateKeyError,
@@ -73,12 +74,14 @@ def json_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
         if last:
             return
     batch: list[tuple[int, Any]] = []
+    held = 0  # characters behind the records held
     try:
-        for row, value in _json_array(path, emit, offset=offset, number=number, line=line):
+        for row, value, size in _json_array(path, emit, offset=offset, number=number, line=line):
             batch.append((row, value))
-            if len(batch) >= chunk_rows:
+            held += size
+            if len(batch) >= chunk_rows or held >= CHUNK_BYTES:
                 yield records_chunk(batch, path, emit)
-                batch = []
+                batch, held = [], 0
     except ReadError:  # the records read before a damaged one are still checked
         if batch:
             yield records_chunk(batch, path, emit)
@@ -216,8 +219,9 @@ class _JsonText:
 
 def _json_array(
     path: Path, emit: Emit, *, offset: int = 0, number: int = 1, line: int = 1
-) -> Iterator[tuple[int, Any]]:
-    """The elements of a top-level JSON array, parsed one by one (memory: one record).
+) -> Iterator[tuple[int, Any, int]]:
+    """The elements of a top-level JSON array, parsed one by one (memory: one record), each
+    with its length in characters.
 
     From ``offset`` > 0, the parse resumes inside the array at record ``number``, which starts
     on ``line``.
@@ -251,7 +255,7 @@ def _json_array(
             except DuplicateKeyError as exc:
                 emit(duplicate_key(path, number, exc))
                 value, end = json.JSONDecoder().raw_decode(text.buffer, text.pos)
-                yield number, value
+                yield number, value, end - text.pos
             except json.JSONDecodeError as exc:
                 rest = len(text.buffer.rstrip())
                 if text.eof and (exc.pos >= rest or exc.msg.startswith("Unterminated string")):
@@ -275,7 +279,7 @@ def _json_array(
                     path, f"record {number} cannot be read: {exc}", row=number
                 ) from None
             else:
-                yield number, value
+                yield number, value, end - text.pos
             text.pos = end
             char = text.skip_space()
             if char == ",":

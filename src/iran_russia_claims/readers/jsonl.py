@@ -25,6 +25,7 @@ from iran_russia_claims.readers.chunks import (
     without_absent_fields,
 )
 from iran_russia_claims.readers.common import (
+    CHUNK_BYTES,
     MAX_RECORD_BYTES,
     UTF8_HINT,
     Chunk,
@@ -126,13 +127,15 @@ def _jsonl_block(
                 )
             return
     records: list[tuple[int, Any]] = []
+    held = 0  # bytes behind the records held
     for number, raw in enumerate(block.split(b"\n"), start=line):
         value = _jsonl_value(path, raw, number, emit)
         if value is not _SKIP:
             records.append((number, value))
-        if len(records) >= chunk_rows:
+            held += len(raw)
+        if len(records) >= chunk_rows or held >= CHUNK_BYTES:
             yield records_chunk(records, path, emit)
-            records = []
+            records, held = [], 0
     if records:
         yield records_chunk(records, path, emit)
 

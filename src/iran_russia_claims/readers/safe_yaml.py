@@ -32,6 +32,7 @@ import yaml
 from yaml import events as ev
 from yaml.nodes import ScalarNode
 
+from iran_russia_claims.readers.common import MAX_RECORD_BYTES
 from iran_russia_claims.spec.problem import DataError, Problem
 
 #: A hostile or mistaken file must not exhaust memory: the curated files are far smaller.
@@ -68,6 +69,8 @@ class _Builder:
         self.depth = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.open: set[str] = set()
+        #: Where the record being built started (its weight so far), when records are bounded.
+        self.record_start: int | None = None
 
     def expect(self, kind: type[ev.Event]) -> ev.Event:
         event = self.loader.get_event()
@@ -80,6 +83,10 @@ class _Builder:
 
     def spend(self, weight: int, mark: Any) -> None:
         self.weight += weight
+        if self.record_start is not None and self.weight - self.record_start > MAX_RECORD_BYTES:
+            raise _Refused(
+                f"a claim is longer than {MAX_RECORD_BYTES} characters (aliases expanded)", mark
+            )
         if self.weight > self.budget:
             raise _Refused(
                 f"the YAML expands to more than {self.budget} (twice the file's size plus "
@@ -272,10 +279,12 @@ def read_yaml(path: Path) -> Any:
         raise _located(path, exc) from None
 
 
-def iter_claims(path: Path) -> Iterator[Any]:
-    """The items of a claims file, one at a time: a mapping with a list under ``claims`` (as
-    ``dataset/claims.yaml``) or a bare list. The other keys of the mapping are read and set
-    aside. Raises DataError where the file stops being readable, after the items before it."""
+def iter_claims(path: Path) -> Iterator[tuple[Any, int]]:
+    """The items of a claims file, one at a time, each with its weight (its length written out
+    in full): a mapping with a list under ``claims`` (as ``dataset/claims.yaml``) or a bare
+    list. An item may weigh at most ``MAX_RECORD_BYTES``; the other keys of the mapping are read
+    and set aside. Raises DataError where the file stops being readable, after the items
+    before it."""
     text = _text(path)
     builder = _builder(path, text)
     try:
@@ -295,7 +304,7 @@ class NotClaims(Exception):
     """The document is neither a list nor a mapping with a list under ``claims``."""
 
 
-def _claims_of(builder: _Builder) -> Iterator[Any]:
+def _claims_of(builder: _Builder) -> Iterator[tuple[Any, int]]:
     start = builder.peek()
     if isinstance(start, ev.SequenceStartEvent) and start.anchor is None:
         builder.expect(ev.SequenceStartEvent)
@@ -331,9 +340,12 @@ def _claims_of(builder: _Builder) -> Iterator[Any]:
         raise NotClaims
 
 
-def _items(builder: _Builder) -> Iterator[Any]:
+def _items(builder: _Builder) -> Iterator[tuple[Any, int]]:
     builder.depth += 1
     while not isinstance(builder.peek(), ev.SequenceEndEvent):
-        yield builder.value()
+        builder.record_start = start = builder.weight
+        item = builder.value()
+        builder.record_start = None
+        yield item, builder.weight - start
     builder.expect(ev.SequenceEndEvent)
     builder.depth -= 1

@@ -16,6 +16,7 @@ from typing import Any
 
 from iran_russia_claims.readers.chunks import records_chunk
 from iran_russia_claims.readers.common import (
+    CHUNK_BYTES,
     Chunk,
     Emit,
     ReadError,
@@ -32,12 +33,14 @@ def yaml_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
     check_encoding(path, read_head(path, 4))
     batch: list[tuple[int, Any]] = []
+    held = 0  # the weight (text written out) of the records held
     try:
-        for row, item in enumerate(iter_claims(path), start=1):
+        for row, (item, weight) in enumerate(iter_claims(path), start=1):
             batch.append((row, item))
-            if len(batch) >= chunk_rows:
+            held += weight
+            if len(batch) >= chunk_rows or held >= CHUNK_BYTES:
                 yield records_chunk(batch, path, emit, what="claim")
-                batch = []
+                batch, held = [], 0
     except DataError as error:
         if batch:  # the records read before the damage are still checked
             yield records_chunk(batch, path, emit, what="claim")
