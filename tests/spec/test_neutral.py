@@ -186,6 +186,24 @@ def test_self_referential_and_deep_values_are_cut_at_a_depth() -> None:
         assert problem.value_truncated
         json.dumps(problem.to_dict())
     assert shorten(loop) == "[[[[...]]]]"
+    assert json_value(loop) == [[[["..."]]]]  # four levels, then "..."
+    assert json_value(mapping) == {"self": {"self": {"self": {"self": "..."}}}}
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, list):
+        return len(value) + sum(_count(v) for v in value)
+    if isinstance(value, dict):
+        return len(value) + sum(_count(v) for v in value.values())
+    return 0
+
+
+def test_a_value_is_kept_bounded_in_all_not_only_per_list() -> None:
+    grid = [[[i] * 50 for i in range(50)] for _ in range(50)]  # 127 550 values
+    problem = Problem("theme_vocabulary", "m", value=grid)
+    assert problem.value_truncated
+    assert _count(problem.value) <= 200 + 50  # the values kept, and a "..." per cut list
+    json.dumps(problem.to_dict())
 
 
 class Refusing:
