@@ -117,9 +117,9 @@ def test_hidden_characters_are_refused_and_the_joiners_pass(
         record["assertion"] = f"Iran and Russia{char} cooperate on energy."
         record["hedges"] = ["likely", f"prob{char}ably"]
     data = frame(spark, records)
-    assert rules_broken(data, schema=schema) == {
-        "assertion_no_hidden_chars": {"assertion"},
-        "hedges_no_hidden_chars": {"hedges"},
+    assert set(rules_broken(data, schema=schema)) == {
+        "assertion_no_hidden_chars",
+        "hedges_no_hidden_chars",
     }
     ids = sorted(r["id"] for r in records)
     for rule in ("assertion_no_hidden_chars", "hedges_no_hidden_chars"):

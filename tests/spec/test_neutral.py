@@ -52,6 +52,9 @@ def test_the_unsafe_set_is_the_controls_the_hidden_and_what_is_not_text() -> Non
         ("tag\U000e0041", "tag\\U000e0041"),
         ("##[error]old", "##\\x5berror]old"),
         ("###[x", "###\\x5bx"),
+        ("##vso[task.setvariable variable=a]b", "##vso\\x5btask.setvariable variable=a]b"),
+        ("##teamcity[message]", "##teamcity\\x5bmessage]"),
+        ("# [ and #[ and ## [", "# [ and #[ and ## ["),
     ],
 )
 def test_neutral_shows_each_dangerous_character_as_its_code(text: str, shown: str) -> None:
@@ -84,6 +87,8 @@ def test_json_text_is_valid_utf8_json_that_parses_back_to_the_same_data() -> Non
     assert json.loads(text) == data
     assert not [c for c in text if c != "\n" and unsafe(c)]
     assert "##[" not in text
+    assert json.loads(json_text("##vso[x]")) == "##vso[x]"
+    assert "##vso[" not in json_text("##vso[x]")
     assert "\\u001b[2K\\rvalid" in text
     assert "\\udb40\\udc41" in text  # a tag as its surrogate pair
     assert json.loads(json_text(data, indent=None)) == data

@@ -51,7 +51,7 @@ HOSTILE = [
     "zero\u200bwidth\ufeff\U000e0041",
     "\n::error file=x.csv::injected",
     "::warning::at the start",
-    "##[error]old syntax",
+    "##[error]old syntax ##vso[task.setvariable variable=x]y",
     "</failure>]]><x/>",
     "a|b `c` <script>alert(1)</script> *d* _e_ [f](g) $h$ &amp;",
     "nul\x00 del\x7f vt\x0b",
@@ -101,7 +101,7 @@ def check_output(text: str, commands: int = 0) -> None:
     starts = [line for line in text.splitlines() if line.lstrip().startswith("::")]
     assert len(starts) == commands
     assert all(OURS.match(line) for line in starts), starts
-    assert "##[" not in text
+    assert not re.search(r"##[A-Za-z]*\[", text)
 
 
 RENDERERS: dict[str, Callable[[list[ValidationReport]], str]] = {

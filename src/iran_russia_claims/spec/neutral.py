@@ -7,8 +7,9 @@ bidirectional controls that reorder it, invisible characters, line separators, a
 surrogates that no encoder writes. :func:`neutral` shows each such character as its code
 (``\\x1b``, ``\\u202e``, ``\\ud800``), as Python's ``repr`` does, so that a report can be
 printed, parsed and read whatever the data holds; the joiners U+200C and U+200D stay as they
-are (Persian and Arabic need them). It also breaks ``##[``, with which a line anywhere starts
-a command of GitHub's runner, and :func:`no_command` a line that starts with ``::`` (a
+are (Persian and Arabic need them). It also breaks ``##[``, ``##vso[`` and ``##teamcity[``,
+with which a line anywhere holds a command of GitHub's runner (its older syntax), Azure
+Pipelines or TeamCity, and :func:`no_command` a line that starts with ``::`` (a GitHub
 workflow command). :func:`json_text` writes JSON with the same characters escaped (``\\u``
 escapes, so the data parses back unchanged). A backslash in the data is shown as it is.
 """
@@ -38,8 +39,9 @@ _UNSAFE: Final = _class(UNSAFE_RANGES)
 #: In JSON the C0 controls are escaped by ``json.dumps`` itself, and a raw line break is the
 #: layout's: the rest is escaped here.
 _UNSAFE_IN_JSON: Final = _class(tuple((max(a, 0x20), b) for a, b in UNSAFE_RANGES if b >= 0x20))
-#: A GitHub runner takes ``##[name]`` anywhere in a line for a command (its older syntax).
-_OLD_COMMAND: Final = "##["
+#: Where a CI runner reads a command anywhere in a line: ``##[name]`` (GitHub's older syntax),
+#: ``##vso[...]`` (Azure Pipelines), ``##teamcity[...]`` (TeamCity); the ``[`` is escaped.
+_LOG_COMMAND: Final = re.compile(r"(##[A-Za-z]*)\[")
 
 
 #: How the three controls Python's ``repr`` names are shown.
@@ -57,10 +59,10 @@ def _code(match: re.Match[str]) -> str:
 def neutral(text: object) -> str:
     """``text`` (or its ``str``) with every control, bidirectional control, invisible character
     and surrogate shown as its code (``\\x1b``, ``\\u202e``, ``\\ud800``; ``\\t``, ``\\n`` and
-    ``\\r`` as Python writes them) and ``##[`` broken (``##\\x5b``): safe to print, to encode
-    as UTF-8 and to put in XML."""
+    ``\\r`` as Python writes them) and ``##[`` or ``##vso[`` broken (``##\\x5b``): safe to
+    print, to encode as UTF-8 and to put in XML."""
     shown = _UNSAFE.sub(_code, text if isinstance(text, str) else str(text))
-    return shown.replace(_OLD_COMMAND, "##\\x5b") if _OLD_COMMAND in shown else shown
+    return _LOG_COMMAND.sub(r"\1\\x5b", shown) if "##" in shown else shown
 
 
 def no_command(line: str) -> str:
@@ -86,7 +88,7 @@ def _json_code(match: re.Match[str]) -> str:
 def json_text(data: Any, indent: int | None = 2) -> str:
     """``data`` as JSON that keeps letters readable (Persian, Arabic, Cyrillic as they are) and
     escapes, as ``\\uXXXX``, every character :func:`neutral` shows as its code (they can only
-    occur inside strings), and the ``[`` of ``##[``: valid JSON, printable and encodable
-    whatever the data holds, which parses back to the same data."""
+    occur inside strings), and the ``[`` of ``##[`` or ``##vso[``: valid JSON, printable and
+    encodable whatever the data holds, which parses back to the same data."""
     text = _UNSAFE_IN_JSON.sub(_json_code, json.dumps(data, indent=indent, ensure_ascii=False))
-    return text.replace(_OLD_COMMAND, "##\\u005b") if _OLD_COMMAND in text else text
+    return _LOG_COMMAND.sub(r"\1\\u005b", text) if "##" in text else text
