@@ -88,6 +88,7 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
     "assertion_length": _set("assertion", "Too short."),
     "assertion_trimmed": _set("assertion", " Iran and Russia cooperate on energy."),
     "assertion_no_control_chars": _set("assertion", "Iran and Russia\x07 cooperate on energy."),
+    "assertion_no_hidden_chars": _set("assertion", "Iran and Russia\u200b cooperate on energy."),
     "assertion_no_formula": _set("assertion", '=HYPERLINK("x") Iran and Russia cooperate.'),
     "confidence_finite": _set("confidence", float("nan")),
     "confidence_range": lambda r: r.update(confidence=0.995),
@@ -95,6 +96,7 @@ MUTATIONS: dict[str, Callable[[dict[str, Any]], None]] = {
         confidence_band="almost_certain" if r["confidence"] <= 0.95 else "likely"
     ),
     "hedges_words": _set("hedges", ["one two three four five"]),
+    "hedges_no_hidden_chars": _set("hedges", ["likely", "\u202eylekil"]),
 }
 
 

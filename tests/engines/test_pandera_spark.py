@@ -34,6 +34,7 @@ from iran_russia_claims.engines.pandera_spark import (
     spark_struct,
 )
 from iran_russia_claims.publish.synth import synth_registry, synth_table
+from iran_russia_claims.spec.patterns import HIDDEN_RANGES
 from iran_russia_claims.spec.rules import Context, applicable
 from iran_russia_claims.validation import validate_frame
 from records import MUTATIONS, TABLE_MUTATIONS, registry, valid_record
@@ -103,3 +104,29 @@ def test_failing_rows_finds_the_rows(spark: SparkSession) -> None:
         "IRR-0003"
     ]
     assert sorted(r["start"] for r in failing_rows(data, "id_unique").collect()) == [10, 20]
+
+
+def test_hidden_characters_are_refused_and_the_joiners_pass(
+    spark: SparkSession, schema: Any
+) -> None:
+    """Every hidden range (its first, middle and last character) is refused by Java's regex
+    as by the others; the joiners U+200C and U+200D and other scripts pass."""
+    chars = sorted({chr(c) for low, high in HIDDEN_RANGES for c in (low, (low + high) // 2, high)})
+    records = [valid_record(n, start=n) for n in range(1, len(chars) + 1)]
+    for record, char in zip(records, chars, strict=True):
+        record["assertion"] = f"Iran and Russia{char} cooperate on energy."
+        record["hedges"] = ["likely", f"prob{char}ably"]
+    data = frame(spark, records)
+    assert set(rules_broken(data, schema=schema)) == {
+        "assertion_no_hidden_chars",
+        "hedges_no_hidden_chars",
+    }
+    ids = sorted(r["id"] for r in records)
+    for rule in ("assertion_no_hidden_chars", "hedges_no_hidden_chars"):
+        assert sorted(r["id"] for r in failing_rows(data, rule, REGISTRY).collect()) == ids
+    allowed = [valid_record(n, start=n) for n in range(1, 4)]
+    allowed[0]["assertion"] = "ایران و روسیه در زمینه\u200cی انرژی همکاری می\u200cکنند."
+    allowed[1]["assertion"] = "Iran and Russia cooperate \U0001f469\u200d\U0001f52c on energy."
+    allowed[2]["assertion"] = "Россия и Иран сотрудничают в энергетике."
+    allowed[2]["hedges"] = ["می\u200cتواند", "может"]
+    assert rules_broken(frame(spark, allowed), schema=schema) == {}

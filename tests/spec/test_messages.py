@@ -69,6 +69,15 @@ CASES: list[tuple[str, Any, str, str]] = [
      "assertion has 9 characters, 6 fewer than the minimum 15"),
     ("assertion", "Iran trades. " * 19 + "Russia too.", "assertion_length",
      "assertion has 258 characters, 18 more than the maximum 240"),
+    ("assertion", "Iran and Russia\u200b cooperate on energy.", "assertion_no_hidden_chars",
+     "assertion holds U+200B ZERO WIDTH SPACE at character 16, which the eye does not see: "
+     "delete it"),
+    ("assertion", "\u202bIran and Russia cooperate\u2069 on energy.", "assertion_no_hidden_chars",
+     "assertion holds U+202B RIGHT-TO-LEFT EMBEDDING at character 1, U+2069 POP DIRECTIONAL "
+     "ISOLATE at character 27, which the eye does not see: delete them"),
+    ("hedges", ["likely", "\u202eylekil"], "hedges_no_hidden_chars",
+     "hedge '\\u202eylekil' holds U+202E RIGHT-TO-LEFT OVERRIDE at character 1, which the eye "
+     "does not see: delete it"),
 ]  # fmt: skip
 IDS = [f"{rule}-{value!r}" for _, value, rule, _ in CASES]
 

@@ -58,6 +58,9 @@ def test_bands_are_ordered_and_cover_the_range() -> None:
             "\tIran and Russia cooperate on energy.",
             ["assertion_trimmed", "assertion_no_control_chars", "assertion_no_formula"],
         ),
+        ("Iran and Russia\u202e cooperate on energy.", ["assertion_no_hidden_chars"]),
+        ("\ufeffIran and Russia cooperate on energy.", ["assertion_no_hidden_chars"]),
+        ("ایران و روسیه در زمینه\u200cی انرژی همکاری می\u200cکنند.", []),
     ],
 )
 def test_assertion_rules(text: str, rules: list[str]) -> None:
@@ -73,6 +76,9 @@ def test_assertion_rules(text: str, rules: list[str]) -> None:
         ("a b c d e", False),
         ("", False),
         (" could", False),
+        ("like\u200bly", False),
+        ("\u2066likely\u2069", False),
+        ("می\u200cتواند", True),
     ],
 )
 def test_hedges(hedge: str, ok: bool) -> None:

@@ -336,7 +336,11 @@ def test_bad_assertions(tmp_path: Path, assertion: str, rule: str) -> None:
     assert (problem.row, problem.column, problem.record_id) == (2, "assertion", "IRR-0002")
     assert problem.value is not None
     assert len(problem.value) <= 200  # long values are cut in the report ...
-    assert len(str(problem).split("; value: ")[1].split("; hint")[0]) <= 80  # ... and more in text
+    shown = str(problem).split("; value: ")[1].split("; hint")[0]
+    assert len(shown.split(" (shortened from ")[0]) <= 80  # ... and more in text
+    cut = len(assertion) > 200
+    assert (problem.value_truncated, problem.value_length) == (cut, len(assertion) if cut else None)
+    assert shown.endswith(f" (shortened from {len(assertion)} characters)") is cut
 
 
 def test_an_empty_assertion_cell_in_a_csv_is_missing(tmp_path: Path) -> None:

@@ -111,6 +111,8 @@ def test_json_output_is_the_same_report_machine_readably(
         "column": "actors",
         "value": "IRN",
         "hint": 'write a list of strings, e.g. ["IRN", "RUS"] (or [] for none)',
+        "value_truncated": False,
+        "value_length": None,
     }
     assert report["problems_by_rule"] == {"type": 1}
 

@@ -4,7 +4,7 @@ collection against its articles)."""
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from iran_russia_claims.cli.common import (
     collection_option,
     count,
 )
+from iran_russia_claims.spec.neutral import json_text, neutral
 from iran_russia_claims.validation.report import DataError
 
 if TYPE_CHECKING:
@@ -25,6 +26,38 @@ if TYPE_CHECKING:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate every path and print the report. Text from the data reaches the output only
+    through ``neutral`` (or ``json_text``); the streams write what they cannot encode as
+    escapes rather than fail, and a file name in an error is shown the same way."""
+    for stream in (sys.stdout, sys.stderr):
+        _escape_unencodable(stream)
+    try:
+        return _validate(args)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # the command's one error path prints its file name: shown safe
+        raise _shown(error) from None
+
+
+def _escape_unencodable(stream: Any) -> None:
+    """Have ``stream`` write a character its encoding lacks (or a lone surrogate) as an escape
+    instead of failing, so printing a report cannot raise whatever it holds."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if callable(reconfigure):
+        with contextlib.suppress(OSError, ValueError):  # pragma: no cover - an odd stream
+            reconfigure(errors="backslashreplace")
+
+
+def _shown(error: OSError) -> OSError:
+    """``error`` (of the same class) with its file name and text as :func:`neutral` shows
+    them."""
+    if error.errno is None:
+        return OSError(neutral(error))
+    name = neutral(error.filename) if error.filename is not None else None
+    return OSError(error.errno, neutral(error.strerror or ""), name)
+
+
+def _validate(args: argparse.Namespace) -> int:
     from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.resources import local_collection
     from iran_russia_claims.validation import exit_code, render_json, shipped_registry
@@ -51,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         with args.summary.open("a", encoding="utf-8") as handle:
             handle.write(render_markdown(reports))
     if args.format == "json":
-        print(json.dumps(render_json(reports), indent=2, ensure_ascii=False))
+        print(json_text(render_json(reports)))
     elif args.format in ("github", "junit"):
         from iran_russia_claims.validation import formats
 

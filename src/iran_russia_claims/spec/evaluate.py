@@ -231,8 +231,8 @@ def assertion_problems(text: str) -> list[str]:
 
 
 def hedge_ok(hedge: str) -> bool:
-    """Whether ``hedge`` is a valid cue phrase (the ``hedges_words`` rule on one element)."""
-    return "hedges_words" not in value_failures("hedges", [hedge])
+    """Whether ``hedge`` is a valid cue phrase (every rule on the elements of hedges)."""
+    return not value_failures("hedges", [hedge])
 
 
 def verdict(data: Any, ctx: Context = NO_REGISTRY, rules: Iterable[Rule] | None = None) -> set[str]:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
+from iran_russia_claims.spec.patterns import HIDDEN_RANGES, chars
 from iran_russia_claims.spec.rules import RULES, band_for
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
@@ -73,6 +75,12 @@ def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
             return description
         given = get("confidence_band")
         return f"confidence {get('confidence')} lies in band {expected!r}, not {given!r}"
+    if rule == "assertion_no_hidden_chars":
+        return _hidden("assertion", get("assertion")) or description
+    if rule == "hedges_no_hidden_chars":
+        hedges = [h for h in _elements(get("hedges")) if isinstance(h, str)]
+        said = "; ".join(filter(None, (_hidden(f"hedge {h!r}", h) for h in hedges)))
+        return said or description
     if rule == "hedges_words":
         return f"hedges {get('hedges')!r}: {description}"
     if rule == "id_pattern":
@@ -221,6 +229,28 @@ def _unregistered(actors: Any, codes: list[str] | None) -> str | None:
         guess = f"; did you mean {close!r}?" if close is not None else ""
         said.append(f"actor code {code!r} is not in the actor registry{guess}")
     return f"{'; '.join(said)} (registered: {_listing(codes)})"
+
+
+# -- hidden characters ----------------------------------------------------------------------------
+_HIDDEN: Final = frozenset(chars(HIDDEN_RANGES))
+#: At most this many hidden characters are named in one message.
+_MAX_HIDDEN: Final = 5
+
+
+def _hidden(what: str, text: Any) -> str | None:
+    """Each hidden character of ``text``: its code, its name and where it is (from 1)."""
+    if not isinstance(text, str):
+        return None
+    found = [(i, c) for i, c in enumerate(text, 1) if c in _HIDDEN]
+    if not found:
+        return None
+    named = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'an unassigned code point')} at character {i}"
+        for i, c in found[:_MAX_HIDDEN]
+    )
+    more = f" and {len(found) - _MAX_HIDDEN} more" if len(found) > _MAX_HIDDEN else ""
+    it = "it" if len(found) == 1 else "them"
+    return f"{what} holds {named}{more}, which the eye does not see: delete {it}"
 
 
 # -- bounds --------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 from iran_russia_claims.spec.patterns import (
     CONTROL,
     FORMULA_START,
+    HIDDEN,
     WHITESPACE,
     WHITESPACE_CHARS,
     full_match,
@@ -278,6 +279,11 @@ def _finite(column: str) -> Check:
 
 
 SPAN_KEY: Final = ("source_id", "start", "end", "assertion")
+_HIDDEN_HINT: Final = (
+    "delete the character: it shows as nothing, or turns the text around it, so that two texts "
+    "that read alike differ (reports show it by its code, such as \\u200b); the joiners "
+    "U+200C and U+200D, which Persian and Arabic need, are allowed"
+)
 _BANDS: Final = tuple(b.value for b in Band)
 
 _RULES: Final = (
@@ -329,6 +335,9 @@ _RULES: Final = (
          check=lambda ctx: ~_untrimmed(nw.col("assertion"))),
     Rule("assertion_no_control_chars", "assertion", "assertion has no control characters",
          check=lambda ctx: ~nw.col("assertion").str.contains(CONTROL)),
+    Rule("assertion_no_hidden_chars", "assertion",
+         "assertion has no bidirectional controls and no invisible characters",
+         _HIDDEN_HINT, check=lambda ctx: ~nw.col("assertion").str.contains(HIDDEN)),
     Rule("assertion_no_formula", "assertion",
          "assertion does not start with = + - @, a tab or a carriage return",
          "a spreadsheet would run such a cell as a formula: reword the start",
@@ -349,7 +358,11 @@ _RULES: Final = (
          requires=("confidence_range", "band_vocabulary")),
     Rule("hedges_words", "hedges",
          f"each hedge is non-empty, trimmed, at most {HEDGE_MAX_WORDS} words and "
-         f"{HEDGE_MAX_CHARS} characters", scope="element", check=_hedge, null_passes=False),
+         f"{HEDGE_MAX_CHARS} characters, with no control characters", scope="element",
+         check=_hedge, null_passes=False),
+    Rule("hedges_no_hidden_chars", "hedges",
+         "no hedge has bidirectional controls or invisible characters", _HIDDEN_HINT,
+         scope="element", check=lambda ctx: ~nw.col("hedges").str.contains(HIDDEN)),
     # -- the whole table
     Rule("id_unique", "id", "no two claims share an id",
          "ids are never reused: take the next free one", scope="table", check=_unique("id")),

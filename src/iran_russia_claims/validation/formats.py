@@ -4,21 +4,28 @@ The text report is ``ValidationReport.render`` and the JSON report ``report.rend
 these are the forms CI systems read (as ruff gives them): ``--format github`` turns each
 problem into an annotation on the file's line, ``--format junit`` gives one test case per file
 and rule, and ``--summary FILE`` appends a Markdown table (a GitHub job summary).
+
+Every name and value from the data (file names too: they come from the command line) is shown
+through :func:`~iran_russia_claims.spec.neutral.neutral`, so none can act on a terminal or a CI
+log, break the XML, or break out of a Markdown table cell.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
-from iran_russia_claims.spec.problem import Problem, shorten
+from iran_russia_claims.spec.neutral import neutral, no_command
+from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.validation.lines import lines_of
 from iran_russia_claims.validation.report import ValidationReport
 
 TOOL = "iran-russia-claims"
-#: Characters XML 1.0 cannot hold at all, even escaped: shown as their code instead.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: What Markdown reads as markup inside a table cell, escaped with a backslash (``<``, ``>``
+#: and ``&`` become entities instead).
+_MARKUP = re.compile(r"([\\`*_\[\]|~$])")
 
 
 def _data(text: str) -> str:
@@ -32,13 +39,15 @@ def _property(text: str) -> str:
 
 
 def _detail(problem: Problem) -> str:
-    where = [f"record {problem.record_id}"] if problem.record_id is not None else []
-    where += [f"column {problem.column}"] if problem.column is not None else []
-    parts = [f"{problem.message} ({', '.join(where)})" if where else problem.message]
+    """The problem but its file and row, as text safe to show."""
+    where = [f"record {neutral(problem.record_id)}"] if problem.record_id is not None else []
+    where += [f"column {neutral(problem.column)}"] if problem.column is not None else []
+    message = neutral(problem.message)
+    parts = [f"{message} ({', '.join(where)})" if where else message]
     if problem.value is not None:
-        parts.append(f"value: {shorten(problem.value)}")
+        parts.append(f"value: {problem.shown_value()}")
     if problem.hint:
-        parts.append(f"hint: {problem.hint}")
+        parts.append(f"hint: {neutral(problem.hint)}")
     return "; ".join(parts)
 
 
@@ -49,7 +58,7 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
     for report in reports:
         lines = lines_of(report.target, report.format, (p.row for p in report if p.row))
         for problem in report:
-            props = [f"file={_property(problem.file or report.target)}"]
+            props = [f"file={_property(neutral(problem.file or report.target))}"]
             line = lines.get(problem.row) if problem.row is not None else None
             if line is not None:
                 props.append(f"line={line}")
@@ -57,16 +66,12 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
             out.append(f"::error {','.join(props)}::{_data(_detail(problem))}")
         if report.omitted:
             out.append(
-                f"::error file={_property(report.target)},title={TOOL}::"
+                f"::error file={_property(neutral(report.target))},title={TOOL}::"
                 f"{report.omitted} more problem(s) not listed (raise --max-problems)"
             )
         state = "valid" if report.valid else f"{report.total} problem(s)"
-        out.append(f"{report.target}: {state} in {report.rows} records")
+        out.append(no_command(f"{neutral(report.target)}: {state} in {report.rows} records"))
     return "\n".join(out)
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _rules_of(report: ValidationReport) -> list[str]:
@@ -86,10 +91,11 @@ def render_junit(reports: Sequence[ValidationReport]) -> str:
     root = ET.Element("testsuites", name=f"{TOOL} validate")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for report in reports:
-        suite = ET.SubElement(root, "testsuite", name=_xml_text(report.target))
+        target = neutral(report.target)  # XML cannot hold every character, even escaped
+        suite = ET.SubElement(root, "testsuite", name=target)
         counts = {"tests": 0, "failures": 0, "errors": 0}
         for rule in _rules_of(report):
-            case = ET.SubElement(suite, "testcase", classname=_xml_text(report.target), name=rule)
+            case = ET.SubElement(suite, "testcase", classname=target, name=rule)
             counts["tests"] += 1
             broken = report.counts.get(rule, 0)
             if not broken:
@@ -97,7 +103,7 @@ def render_junit(reports: Sequence[ValidationReport]) -> str:
             kind = "error" if rule == "readable" else "failure"
             counts["errors" if kind == "error" else "failures"] += 1
             listed = [p for p in report if p.rule == rule]
-            body = "\n".join(_xml_text(str(p)) for p in listed)
+            body = "\n".join(str(p) for p in listed)  # each shown through neutral
             if broken > len(listed):
                 body += f"\n... and {broken - len(listed)} more not listed"
             element = ET.SubElement(
@@ -114,7 +120,17 @@ def render_junit(reports: Sequence[ValidationReport]) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell, shown as it is: no markup, link, HTML or line break."""
+    return _MARKUP.sub(r"\\\1", html.escape(neutral(text), quote=False))
+
+
+def _code(text: str) -> str:
+    """Text as a code span in a Markdown table cell: fenced by more backticks than it holds in
+    a row, its pipes escaped (which the table reads before the span)."""
+    text = neutral(text).replace("|", "\\|")
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or not text.strip(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_markdown(reports: Sequence[ValidationReport], limit: int = 20) -> str:
@@ -128,7 +144,7 @@ def render_markdown(reports: Sequence[ValidationReport], limit: int = 20) -> str
         else:
             by_rule = ", ".join(f"`{rule}` {n}" for rule, n in report.counts.most_common())
             result = f"{report.total} problem(s): {by_rule}"
-        lines.append(f"| `{_cell(report.target)}` | {report.rows} | {_cell(result)} |")
+        lines.append(f"| {_code(report.target)} | {report.rows} | {result} |")
     problems = [p for r in reports for p in r][:limit]
     if problems:
         lines += ["", "| where | rule | problem |", "|---|---|---|"]

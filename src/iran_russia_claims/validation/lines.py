@@ -30,7 +30,7 @@ def lines_of(path: str, fmt: str | None, rows: Iterable[int]) -> dict[int, int]:
         if file.stat().st_size > MAX_SCAN_BYTES:
             return {}
         text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, ValueError):  # a name no file can have (a NUL, a lone surrogate), or not UTF-8
         return {}
     try:
         starts = {"csv": _csv_starts, "yaml": _yaml_starts, "json": _json_starts}[fmt](text)

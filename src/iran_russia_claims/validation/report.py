@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.spec.neutral import neutral, no_command
 from iran_russia_claims.spec.problem import DataError, Problem, shorten
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ DEFAULT_MAX_PROBLEMS: Final = 1000
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 #: The version of the JSON report's layout (``schemas/report.schema.json``): a new key is a
-#: minor change, a key renamed or removed a major one.
-REPORT_VERSION: Final = "1.0"
+#: minor change, a key renamed or removed a major one. 1.1: a problem says whether its value
+#: was shortened (``value_truncated``) and from what length (``value_length``).
+REPORT_VERSION: Final = "1.1"
 #: What "row" means in a report, by format: every report says it.
 ROW_MEANING: Final = {
     "csv": "the row of the file, the header being row 1 (a row starts on a later line only "
@@ -59,9 +61,11 @@ class SpanTally:
     total: int = 0
 
     def render(self, source_id: str) -> str:
+        source_id = neutral(source_id)
         if self.article is None:
             return f"{source_id}: 0 of {self.total} spans checked (no article given for it)"
-        text = f"{source_id}: {self.checked} of {self.total} spans checked against {self.article}"
+        article = neutral(self.article)
+        text = f"{source_id}: {self.checked} of {self.total} spans checked against {article}"
         if self.checked < self.total:
             text += " (the others break a rule on their source, offsets or hash; see below)"
         return text
@@ -150,12 +154,17 @@ class ValidationReport:
         }
 
     def render(self) -> str:
-        what = f"{self.target} ({self.format})" if self.format else self.target
+        """The text report: every name and value from the data shown through ``neutral``, and
+        no line that a CI runner would take for a command."""
+        target = neutral(self.target)
+        what = f"{target} ({neutral(self.format)})" if self.format else target
         spans = [f"  spans of {t.render(s)}" for s, t in sorted(self.spans.items())]
         if not self.articles_given and self.rows:
             spans = ["  spans: not checked against any article (--source ARTICLE checks them)"]
         if self.valid:
-            return "\n".join([f"{what}: valid, {self.rows} records", *spans])
+            return "\n".join(
+                no_command(line) for line in [f"{what}: valid, {self.rows} records", *spans]
+            )
         state = "UNREADABLE" if not self.readable else "INVALID"
         lines = [f"{what}: {state}, {self.total} problem(s) in {self.rows} records read", *spans]
         lines.extend(f"  {p}" for p in self.problems)
@@ -167,7 +176,7 @@ class ValidationReport:
         if len(self.counts) > 1 or self.omitted:
             by_rule = ", ".join(f"{rule} {n}" for rule, n in self.counts.most_common())
             lines.append(f"  problems by rule: {by_rule}")
-        return "\n".join(lines)
+        return "\n".join(no_command(line) for line in lines)
 
 
 #: The name of the report class before 0.2 (one class serves every report now).

@@ -13,8 +13,10 @@ from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.validation.report import REPORT_VERSION, ROW_MEANING
 
 _JSON_VALUE: dict[str, Any] = {
-    "description": "The value at fault as JSON data (a long text or list is cut in the middle; "
-    "a number JSON cannot hold, such as NaN, is given as text); null when there is none.",
+    "description": "The value at fault as JSON data (a long text is cut in the middle, a long "
+    'list after its first items, ending in "...", and a value nested deeper than four levels '
+    'is "...": see value_truncated; a number JSON cannot hold, such as NaN, and an object of '
+    "another type are given as text); null when there is none.",
 }
 _NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -24,7 +26,18 @@ def report_schema() -> dict[str, Any]:
     problem = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["rule", "message", "file", "row", "record_id", "column", "value", "hint"],
+        "required": [
+            "rule",
+            "message",
+            "file",
+            "row",
+            "record_id",
+            "column",
+            "value",
+            "hint",
+            "value_truncated",
+            "value_length",
+        ],
         "properties": {
             "rule": {"enum": sorted(RULES), "description": "The rule broken (see the README)."},
             "message": {"type": "string", "description": "What is wrong, and the fix."},
@@ -38,6 +51,18 @@ def report_schema() -> dict[str, Any]:
             "column": _NULLABLE_STRING,
             "value": _JSON_VALUE,
             "hint": _NULLABLE_STRING,
+            "value_truncated": {
+                "type": "boolean",
+                "description": "Whether value is a part of the value at fault (cut to keep the "
+                "report small).",
+            },
+            "value_length": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "The length of the value at fault when value is a part of it: "
+                "characters of a text (or of the text a number or object is shown as), items of "
+                "a list or mapping; null when it was not cut, or its length is not known.",
+            },
         },
     }
     tally = {
