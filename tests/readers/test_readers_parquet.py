@@ -121,17 +121,29 @@ def test_a_repeated_large_dictionary_value_is_read_in_small_chunks(
     monkeypatch.setattr(parquet_reader, "MAX_CHUNK_TEXT_BYTES", 1_000_000)
     sizes = [len(chunk.frame) for chunk in read_chunks(path, "parquet", lambda p: None)]
     assert sum(sizes) == 400
-    assert max(sizes) == 4  # a record is 200,008 bytes of text: 4 fit in 1,000,000, 5 do not
+    assert max(sizes) == 5  # 5 x 200,000 bytes of dictionary text fit in 1,000,000
 
 
 def test_a_cell_over_the_limit_is_located_and_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Text stored as a dictionary is weighed before it is expanded: a cell over the limit is
+    located, and left out (text stored plainly is bounded by the page check instead)."""
     monkeypatch.setattr(parquet_reader, "MAX_CELL_BYTES", 1000)
     rows = records(3)
     rows[1]["assertion"] = "z" * 1001
     rows[2]["hedges"] = ["h" * 600, "h" * 600]
-    path = write_claims(rows, tmp_path / "c.parquet")
+    table = pa.Table.from_pylist(rows)
+    coded = pa.list_(pa.dictionary(pa.int32(), pa.string()))
+    table = table.set_column(
+        table.column_names.index("assertion"), "assertion",
+        table.column("assertion").dictionary_encode(),
+    )  # fmt: skip
+    table = table.set_column(
+        table.column_names.index("hedges"), "hedges", table.column("hedges").cast(coded)
+    )
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path)
     report = validate(path, registry=REGISTRY)
     found = [(p.rule, p.row, p.column) for p in report.problems]
     assert found == [("readable", 2, "assertion"), ("readable", 3, "hedges")]
@@ -165,3 +177,36 @@ def test_unsigned_offsets_too_large_for_int64(tmp_path: Path) -> None:
     path = tmp_path / "c.parquet"
     pq.write_table(table, path)
     assert rules_at(path) == [("type", 2, "start")]
+
+
+@pytest.mark.parametrize("compression", ["none", "snappy", "zstd", "gzip", "brotli", "lz4"])
+def test_a_dictionary_expands_at_most_its_longest_value_times_its_values(
+    tmp_path: Path, compression: str
+) -> None:
+    """The bound on what a dictionary-coded column expands to comes from its dictionary page,
+    read and decompressed here, and its data pages' value counts (never from the footer)."""
+    from iran_russia_claims.readers.parquet_pages import costs
+
+    values = ["a" * 10, "b" * 300, "c" * 7] * 100
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"assertion": values}), path, compression=compression)
+    metadata = pq.ParquetFile(path).metadata
+    found = costs(path, metadata, {0})
+    assert found.expansion == {0: 300 * len(values)}
+    assert found.pages == page_bytes(path, metadata)
+
+
+def test_text_that_could_expand_past_the_limit_is_read_as_a_dictionary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_claims(records(50), tmp_path / "c.parquet")
+    plain = next(read_chunks(path, "parquet", lambda p: None)).frame
+    assert str(plain["assertion"].dtype).startswith("string")
+    monkeypatch.setattr(parquet_reader, "PARQUET_EXPANSION", 0)
+    monkeypatch.setattr(parquet_reader, "PARQUET_ALLOWANCE", page_bytes(
+        path, pq.ParquetFile(path).metadata))  # fmt: skip
+    opened = parquet_reader._open(path)
+    coded = [f.name for f in opened.schema_arrow if pa.types.is_dictionary(f.type)]
+    assert coded  # the largest, until what is left fits the limit
+    report = validate(path, registry=REGISTRY)
+    assert report.valid, report.render()

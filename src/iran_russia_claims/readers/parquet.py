@@ -26,7 +26,7 @@ from iran_russia_claims.readers.parquet_pages import (
     PARQUET_EXPANSION,
     PARQUET_SPARE_ROWS,
     PageError,
-    page_bytes,
+    costs,
 )
 from iran_russia_claims.spec.problem import Problem
 
@@ -74,7 +74,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _open(path: Path) -> pq.ParquetFile:
-    """The file, opened with its text read as dictionaries, after its costs are checked."""
+    """The file, after its costs are checked: opened with the text that could expand past the
+    limit (by the longest value of each dictionary page) read as dictionaries."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -90,23 +91,31 @@ def _open(path: Path) -> pq.ParquetFile:
                 hint="a Parquet file of claims takes tens of bytes per record; write it again",
             )
         limit = PARQUET_EXPANSION * size + PARQUET_ALLOWANCE
-        expanded = page_bytes(path, metadata)
-        if expanded > limit:
+        schema = parquet.schema
+        text = {
+            i: schema.column(i).path
+            for i in range(len(schema))
+            if schema.column(i).physical_type == "BYTE_ARRAY"
+            and schema.column(i).path.split(".")[0] in KINDS
+        }
+        found = costs(path, metadata, set(text))
+        if found.pages > limit:
             raise unreadable(
                 path,
-                f"the file's pages decompress to {expanded} bytes, over the limit of {limit} "
+                f"the file's pages decompress to {found.pages} bytes, over the limit of {limit} "
                 f"({PARQUET_EXPANSION} times its size plus {PARQUET_ALLOWANCE})",
                 hint="a Parquet file of claims compresses a few times at most; a file this "
                 "compressed is not claims data",
             )
-        schema = parquet.schema
-        text = [
-            schema.column(i).path
-            for i in range(len(schema))
-            if schema.column(i).physical_type == "BYTE_ARRAY"
-            and schema.column(i).path.split(".")[0] in KINDS
-        ]
-        return pq.ParquetFile(str(path), memory_map=False, read_dictionary=text)
+        # text whose dictionaries could expand past the limit is read as dictionaries, and
+        # weighed batch by batch; the rest is read as plain text, as cheap as it gets
+        known = sorted((most, i) for i, most in found.expansion.items() if most is not None)
+        risky = [text[i] for i, most in found.expansion.items() if most is None]
+        while known and sum(most for most, _ in known) > limit:
+            risky.append(text[known.pop()[1]])  # the largest first
+        if not risky:
+            return parquet
+        return pq.ParquetFile(str(path), memory_map=False, read_dictionary=risky)
     except (pa.ArrowException, OSError, PageError) as exc:
         raise unreadable(
             path,
@@ -174,8 +183,9 @@ def _undictionary(arrow_type: Any) -> Any:
 def _weighed(
     table: pa.Table, rows: np.ndarray, path: Path, emit: Emit
 ) -> Iterator[tuple[pa.Table, np.ndarray, dict[str, np.ndarray]]]:
-    """The batch, its cells over MAX_CELL_BYTES reported and emptied, other columns reduced to
-    "has a value", cut into parts of at most MAX_CHUNK_TEXT_BYTES of text once expanded."""
+    """The batch, its text stored as dictionaries weighed as it would be expanded: cells over
+    MAX_CELL_BYTES reported and emptied, and the batch cut into parts of at most
+    MAX_CHUNK_TEXT_BYTES of such text. Columns outside the schema become "has a value"."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -188,6 +198,8 @@ def _weighed(
         if name not in KINDS:  # never decoded: only whether each cell holds something
             flag = pc.if_else(column.is_valid(), pa.scalar(True), pa.scalar(None, pa.bool_()))
             table = table.set_column(index, name, flag)
+            continue
+        if not _coded(column.type):  # plain text: what the pages hold, bounded already
             continue
         sizes = _sizes(column)
         if sizes is None:
@@ -220,6 +232,15 @@ def _weighed(
         part_bad = {k: v[start:end] for k, v in bad.items()}
         yield table.slice(start, end - start), rows[start:end], part_bad
         start = end
+
+
+def _coded(arrow_type: Any) -> bool:
+    """Whether a column's text is stored as a dictionary (at the top or in a list)."""
+    import pyarrow as pa
+
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return _coded(arrow_type.value_type)
+    return bool(pa.types.is_dictionary(arrow_type))
 
 
 def _sizes(column: Any) -> np.ndarray | None:

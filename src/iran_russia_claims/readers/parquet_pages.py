@@ -12,8 +12,9 @@ bytes plus :data:`PARQUET_SPARE_ROWS` (memory kept per record is a few bytes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, NamedTuple
 
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
@@ -100,9 +101,10 @@ class _Header:
             raise EOFError
         self.pos += n
 
-    def struct(self, depth: int, wanted: tuple[int, ...] = ()) -> dict[int, int]:
-        """Skip a struct; return the i32 fields named in ``wanted``."""
-        found: dict[int, int] = {}
+    def struct(self, depth: int, wanted: tuple[int, ...] = ()) -> dict[int, Any]:
+        """Read a struct: the i32 fields named in ``wanted`` (and, for a wanted struct field,
+        its own first i32 field: a data page's number of values); skip the rest."""
+        found: dict[int, Any] = {}
         field = 0
         while True:
             head = self.byte()
@@ -112,19 +114,32 @@ class _Header:
             field = field + delta if delta else self.zigzag()
             if field in wanted and kind == 5:
                 found[field] = self.zigzag()
+            elif field in wanted and kind == 12:
+                found[field] = self.struct(depth + 1, (1,)).get(1)
             else:
                 self.skip(kind, depth)
 
 
-def _page(handle: BinaryIO, offset: int) -> tuple[int, int, int]:
-    """(header length, uncompressed size, compressed size) of the page at ``offset``."""
+class Page(NamedTuple):
+    """A page as its header states it."""
+
+    offset: int
+    kind: int  # 0 data, 1 index, 2 dictionary, 3 data (v2)
+    header: int
+    uncompressed: int
+    compressed: int
+    values: int | None  # a data page's number of values
+
+
+def _page(handle: BinaryIO, offset: int) -> Page:
+    """The page at ``offset``, from its header."""
     size = 256
     while True:
         handle.seek(offset)
         data = handle.read(size)
         try:
             header = _Header(data)
-            fields = header.struct(0, (2, 3))
+            fields = header.struct(0, (1, 2, 3, 5, 8))
         except EOFError:
             if len(data) < size or size >= _MAX_HEADER:
                 raise PageError(
@@ -132,34 +147,99 @@ def _page(handle: BinaryIO, offset: int) -> tuple[int, int, int]:
                 ) from None
             size *= 16
             continue
-        if 2 not in fields or 3 not in fields:
+        if any(not isinstance(fields.get(f), int) for f in (1, 2, 3)):
             raise PageError(f"the page header at byte {offset} gives no page sizes")
         uncompressed, compressed = fields[2], fields[3]
         if uncompressed < 0 or compressed < 0:
             raise PageError(f"the page header at byte {offset} gives a negative size")
-        return header.pos, uncompressed, compressed
+        values = fields.get(5, fields.get(8))
+        return Page(offset, fields[1], header.pos, uncompressed, compressed, values)
 
 
-def page_bytes(path: Path, metadata: pq.FileMetaData, columns: set[int] | None = None) -> int:
-    """What the pages of the given leaf columns (all by default) decompress to, in bytes."""
+class Costs(NamedTuple):
+    """What reading a file's pages costs: the bytes they decompress to, and, per leaf column,
+    the most its text can expand to from dictionaries (None: not known, so read it as a
+    dictionary and weigh it batch by batch)."""
+
+    pages: int
+    expansion: dict[int, int | None]
+
+
+def costs(path: Path, metadata: pq.FileMetaData, text: set[int]) -> Costs:
+    """The costs of every page, and of the dictionaries of the ``text`` leaf columns: each
+    dictionary page is read (it is small: the page total bounds it) to find its longest
+    value, and a column can expand to at most its values times that."""
     total = 0
+    expansion: dict[int, int | None] = dict.fromkeys(text, 0)
     with path.open("rb") as handle:
         for group in range(metadata.num_row_groups):
             row_group = metadata.row_group(group)
             if row_group.num_rows == 0:  # nothing is read from it
                 continue
             for index in range(row_group.num_columns):
-                if columns is not None and index not in columns:
-                    continue
                 chunk = row_group.column(index)
-                start = chunk.data_page_offset
-                dictionary = chunk.dictionary_page_offset
-                if chunk.has_dictionary_page and dictionary and 0 < dictionary < (start or 1 << 62):
-                    start = dictionary
-                end = start + chunk.total_compressed_size
-                offset = start
-                while offset < end:
-                    length, uncompressed, compressed = _page(handle, offset)
-                    total += uncompressed
-                    offset += length + compressed
-    return total
+                pages = list(_pages(handle, chunk))
+                total += sum(p.uncompressed for p in pages)
+                if index not in text or expansion[index] is None:
+                    continue
+                dictionaries = [p for p in pages if p.kind == 2]
+                if not dictionaries:
+                    continue
+                longest = _longest(handle, dictionaries[0], chunk.compression)
+                counts = [p.values for p in pages if p.kind in (0, 3)]
+                values = [v for v in counts if v is not None and v >= 0]
+                so_far = expansion[index]
+                if longest is None or len(dictionaries) > 1 or len(values) < len(counts):
+                    expansion[index] = None
+                elif so_far is not None:
+                    expansion[index] = so_far + longest * sum(values)
+    return Costs(total, expansion)
+
+
+def _pages(handle: BinaryIO, chunk: Any) -> Iterator[Page]:
+    start = chunk.data_page_offset
+    dictionary = chunk.dictionary_page_offset
+    if chunk.has_dictionary_page and dictionary and 0 < dictionary < (start or 1 << 62):
+        start = dictionary
+    end = start + chunk.total_compressed_size
+    offset = start
+    while offset < end:
+        page = _page(handle, offset)
+        yield page
+        offset += page.header + page.compressed
+
+
+#: Parquet's codecs as pyarrow's Codec names them. pyarrow writes LZ4 as LZ4_RAW and reports
+#: both as "LZ4"; a page LZ4 as Hadoop framed it does not decompress here, and its column is
+#: then weighed batch by batch instead.
+_CODECS: Final = {"SNAPPY": "snappy", "GZIP": "gzip", "BROTLI": "brotli", "ZSTD": "zstd",
+                  "LZ4_RAW": "lz4_raw", "LZ4": "lz4_raw"}  # fmt: skip
+
+
+def _longest(handle: BinaryIO, page: Page, compression: str) -> int | None:
+    """The longest value of a dictionary page of text (4-byte length, then the bytes, for each
+    value); None when it cannot be read here (the reader then weighs the column as it goes)."""
+    import pyarrow as pa
+
+    handle.seek(page.offset + page.header)
+    data = handle.read(page.compressed)
+    if compression != "UNCOMPRESSED":
+        if compression not in _CODECS:
+            return None
+        try:
+            data = pa.Codec(_CODECS[compression]).decompress(
+                data, decompressed_size=page.uncompressed, asbytes=True
+            )
+        except (pa.ArrowException, ValueError):
+            return None
+    longest = pos = 0
+    while pos + 4 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "little")
+        longest = max(longest, length)
+        pos += 4 + length
+    return longest if pos == len(data) else None
+
+
+def page_bytes(path: Path, metadata: pq.FileMetaData) -> int:
+    """What the pages of every column decompress to, in bytes."""
+    return costs(path, metadata, set()).pages
