@@ -142,3 +142,27 @@ def test_relative_links_and_images_exist() -> None:
     assert local, "no relative links found: the pattern is broken"
     missing = [t for t in local if not (REPO / t).exists()]
     assert not missing, f"README links to files that do not exist: {missing}"
+
+
+def test_the_limits_the_readme_states_are_the_readers_limits() -> None:
+    """Each limit in "A file from a stranger" is the constant the reader enforces."""
+    from iran_russia_claims.readers import common, csv, parquet, parquet_pages, safe_yaml
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### A file from a stranger", 1)[1].split("\n## ", 1)[0]
+    mib = 1024 * 1024
+    assert f"{common.MEMORY_ALLOWANCE // mib} MiB + {common.MEMORY_PER_INPUT_BYTE} × N" in section
+    assert f"| {csv.MAX_CSV_ROW_BYTES // mib} MiB | `a row is longer than" in section
+    assert f"longer than {common.HEAD_BYTES} bytes" in section
+    assert f"longer than {common.MAX_RECORD_BYTES} characters" in section
+    assert f"over the limit of {safe_yaml.MAX_YAML_BYTES} for YAML" in section
+    assert f"| {safe_yaml.MAX_YAML_DEPTH} levels |" in section
+    assert f"plus {safe_yaml.YAML_ALIAS_ALLOWANCE // 1024} KiB" in section
+    assert (
+        f"{parquet_pages.PARQUET_EXPANSION} × its size + "
+        f"{parquet_pages.PARQUET_ALLOWANCE // mib} MiB" in section
+    )
+    assert f"plus 2^{parquet_pages.PARQUET_SPARE_ROWS.bit_length() - 1}" in section
+    assert f"over the limit of {parquet.MAX_CELL_BYTES} for one cell" in section
+    assert f"at most {parquet.MAX_CHUNK_TEXT_BYTES // mib} MiB at a time" in section
+    assert f"{common.CHUNK_ROWS:,} at a time or {common.CHUNK_BYTES // mib} MiB" in section

@@ -30,6 +30,12 @@ MAX_RECORD_BYTES: Final = 1024 * 1024
 #: Lines, YAML): a chunk ends at CHUNK_ROWS records or here, whichever comes first, so what the
 #: objects cost (up to some 20 times their text) stays bounded whatever the file holds.
 CHUNK_BYTES: Final = 4 * 1024 * 1024
+#: What checking a file of N bytes may cost at most, in peak memory of the whole process
+#: (Python, pandas, pyarrow and Polars loaded included): MEMORY_ALLOWANCE + MEMORY_PER_INPUT_BYTE
+#: * N. The readers' limits below are chosen so that no input, however crafted, needs more;
+#: the hostile-input tests (tests/hostile) measure it for every case.
+MEMORY_ALLOWANCE: Final = 512 * 1024 * 1024
+MEMORY_PER_INPUT_BYTE: Final = 16
 #: How much of a file's start is read to check its encoding (and a CSV's header).
 HEAD_BYTES: Final = 64 * 1024
 
