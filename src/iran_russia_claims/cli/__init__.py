@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.cli import check, curate, data
 from iran_russia_claims.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_problems
+from iran_russia_claims.spec.neutral import neutral
 from iran_russia_claims.validation.report import DataError
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -63,8 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcome = getattr(args, "outcome", "nothing was written")
         return print_problems(error, outcome, getattr(args, "refusal", False))
     except OSError as error:  # a path the command was given that cannot be used
-        where = error.filename or "a file"
-        print(f"error: {where}: {error.strerror or error}", file=sys.stderr)
+        where = neutral(error.filename) if error.filename is not None else "a file"
+        print(f"error: {where}: {neutral(error.strerror or error)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
         return 130
@@ -72,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV):
             raise
         print(
-            f"error: {args.command} failed unexpectedly ({type(error).__name__}: {error}); this "
+            f"error: {args.command} failed unexpectedly ({type(error).__name__}: "
+            f"{neutral(error)}); this "
             f"is a bug in iran-russia-claims: please report it (set {DEBUG_ENV}=1 to see where)",
             file=sys.stderr,
         )
