@@ -21,7 +21,13 @@ from collections.abc import Sequence
 
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.cli import check, curate, data
-from iran_russia_claims.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_problems
+from iran_russia_claims.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    print_problems,
+    recover_writes,
+)
 from iran_russia_claims.validation.report import DataError
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -55,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        recover_writes(args)  # a write killed part-way is completed before anything is read
         code: int = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the one error path
     except BrokenPipeError:
