@@ -26,17 +26,16 @@ from iran_russia_claims.publish.journal import (
     STAGING_PREFIX,
     Journal,
     Move,
-    Recovered,
     apply,
     commit,
     finish,
     locked,
     new_folder,
-    recover,
     remove,
     sync_directory,
     write_synced,
 )
+from iran_russia_claims.publish.recovery import Recovered, recover
 
 __all__ = ["STAGING_PREFIX", "Recovered", "atomic_path", "recover", "write_files"]
 

@@ -1,5 +1,4 @@
-"""The write-ahead journal behind :func:`~iran_russia_claims.publish.atomic.write_files`, and
-the recovery that completes (or removes) whatever a killed writer left.
+"""The write-ahead journal behind :func:`~iran_russia_claims.publish.atomic.write_files`.
 
 A write of a set of files passes through these states, and a kill may strike in any of them:
 
@@ -14,10 +13,9 @@ A write of a set of files passes through these states, and a kill may strike in 
 3. undoing: when a rename raises (a full disk, not a kill), the journal is first rewritten to
    say so, then each replaced file is put back from its hard link: the old set is the outcome.
 
-:func:`recover` finds the staging folders in the directories it is given. With a journal, it
-completes the renames (2) or the undoing (3); without one, nothing had been replaced yet, or
-everything had, and it removes the folders. Every step checks before it acts, so recovery may
-itself be killed and run again. Writers and recoveries lock each directory they touch (an
+:mod:`.recovery` completes the renames (2) or the undoing (3) of a write that was killed, or
+removes the staging folders of one that had not committed. Every step here checks before it
+acts, so it may be repeated. Writers and recoveries lock each directory they touch (an
 exclusive ``flock``, taken in one global order), so a recovery never mistakes a live write for
 a dead one.
 """
@@ -74,32 +72,6 @@ class Journal:
         return list(dict.fromkeys(m.target.parent for m in self.moves))
 
 
-@dataclass(frozen=True)
-class Recovered:
-    """What :func:`recover` did about one interrupted write."""
-
-    kind: Literal["completed", "undone", "removed"]
-    where: Path  # the directory of the folder holding the journal (or of the staging folder)
-    files: int  # files in the interrupted write (0 when there was no journal)
-    done: int  # renames carried out now
-
-    def __str__(self) -> str:
-        if self.kind == "completed":
-            return (
-                f"completed a write interrupted after its commit point ({self.where}/): "
-                f"all {self.files} files are the new ones ({self.done} were still to be moved)"
-            )
-        if self.kind == "undone":
-            return (
-                f"finished undoing a write that failed part-way ({self.where}/): "
-                f"all {self.files} files are the previous ones again"
-            )
-        return (
-            f"removed the staging files of an interrupted write ({self.where}/); it had "
-            "replaced no file, or all of them"
-        )
-
-
 # -- durable small steps -------------------------------------------------------------------------
 def write_synced(path: Path, data: bytes) -> None:
     with path.open("wb") as handle:
@@ -128,6 +100,7 @@ def new_folder(directory: Path, journal_folder: Path | None) -> Path:
     write_synced(folder / ".gitignore", b"*\n")
     owner = os.path.relpath(journal_folder or folder, directory)
     write_synced(folder / OWNER, owner.encode("utf-8"))
+    sync_directory(directory)
     return folder
 
 
@@ -209,7 +182,16 @@ def finish(journal: Journal) -> None:
 
 
 def remove(folders: Iterable[Path]) -> None:
+    """Delete staging folders, each one's ``.gitignore`` last: killed part-way, what is left
+    stays out of git."""
     for folder in folders:
+        with contextlib.suppress(FileNotFoundError):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name == ".gitignore"):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -244,68 +226,3 @@ def _lock(directory: str) -> Iterator[None]:
     finally:
         if fd >= 0:
             os.close(fd)  # releases the lock
-
-
-# -- recovery ------------------------------------------------------------------------------------
-def _owner(folder: Path) -> Path:
-    """The folder holding the journal of ``folder``'s write (itself if it says nothing)."""
-    try:
-        text = (folder / OWNER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return folder  # killed before it said: no journal exists for it
-    return Path(os.path.normpath(folder.parent / text))
-
-
-def _found(directories: list[Path]) -> dict[Path, list[Path]]:
-    """Staging folders in ``directories``, by the folder holding their journal."""
-    groups: dict[Path, list[Path]] = {}
-    for directory in directories:
-        with contextlib.suppress(OSError):
-            for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-                if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
-                    folder = Path(entry.path)
-                    groups.setdefault(_owner(folder), []).append(folder)
-    return groups
-
-
-def _touched(groups: dict[Path, list[Path]]) -> set[Path]:
-    """Every directory that recovering ``groups`` may change."""
-    touched = {folder.parent for folders in groups.values() for folder in folders}
-    for owner in groups:
-        touched.add(owner.parent)
-        journal = read_journal(owner)
-        if journal is not None:
-            touched.update(journal.directories)
-            touched.update(folder.parent for folder in journal.folders)
-    return touched
-
-
-def recover(directories: Iterable[str | Path]) -> list[Recovered]:
-    """Complete or remove what interrupted writes left in ``directories``; one record each.
-
-    Call it before reading or writing files there: afterwards each set of files written
-    together is whole, the old set or the new one, and no staging folder is left.
-    """
-    wanted = [Path(os.path.abspath(d)) for d in directories]
-    if not _found(wanted):
-        return []  # the usual case: nothing to do, and no lock taken
-    held = set(wanted)
-    while True:
-        with locked(held):  # a live writer holds its directories: wait for it to finish
-            groups = _found(wanted)
-            touched = _touched(groups)
-            if touched <= held:
-                return [_recover(owner, folders) for owner, folders in groups.items()]
-        held |= touched  # a journal names other directories: lock them too, and look again
-
-
-def _recover(owner: Path, folders: list[Path]) -> Recovered:
-    journal = read_journal(owner)
-    if journal is None:
-        remove(folders)
-        return Recovered("removed", folders[0].parent, 0, 0)
-    done = apply(journal)
-    finish(journal)
-    remove(folders)
-    kind: Literal["completed", "undone"] = "completed" if journal.state == "forward" else "undone"
-    return Recovered(kind, owner.parent, len(journal.moves), done)
