@@ -9,7 +9,9 @@ input that cannot be used: a path that is missing, a directory or unreadable, a 
 the text it should be (an article whose hash matches no registered source), or a request that
 cannot be met (a quotation that occurs twice, an article registered already); 141 when the
 reader of the output went away (``| head``), as for any tool a closed pipe ends. Heavy modules are
-imported inside each command so ``--help`` is instant; no traceback reaches the user.
+imported inside each command so ``--help`` is instant; no traceback reaches the user. Before a
+command runs, what an interrupted write left in the folders it uses is completed or removed
+(:func:`~iran_russia_claims.publish.atomic.recover`), with one note on stderr.
 """
 
 from __future__ import annotations
