@@ -26,6 +26,8 @@ def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:
     target.write_text("old", encoding="utf-8")
     with atomic_path(target) as stage:
         assert stage.parent.parent == tmp_path  # same file system: the rename is atomic
+        assert stage.parent.name.startswith(STAGING_PREFIX)  # a kill leaves it out of git
+        assert (stage.parent / ".gitignore").read_text(encoding="utf-8") == "*\n"
         stage.write_text("new", encoding="utf-8")
         assert target.read_text(encoding="utf-8") == "old"  # not visible until the rename
     assert target.read_text(encoding="utf-8") == "new"

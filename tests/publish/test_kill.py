@@ -169,11 +169,7 @@ def assert_whole(scenario: Scenario) -> str:
     """The files are the old set or the new one, SHA256SUMS checks, and git sees no staging;
     returns which set."""
     found = tree(scenario.root)
-    assert found in (scenario.old, scenario.new), sorted(
-        name for name in found.keys() | scenario.new.keys()
-        if found.get(name) not in (scenario.old.get(name), scenario.new.get(name))
-        or name not in scenario.old
-    )  # fmt: skip
+    assert found in (scenario.old, scenario.new), _mix(scenario, found)
     exports = scenario.root / "coll" / "exports"
     for line in (exports / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ")
@@ -184,6 +180,16 @@ def assert_whole(scenario: Scenario) -> str:
         )
         assert checked.returncode == 0, checked.stdout + checked.stderr
     return "new" if found == scenario.new else "old"
+
+
+def _mix(scenario: Scenario, found: dict[str, str]) -> str:
+    """Which files are new, which are old, which are neither."""
+    names = sorted(found.keys() | scenario.old.keys() | scenario.new.keys())
+    changed = [n for n in names if scenario.old.get(n) != scenario.new.get(n)]
+    new = [n for n in changed if found.get(n) == scenario.new.get(n)]
+    old = [n for n in changed if found.get(n) == scenario.old.get(n)]
+    other = [n for n in names if found.get(n) not in (scenario.old.get(n), scenario.new.get(n))]
+    return f"a mix: new {new}; old {old}; neither {other}"
 
 
 def assert_git_sees_no_staging(scenario: Scenario) -> None:
@@ -222,9 +228,13 @@ def kill_export(scenario: Scenario, runner: Runner, kill_at: int) -> str:
 
 
 def _renames(scenario: Scenario) -> list[int]:
-    """The steps that rename a staged file over its target."""
+    """The steps that rename a staged file over its target (outside any staging folder)."""
     steps = enumerate(scenario.steps, 1)
-    return [n for n, step in steps if n > scenario.commit and step.startswith("replace")]
+    return [
+        n
+        for n, step in steps
+        if step.startswith("replace") and STAGING_PREFIX not in step.split(" ")[-1]
+    ]
 
 
 def _sample(scenario: Scenario) -> list[int]:
@@ -234,7 +244,14 @@ def _sample(scenario: Scenario) -> list[int]:
     unlinks = [n for n, step in enumerate(scenario.steps, 1) if step.startswith("unlink")]
     commit = scenario.commit
     middle = renames[len(renames) // 2]
-    return [commit // 2, commit, commit + 1, middle, unlinks[0], len(scenario.steps) + 1]
+    ignored = _after_gitignore(scenario.steps)
+    return [commit // 2, commit, commit + 1, middle, unlinks[0], ignored, len(scenario.steps) + 1]
+
+
+def _after_gitignore(steps: list[str]) -> int:
+    """The step after a staging folder's .gitignore is deleted: the folder must be empty."""
+    return next(n for n, step in enumerate(steps, 1) if step.endswith(".gitignore")
+                and step.startswith("unlink")) + 1  # fmt: skip
 
 
 def test_a_killed_export_leaves_the_old_or_the_new_set(scenario: Scenario, runner: Runner) -> None:
@@ -259,7 +276,8 @@ def kill_recovery(scenario: Scenario, runner: Runner, export_at: int, every: boo
     recovery = runner(CHECK, scenario.root)
     assert recovery.stderr.startswith("note: ")
     total = len(recovery.steps)
-    points = range(1, total + 1) if every else sorted({1, total // 2, total})
+    ignored = _after_gitignore(recovery.steps)
+    points = range(1, total + 1) if every else sorted({1, total // 2, ignored, total})
     expected = "old" if export_at <= scenario.commit else "new"
     for recover_at in points:
         scenario.reset()

@@ -148,8 +148,12 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         folder = new_folder(target.parent, None)
         stage = folder / target.name
         try:
+            stage.touch()  # there, empty, as a temporary file would be
             yield stage
             os.chmod(stage, _FILE_MODE)
+            with stage.open("rb") as handle:
+                os.fsync(handle.fileno())
             os.replace(stage, target)
+            sync_directory(target.parent)
         finally:
             remove([folder])
