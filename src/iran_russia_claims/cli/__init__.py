@@ -9,7 +9,9 @@ input that cannot be used: a path that is missing, a directory or unreadable, a 
 the text it should be (an article whose hash matches no registered source), or a request that
 cannot be met (a quotation that occurs twice, an article registered already); 141 when the
 reader of the output went away (``| head``), as for any tool a closed pipe ends. Heavy modules are
-imported inside each command so ``--help`` is instant; no traceback reaches the user.
+imported inside each command so ``--help`` is instant; no traceback reaches the user. Before a
+command runs, what an interrupted write left in the folders it uses is completed or removed
+(:func:`~iran_russia_claims.publish.atomic.recover`), with one note on stderr.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from collections.abc import Sequence
 
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.cli import check, curate, data
-from iran_russia_claims.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_problems
+from iran_russia_claims.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    print_problems,
+    recover_writes,
+)
 from iran_russia_claims.spec.neutral import neutral
 from iran_russia_claims.validation.report import DataError
 
@@ -56,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        recover_writes(args)  # a write killed part-way is completed before anything is read
         code: int = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the one error path
     except BrokenPipeError:

@@ -78,3 +78,40 @@ def articles_option(p: argparse.ArgumentParser, what: str, flag: str = "--source
     p.add_argument(
         flag, dest="source", type=Path, action="append", default=None, metavar="ARTICLE", help=what
     )
+
+
+def recover_writes(args: argparse.Namespace) -> None:
+    """Before a command reads or writes anything: complete (or remove) what an interrupted
+    write left in the folders it uses, saying so in one line on stderr for each."""
+    from iran_russia_claims.publish.atomic import recover
+
+    for done in recover(_folders(args)):
+        print(f"note: {done}", file=sys.stderr)
+
+
+def _folders(args: argparse.Namespace) -> list[Path]:
+    """The folders a command may read or write: its collection and the collection's output
+    folders, and the folders of the paths it was given."""
+    from iran_russia_claims.readers.collection import outputs_folder, read_manifest
+    from iran_russia_claims.resources import local_collection
+
+    folders: list[Path] = []
+    if hasattr(args, "dataset"):  # a command on a collection
+        collection = args.dataset or local_collection()
+        if collection is not None and Path(collection).is_dir():
+            folders.append(Path(collection))
+            try:
+                home = outputs_folder(collection, read_manifest(collection))
+            except (DataError, OSError):  # the command itself will say what is wrong
+                home = None
+            if home is not None:
+                folders += [home, home / "exports", home / "schemas", home / "metadata"]
+    for name in ("out", "schemas", "exports"):  # a folder, or a file in one (synth --out)
+        path = getattr(args, name, None)
+        if isinstance(path, Path):
+            folders += [path, path.parent]
+    for name in ("readme", "citation"):
+        path = getattr(args, name, None)
+        if isinstance(path, Path):
+            folders.append(path.parent)
+    return folders

@@ -52,7 +52,8 @@ class Places:
 def cmd_export(args: argparse.Namespace) -> int:
     from iran_russia_claims.curation.dataset import read_dataset
     from iran_russia_claims.describe.summary import render, summarise
-    from iran_russia_claims.publish.export import export
+    from iran_russia_claims.publish.atomic import write_files
+    from iran_russia_claims.publish.export import render_all
     from iran_russia_claims.publish.tables import claim_rows
 
     places = Places.of(working_collection(args))
@@ -66,8 +67,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         check_readme(places.readme)
     if args.check:
         return _check_exports(dataset, places, out, schemas, refresh)
+    exported = render_all(dataset, out, schemas)
+    refreshed: dict[Path, bytes] = {}
+    if refresh:  # described from the exports about to be written: one set, written at once
+        from iran_russia_claims.describe.metadata import changed_files
+
+        names = {path.name: data for path, data in exported.items() if path.parent == out}
+        refreshed = changed_files(*_metadata_places(places, out), written=names)
     try:
-        written = export(dataset, out, schemas)
+        write_files(exported | refreshed)
     except OSError as error:
         print(
             f"error: cannot write {error.filename or out}: {error.strerror or error}; "
@@ -76,11 +84,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     where = f"{out}/" + ("" if schemas is None else f" and {schemas}/")
-    print(f"wrote {len(written)} files to {where}")
+    print(f"wrote {len(exported)} files to {where}")
     if refresh:
-        from iran_russia_claims.describe.metadata import write_metadata
-
-        refreshed = write_metadata(*_metadata_places(places, out))
         print(
             f"refreshed {len(refreshed)} metadata file(s) in {places.metadata}/, "
             f"{places.readme} and {places.citation}"

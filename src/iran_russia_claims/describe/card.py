@@ -133,24 +133,38 @@ class Snapshot:
     manifest: Manifest
 
 
-def read_snapshot(exports: str | Path, collection: str | Path | None = None) -> Snapshot:
+def read_snapshot(
+    exports: str | Path,
+    collection: str | Path | None = None,
+    written: Mapping[str, bytes] | None = None,
+) -> Snapshot:
     """Read exports/ as ``iran-russia-claims export`` wrote it: JSON and hashes only, no pandas;
-    and the manifest of ``collection`` (default: the shipped collection's)."""
+    and the manifest of ``collection`` (default: the shipped collection's). ``written``: files
+    about to be written there (by name), read as if they were on disk already."""
+    import hashlib
+
     from iran_russia_claims.readers.article import sha256_file
     from iran_russia_claims.readers.collection import read_manifest
     from iran_russia_claims.resources import shipped_dataset
 
     directory = Path(exports)
+    pending = dict(written or {})
 
     def load(name: str) -> list[dict[str, Any]]:
-        data: list[dict[str, Any]] = json.loads((directory / name).read_text(encoding="utf-8"))
+        text = pending[name] if name in pending else (directory / name).read_bytes()
+        data: list[dict[str, Any]] = json.loads(text)
         return data
 
+    # a new exports/ holds only what is about to be written
+    on_disk = sorted(directory.iterdir()) if directory.is_dir() or not pending else []
     files = {
         p.name: ExportedFile(p.name, p.stat().st_size, sha256_file(p))
-        for p in sorted(directory.iterdir())
-        if p.is_file() and not p.name.startswith(".")
+        for p in on_disk
+        if p.is_file() and not p.name.startswith(".") and p.name not in pending
     }
+    for name, data in pending.items():
+        files[name] = ExportedFile(name, len(data), hashlib.sha256(data).hexdigest())
+    files = dict(sorted(files.items()))
     manifest = read_manifest(collection if collection is not None else str(shipped_dataset()))
     return Snapshot(load("claims.json"), load("actors.json"), load("sources.json"), files, manifest)
 

@@ -9,6 +9,7 @@ out of date, which is what CI and the drift tests need.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from iran_russia_claims.describe.card import (
@@ -30,10 +31,12 @@ def expected_files(
     readme: str | Path | None,
     collection: str | Path | None = None,
     citation: str | Path | None = None,
+    written: Mapping[str, bytes] | None = None,
 ) -> dict[Path, bytes]:
-    """Each generated file's path and the bytes it should hold, given the current exports and
-    the manifest of ``collection`` (default: the shipped one)."""
-    snap = read_snapshot(exports, collection)
+    """Each generated file's path and the bytes it should hold, given the current exports (and
+    ``written``: exports about to be written, by name) and the manifest of ``collection``
+    (default: the shipped one)."""
+    snap = read_snapshot(exports, collection, written)
     out = Path(out)
     files = {out / "croissant.json": render_croissant(snap)}
     if citation is not None:
@@ -129,6 +132,24 @@ def stale_files(
     return stale
 
 
+def changed_files(
+    exports: str | Path,
+    out: str | Path,
+    readme: str | Path | None,
+    collection: str | Path | None = None,
+    citation: str | Path | None = None,
+    written: Mapping[str, bytes] | None = None,
+) -> dict[Path, bytes]:
+    """The generated files whose content would change, and their new bytes; ``written``: the
+    exports about to be written, so that ``export`` writes them and these as one set."""
+    expected = expected_files(exports, out, readme, collection, citation, written)
+    return {
+        path: data
+        for path, data in expected.items()
+        if not (path.is_file() and path.read_bytes() == data)
+    }
+
+
 def write_metadata(
     exports: str | Path,
     out: str | Path,
@@ -137,9 +158,4 @@ def write_metadata(
     citation: str | Path | None = None,
 ) -> list[Path]:
     """Write every generated file that changed, all or none; returns the paths written."""
-    changed = {
-        path: data
-        for path, data in expected_files(exports, out, readme, collection, citation).items()
-        if not (path.is_file() and path.read_bytes() == data)
-    }
-    return write_files(changed)
+    return write_files(changed_files(exports, out, readme, collection, citation))

@@ -1,10 +1,13 @@
 """Exporting the validated dataset: CSV, JSON, Parquet, a data package, checksums and schemas.
 
 Validation comes first; then every file is rendered to bytes in memory, so the same dataset
-gives the same bytes (only Parquet's ``created_by`` names the pyarrow release). Writing stages
-every file in a hidden directory beside its target and renames them into place; if anything
-fails part-way, the files already replaced are restored, so a reader sees either the old set or
-the new one, and an invalid dataset writes nothing.
+gives the same bytes (only Parquet's ``created_by`` names the pyarrow release). Writing goes
+through :func:`~iran_russia_claims.publish.atomic.write_files`: every file is staged beside its
+target, a journal commits the set, then the files are renamed into place; an exception
+part-way restores the files already replaced, and a kill part-way is completed by the next
+command (:func:`~iran_russia_claims.publish.atomic.recover`), so a reader sees the old set or
+the new one. An invalid dataset writes nothing. The ``export`` command writes the exports, the
+JSON Schemas and the refreshed metadata as one such set.
 """
 
 from __future__ import annotations
