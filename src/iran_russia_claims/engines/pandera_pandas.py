@@ -34,7 +34,7 @@ _DTYPES: Final[dict[str, Any]] = {"integer": int, "number": float, "string": Non
 def _type_check(kind: str) -> pa.Check:
     """The ``type`` rule for a text or list column: the validator's converter finds the cells
     of the wrong type."""
-    from iran_russia_claims.validation.normalise import CONVERTERS
+    from iran_russia_claims.validation.convert import CONVERTERS
 
     def check(s: pd.Series) -> pd.Series:
         typed = CONVERTERS[kind](s, False)
