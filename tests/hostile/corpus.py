@@ -95,6 +95,8 @@ class Outcome:
     exit: int
     problems: tuple[Expect, ...] = ()
     stderr_has: tuple[str, ...] = ()
+    #: (rule, n): the report counts at least n problems of the rule (listed or not).
+    counts: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         text = f"exit {self.exit}"
@@ -102,6 +104,8 @@ class Outcome:
             text += " with " + ", ".join(map(str, self.problems))
         if self.stderr_has:
             text += " and stderr naming " + ", ".join(map(repr, self.stderr_has))
+        if self.counts:
+            text += " counting " + ", ".join(f">= {n} {rule}" for rule, n in self.counts)
         return text
 
 
@@ -318,13 +322,13 @@ def _(d: Path) -> Invocation:
     "csv",
     [
         unreadable(),
-        broken(Expect("assertion_no_control_chars", 252, "assertion")),
+        broken(Expect("assertion_no_control_chars", 452, "assertion")),
     ],
     "a NUL byte in a cell past the first 64 KiB; a NUL in the first 64 KiB makes the file "
     "'binary' (readable); either the same verdict, or the control character rule at its row",
 )
 def _(d: Path) -> Invocation:
-    rows = changed(300, {250: {"assertion": "NULTOKEN, a claim with a NUL in it."}})
+    rows = changed(500, {450: {"assertion": "NULTOKEN, a claim with a NUL in it."}})
     data = csv_text(rows).encode().replace(b"NULTOKEN", b"nul\x00here")
     write(d / "claims.csv", data)
     return cli("claims.csv")
@@ -345,9 +349,10 @@ def _(d: Path) -> Invocation:
 @case(
     "csv_row_over_16mib",
     "csv",
-    unreadable(row=3),
-    "row 3 holds a 17 MB quoted cell, over the documented 16 MiB row limit (this file is 17 MB: "
-    "the limit cannot be reached with less)",
+    [unreadable(row=3), broken(Expect("assertion_length", 3, "assertion"))],
+    "row 3 holds a 17 MB quoted cell, over the 16 MiB row limit csv.py documents (this file is "
+    "17 MB: the limit cannot be reached with less); refused, or read (the README documents no "
+    "limit) with its rule found, in bounded memory either way",
 )
 def _(d: Path) -> Invocation:
     rows = changed(3, {1: {"assertion": "BIGTOKEN"}})
@@ -494,11 +499,11 @@ def _(d: Path) -> Invocation:
 @case(
     "csv_invalid_utf8_mid_file",
     "csv",
-    unreadable(row=252),
-    "a Latin-1 byte in row 252, past the first 64 KiB: not UTF-8, located",
+    unreadable(row=452),
+    "a Latin-1 byte in row 452, past the first 64 KiB: not UTF-8, located",
 )
 def _(d: Path) -> Invocation:
-    rows = changed(300, {250: {"assertion": "LATINTOKEN is a claim with a Latin-1 byte."}})
+    rows = changed(500, {450: {"assertion": "LATINTOKEN is a claim with a Latin-1 byte."}})
     write(d / "claims.csv", csv_text(rows).encode().replace(b"LATINTOKEN", b"caf\xe9"))
     return cli("claims.csv")
 
@@ -646,9 +651,10 @@ def _(d: Path) -> Invocation:
         Expect("confidence_finite", 2, "confidence"),
         Expect("type", 3, "start"),
         Expect("type", 4, "end"),
-        Expect("type", 5, "confidence"),
+        Expect("confidence_range", 5, "confidence"),
     ),
-    "1e999 (infinite), a 5000-digit start, an end below int64, a 5000-digit confidence",
+    "1e999 (infinite), a 5000-digit start, an end below int64, and a confidence written with "
+    "5000 digits (a number, 0.0: out of range)",
 )
 def _(d: Path) -> Invocation:
     rows = changed(
@@ -667,7 +673,11 @@ def _(d: Path) -> Invocation:
 @case(
     "csv_25000_rows_every_rule_broken",
     "csv",
-    broken(Expect("id_pattern", 2, "id"), Expect("confidence_range", 25_001, "confidence")),
+    Outcome(
+        1,
+        (Expect("id_pattern", 2, "id"),),
+        counts=(("id_pattern", 25_000), ("confidence_range", 25_000)),
+    ),
     "25,000 rows (1.7 MB) each breaking a dozen rules: 300,000 problems counted, 1000 listed, "
     "in bounded memory",
 )
@@ -936,7 +946,7 @@ def _(d: Path) -> Invocation:
 @case(
     "json_600kb_key",
     "json",
-    broken(Expect("no_extra_fields", 1)),
+    broken(Expect("no_extra_fields")),
     "record 1 has a field whose name is 600 KB long",
 )
 def _(d: Path) -> Invocation:
@@ -965,7 +975,7 @@ def _(d: Path) -> Invocation:
 @case(
     "json_100k_nulls",
     "json",
-    broken(Expect("type", 1), Expect("type", 100_000)),
+    Outcome(1, (Expect("type", 1),), counts=(("type", 100_000),)),
     "100,000 nulls (500 KB): each record is not an object",
 )
 def _(d: Path) -> Invocation:
@@ -1009,6 +1019,20 @@ def _(d: Path) -> Invocation:
     rows = changed(2, {1: {"KEYTOKEN": 1}})
     write(d / "claims.json", json_text(rows).replace('"KEYTOKEN"', '"\\udc80"'))
     return cli("claims.json", _good_second(d))
+
+
+@case(
+    "json_surrogate_escape_byte",
+    "json",
+    unreadable(row=1),
+    "a field named '\\udc9b[2J': Python writes U+DC9B to a C.UTF-8 stdout (surrogateescape) as "
+    "the raw byte 0x9B, the one-byte CSI: not UTF-8, and a clear-screen on 8-bit terminals",
+    formats=("json", "text"),
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"KEYTOKEN": 1}})
+    write(d / "claims.json", json_text(rows).replace('"KEYTOKEN"', '"\\udc9b[2J"'))
+    return cli("claims.json")
 
 
 @case(
@@ -1056,8 +1080,9 @@ def _(d: Path) -> Invocation:
 @case(
     "json_record_over_1mib",
     "json",
-    unreadable(row=1),
-    "record 1 is 1.5 MB long: over the documented 1 MiB record limit",
+    [unreadable(row=1), broken(Expect("assertion_length", 1, "assertion"))],
+    "record 1 is 1.5 MB long: over the 1 MiB record limit json.py documents (refused), or read "
+    "with its rule found (the README documents no limit)",
 )
 def _(d: Path) -> Invocation:
     write(d / "claims.json", json_text(changed(2, {0: {"assertion": "x" * 1_500_000}})))
@@ -1133,8 +1158,9 @@ def _(d: Path) -> Invocation:
 @case(
     "jsonl_line_over_1mib",
     "jsonl",
-    unreadable(row=2),
-    "line 2 is 1.5 MB: over the documented line limit, reported and skipped",
+    [unreadable(row=2), broken(Expect("assertion_length", 2, "assertion"))],
+    "line 2 is 1.5 MB: over the line limit jsonl.py documents (reported, skipped), or read with "
+    "its rule found",
 )
 def _(d: Path) -> Invocation:
     write(d / "claims.jsonl", jsonl_text(changed(3, {1: {"assertion": "x" * 1_500_000}})))
@@ -1420,9 +1446,10 @@ def _(d: Path) -> Invocation:
 @case(
     "parquet_row_count_lies",
     "parquet",
-    unreadable(),
+    [ok(), unreadable()],
     "the footer's row count (num_rows, patched in the Thrift metadata) claims 2^40 rows for a "
-    "3-row file: damaged metadata, refused",
+    "3-row file of valid claims: read by its row groups (valid), or refused as damaged; never "
+    "allocated",
 )
 def _(d: Path) -> Invocation:
     import pyarrow.parquet as pq
@@ -1753,8 +1780,9 @@ def _(d: Path) -> Invocation:
 @case(
     "yaml_non_string_keys",
     "yaml",
-    broken(Expect("no_extra_fields", 1)),
-    "record 1 has keys 1, null, true and 2.5 beside its fields",
+    broken(Expect("no_extra_fields", column="1"), Expect("no_extra_fields", column="None")),
+    "record 1 has keys 1, null, 2.5 and a date beside its fields (key 'true' is left out: "
+    "Python sees it equal to 1)",
 )
 def _(d: Path) -> Invocation:
     rows = changed(2, {0: {"assertion": "KEYTOKEN"}})
@@ -1762,7 +1790,7 @@ def _(d: Path) -> Invocation:
     text = text.replace(
         "assertion: KEYTOKEN",
         "assertion: Claim 1 says that Iran and Russia keep working together.\n"
-        "    1: one\n    null: nothing\n    true: yes\n    2.5: half",
+        "  1: one\n  null: nothing\n  2.5: half\n  2024-01-01: day",
     )
     write(d / "claims.yaml", text)
     return cli("claims.yaml")
@@ -1780,7 +1808,7 @@ def _(d: Path) -> Invocation:
     text = text.replace(
         "assertion: KEYTOKEN",
         "assertion: Claim 1 says that Iran and Russia keep working together.\n"
-        "    ? [a, b]\n    : 1\n    ? {c: d}\n    : 2",
+        "  ? [a, b]\n  : 1\n  ? {c: d}\n  : 2",
     )
     write(d / "claims.yaml", text)
     return cli("claims.yaml")
@@ -2290,7 +2318,8 @@ api_case(
     "Claim.model_validate on records with a self-referential list, a list nested 100,000 deep, "
     "a 5000-digit start and a lone surrogate: ValidationError for each, nothing else",
     MODEL
-    + """
+    + textwrap.dedent(
+        """
     def deep(n):
         value = "x"
         for _ in range(n):
@@ -2307,7 +2336,8 @@ api_case(
     sys.set_int_max_str_digits(4300)
     values[3]["assertion"] = "Iran and Russia \\ud800 are close partners."
     emit(model_report(values))
-    """,
+    """
+    ),
 )
 
 
