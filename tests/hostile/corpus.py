@@ -245,6 +245,17 @@ def write(path: Path, data: str | bytes) -> None:
     path.write_bytes(data)
 
 
+OPTIONS_WITH_VALUES = (
+    "--dataset",
+    "--collection",
+    "--engine",
+    "--input-format",
+    "--summary",
+    "--source",
+    "--max-problems",
+)
+
+
 def cli(*args: str | bytes) -> Invocation:
     """Run ``validate`` on ``args``; the claims files are the arguments not starting with -."""
     inputs, skip = [], False
@@ -254,7 +265,7 @@ def cli(*args: str | bytes) -> Invocation:
             continue
         text = os.fsdecode(arg)
         if text.startswith("--"):
-            skip = text in ("--dataset", "--collection", "--engine", "--input-format")
+            skip = text in OPTIONS_WITH_VALUES
             continue
         inputs.append(text)
     return Invocation(tuple(args), tuple(inputs))
@@ -2537,6 +2548,137 @@ case(
     report=False,
     formats=("json", "text", "github"),
 )(_hostile_dir)
+
+
+# --- more hunting: paths, the summary, many files, articles --------------------------------
+
+
+@case(
+    "jsonl_deeply_nested_extra_field",
+    "jsonl",
+    [unreadable(row=2), broken(Expect("no_extra_fields", column="notes"))],
+    "line 2 has an extra field of 50,000 nested objects (pyarrow's JSON reader recurses on "
+    "nested objects)",
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {1: {"notes": "DEEPTOKEN"}})
+    write(d / "claims.jsonl", jsonl_text(rows, {"DEEPTOKEN": nested(50_000, '{"a":', "}", "1")}))
+    return cli("claims.jsonl")
+
+
+LONG_NAME = "n" * 300 + ".csv"
+
+
+@case(
+    "fs_name_too_long",
+    "fs",
+    Outcome(2, (Expect("readable", file=LONG_NAME),)),
+    "a path whose name is 300 bytes (over NAME_MAX): unreadable, and the next file still checked",
+)
+def _(d: Path) -> Invocation:
+    return cli(LONG_NAME, _good_second(d))
+
+
+@case(
+    "fs_symlink_loop",
+    "fs",
+    unreadable(),
+    "claims.csv is a symlink to itself",
+)
+def _(d: Path) -> Invocation:
+    (d / "claims.csv").symlink_to("claims.csv")
+    return cli("claims.csv")
+
+
+@case(
+    "csv_header_quoted_newline",
+    "csv",
+    broken(Expect("required", column="id"), Expect("no_extra_fields", column="x\nid")),
+    "the header's first name is quoted and holds a line break (x<LF>id): a CSV header may span "
+    "lines; so column 'id' is missing and 'x<LF>id' is extra",
+)
+def _(d: Path) -> Invocation:
+    text = csv_text(records(), ["x\nid", *COLUMNS[1:]])
+    write(d / "claims.csv", text)
+    return cli("claims.csv")
+
+
+MARKDOWN = "![pixel](https://evil.example/p.png)"
+
+
+def _summary_is_inert(d: Path) -> list[str]:
+    """The job summary renders Markdown: foreign text must not become images or links."""
+    path = d / "summary.md"
+    if not path.is_file():
+        return ["no summary written"]
+    text = path.read_text(encoding="utf-8", errors="backslashreplace")
+    failures = []
+    for live in ("![pixel](https://evil.example", "[click](https://evil.example"):
+        if live in text:
+            failures.append(f"the summary holds live Markdown from the input: {live}...")
+    if any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text):
+        failures.append("the summary holds raw control characters")
+    return failures
+
+
+@case(
+    "summary_markdown_injection",
+    "names",
+    broken(Expect("no_extra_fields", column=MARKDOWN), Expect("id_pattern", 2, "id")),
+    "--summary FILE (a GitHub job summary, rendered as Markdown) for a file with a column named "
+    "as a remote image and an id that is a link: the summary must show them as text",
+    after=_summary_is_inert,
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"id": "[click](https://evil.example)"}})
+    rows = [dict(r, **{MARKDOWN: "x"}) for r in rows]
+    write(d / "claims.csv", csv_text(rows, [*COLUMNS, MARKDOWN]))
+    return cli("claims.csv", "--summary", "summary.md")
+
+
+@case(
+    "many_files_500",
+    "fs",
+    Outcome(1, (Expect("confidence_range", 2, "confidence"),)),
+    "500 small files on one command line, each with one broken rule: one report each, in "
+    "bounded time and memory",
+)
+def _(d: Path) -> Invocation:
+    text = csv_text(changed(1, {0: {"confidence": 1.5}}))
+    names = [f"claims-{i:03d}.csv" for i in range(500)]
+    for name in names:
+        write(d / name, text)
+    return cli(*names)
+
+
+@case(
+    "source_dev_zero",
+    "fs",
+    Outcome(2, stderr_has=("zero.txt",)),
+    "--source names a symlink to /dev/zero: an article that is not a regular file is refused "
+    "(exit 2) promptly, not hashed forever",
+    report=False,
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records()))
+    _symlink("/dev/zero", d / "zero.txt")
+    return cli("claims.csv", "--source", "zero.txt")
+
+
+@case(
+    "source_fifo",
+    "fs",
+    Outcome(2, stderr_has=("article.txt",)),
+    "--source names a FIFO with no writer: refused, not waited on",
+    report=False,
+    skip=NO_FIFO,
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records()))
+    _fifo(d / "article.txt")
+    return cli("claims.csv", "--source", "article.txt")
 
 
 def by_name() -> dict[str, Case]:
