@@ -12,6 +12,7 @@ end of the session prints each one's wall time and peak RSS.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import Any
@@ -47,7 +48,11 @@ def corpus_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         json.dumps([r.summary() for r, _ in results.values()], indent=1, default=str)
     )
     reporter = request.config.pluginmanager.getplugin("terminalreporter")
-    if reporter is not None:
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if reporter is None:
+        return
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reporter.write_line("")
         reporter.write_sep("-", f"hostile corpus: {len(results)} cases in {wall:.0f} s wall")
         for name, (result, _) in results.items():
             walls = " ".join(f"{r.fmt}={r.wall:.1f}s" for r in result.runs)
