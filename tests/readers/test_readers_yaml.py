@@ -112,7 +112,7 @@ def test_tags_that_build_objects_and_values_that_cannot_be_built_are_refused(
     for text, message in [
         ("claims:\n  - !!python/object:os.system {}\n", "tag"),
         ("claims:\n  - id: !!python/name:os.system ''\n", "tag"),
-        ("claims:\n  - !!set {a, b}\n", "tag"),
+        ("claims:\n  - !!python/tuple [a, b]\n", "tag"),
         ("claims:\n  - start: " + "9" * 5000 + "\n", "cannot be read as int"),
         ("claims:\n  - {[a]: 1}\n", "key must be a scalar"),
         ("claims: []\n---\nclaims: []\n", "more than one YAML document"),
@@ -173,3 +173,17 @@ def test_chunks_end_at_a_byte_bound_as_well_as_a_record_count(
     monkeypatch.setattr(yaml_reader, "CHUNK_BYTES", 1)
     sizes = [len(c.frame) for c in read_chunks(path, None, lambda problem: None)]
     assert sizes == [1] * 10
+
+
+def test_yamls_own_collections_are_built_and_a_failure_names_its_claim(tmp_path: Path) -> None:
+    path, text = _yaml_claims(tmp_path, 2)
+    text = text.replace("- actors:\n  - RUS\n  - IRN", "- actors: !!set {RUS: null, IRN: null}", 1)
+    text = text.replace("  hedges:\n  - likely", "  hedges: !!omap [{a: 1}]", 1)
+    path.write_text(text)
+    assert ("type", 1, "actors") in _problems(path)
+    assert ("type", 1, "hedges") in _problems(path)
+    path.write_text(text.replace("start: 20", "start: " + "9" * 5000))
+    report = validate(path, registry=REGISTRY)
+    readable = [p for p in report.problems if p.rule == "readable"]
+    assert [p.row for p in readable] == [2]  # the claim being built when it failed
+    assert "cannot be read as int" in readable[0].message

@@ -59,3 +59,51 @@ def test_lists_inside_lists_and_a_list_that_holds_itself_are_type_problems() -> 
     frame.at[2, "hedges"] = [["likely"]]
     report = validate(frame, registry=REGISTRY)
     assert _found(report) == [("type", 1, "hedges"), ("type", 2, "actors"), ("type", 3, "hedges")]
+
+
+def test_column_names_that_read_alike_list_subclasses_and_huge_labels() -> None:
+    """1 and "1" are one name; a list subclass is read by iterating it (never its len(), which
+    it can fake); an index label whose row number would not fit 64 bits gives positions."""
+
+    class LyingList(list):  # type: ignore[type-arg]
+        def __len__(self) -> int:
+            return 10**9
+
+    class Refusing(list):  # type: ignore[type-arg]
+        def __iter__(self) -> object:
+            raise RuntimeError("no")
+
+    frame = pd.DataFrame(records(3))
+    frame[1] = "a"
+    frame["1"] = "b"
+    frame.at[0, "hedges"] = LyingList(["likely", 5])
+    frame.at[1, "hedges"] = Refusing(["likely"])
+    report = validate(frame, registry=REGISTRY)
+    found = _found(report)
+    assert ("type", 1, "hedges") in found
+    assert ("type", 2, "hedges") in found
+    assert [p.column for p in report.problems if p.rule == "no_extra_fields"].count("1") == 2
+    frame = pd.DataFrame(records(2), index=[2**63 - 1, 0])
+    frame["confidence"] = [1.5, frame["confidence"][0]]
+    assert _found(validate(frame, registry=REGISTRY)) == [("confidence_range", 1, "confidence")]
+
+
+def test_the_model_refuses_a_whole_number_no_engine_can_hold() -> None:
+    import sys
+
+    from pydantic import ValidationError
+
+    from iran_russia_claims.spec.models import Claim, errors_to_rules
+
+    record = records(1)[0]
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(10_000)
+    try:
+        record["start"] = int("9" * 5000)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    with pytest.raises(ValidationError) as caught:
+        Claim.model_validate(record)
+    assert [(rule, column) for rule, column, _ in errors_to_rules(caught.value)] == [
+        ("type", "start")
+    ]

@@ -38,6 +38,8 @@ from iran_russia_claims.readers.common import (
     Chunk,
     Emit,
     ReadError,
+    not_regular,
+    read_head,
     unreadable,
 )
 from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES, csv_chunks
@@ -85,6 +87,13 @@ def resolve(path: Path, fmt: str | None = None) -> str:
         )
     if not path.exists():
         raise unreadable(path, "file not found", hint="check the path and its spelling")
+    kind = not_regular(path)
+    if kind is not None:
+        raise unreadable(
+            path,
+            f"is {kind}, not a regular file: nothing was read from it",
+            hint="save the data to a file and pass that",
+        )
     return detect_format(path, fmt)
 
 
@@ -117,7 +126,7 @@ def read_chunks(
         raise unreadable(path, "file not found", hint="check the path and its spelling") from None
     except OSError as exc:
         raise unreadable(path, f"cannot read: {exc.strerror}") from None
-    if size == 0:
+    if size == 0 and not read_head(path, 1):  # a size of 0 can be a file that holds text
         return
     yield from _marked_last(_read(path, fmt, emit, chunk_rows))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from iran_russia_claims.readers.common import not_regular
 from iran_russia_claims.spec.problem import Problem
 
 if TYPE_CHECKING:
@@ -140,6 +141,10 @@ def match_articles(
         where = str(path)
         if not path.exists():
             problems.append(Problem("readable", "the article file is not found", where))
+            continue
+        kind = not_regular(path)
+        if kind is not None:
+            problems.append(Problem("readable", f"is {kind}, not a regular file", where))
             continue
         try:
             digest = sha256_file(path)

@@ -14,7 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.readers.common import KINDS, LIST_HINT, UTF8_HINT, Chunk, Emit
+from iran_russia_claims.readers.common import (
+    KINDS,
+    LIST_HINT,
+    MAX_EXTRA_FIELDS,
+    UTF8_HINT,
+    Chunk,
+    Emit,
+)
 from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
 
@@ -331,6 +338,7 @@ def records_chunk(
             continue
         kept.append(record)
         rows.append(row)
+    kept = _ordinary_fields(kept, rows, path, emit)
     frame = pd.DataFrame(kept, dtype=object) if kept else pd.DataFrame()
     for name in frame.columns:
         if KINDS.get(name) == "number":  # a missing key is missing, not the number NaN
@@ -338,6 +346,56 @@ def records_chunk(
             if absent.any():
                 frame[name] = frame[name].where(~absent, None)
     return Chunk(frame.reset_index(drop=True), np.asarray(rows, dtype=np.int64))
+
+
+def _ordinary_fields(
+    records: list[dict[Any, Any]], rows: list[int], path: Path, emit: Emit
+) -> list[dict[Any, Any]]:
+    """The records with the fields no frame should be built from taken out, and reported: a
+    name that is not valid Unicode (a lone surrogate), and the fields outside the schema past
+    the first MAX_EXTRA_FIELDS names (a record of thousands of distinct keys would make as many
+    columns, each as long as the chunk)."""
+    import re
+
+    names: set[Any] = set().union(*(r.keys() for r in records)) if records else set()
+    extra = [n for n in names if n not in KINDS]
+    if not extra:
+        return records
+    surrogate = re.compile("[\ud800-\udfff]")
+    dropped = {n for n in extra if isinstance(n, str) and surrogate.search(n)}
+    for name in dropped:
+        for row, record in zip(rows, records, strict=True):
+            if name in record:
+                emit(
+                    Problem(
+                        "readable",
+                        "a field name is not valid Unicode: it holds a lone surrogate (such as a "
+                        "JSON \\ud800 escape without its partner)",
+                        str(path),
+                        row=row,
+                        column=name,
+                        hint="write the name in UTF-8, or delete the field",
+                    )
+                )
+    rest = sorted((n for n in extra if n not in dropped), key=str)
+    if len(rest) > MAX_EXTRA_FIELDS:
+        over = rest[MAX_EXTRA_FIELDS:]
+        dropped.update(over)
+        emit(
+            Problem(
+                "no_extra_fields",
+                f"{len(over)} more fields outside the claims schema, beyond the "
+                f"{MAX_EXTRA_FIELDS} named one by one, were not read",
+                str(path),
+                hint="a claim has the 13 fields of the data dictionary; remove the others",
+            )
+        )
+    if not dropped:
+        return records
+    return [
+        {k: v for k, v in r.items() if k not in dropped} if not dropped.isdisjoint(r) else r
+        for r in records
+    ]
 
 
 def _json_kind(value: Any) -> str:

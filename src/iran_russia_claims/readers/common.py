@@ -36,6 +36,9 @@ CHUNK_BYTES: Final = 4 * 1024 * 1024
 #: the hostile-input tests (tests/hostile) measure it for every case.
 MEMORY_ALLOWANCE: Final = 512 * 1024 * 1024
 MEMORY_PER_INPUT_BYTE: Final = 16
+#: Fields outside the schema named one by one in a chunk of parsed records; the rest are
+#: counted in one problem and not read (each would be a column as long as the chunk).
+MAX_EXTRA_FIELDS: Final = 64
 #: How much of a file's start is read to check its encoding (and a CSV's header).
 HEAD_BYTES: Final = 64 * 1024
 
@@ -87,6 +90,38 @@ def unreadable(
 ) -> ReadError:
     """The error that stops reading ``path``, with its ``readable`` problem."""
     return ReadError(Problem("readable", message, str(path), row=row, hint=hint))
+
+
+def not_regular(path: Path | str) -> str | None:
+    """What ``path`` is when it exists but is not a regular file ("a FIFO", "a character
+    device", ...): reading one may block forever (a FIFO) or never end (``/dev/zero``), so
+    nothing is read from it. None for a regular file, or a path that is not there."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISDIR, "a directory"))  # fmt: skip
+    for test, kind in kinds:
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def arrow_source(path: Path | str) -> Any:
+    """``path`` as pyarrow's readers take it: its name, or, where the name is not valid
+    UTF-8 (bytes the file system allows, which Python holds as lone surrogates and pyarrow
+    cannot encode), the open file."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return open(path, "rb")  # pyarrow reads it; it closes when the reader is done
+    return name
 
 
 def check_encoding(path: Path, head: bytes) -> None:

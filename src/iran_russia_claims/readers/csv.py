@@ -33,6 +33,7 @@ from iran_russia_claims.readers.common import (
     Chunk,
     Emit,
     ReadError,
+    arrow_source,
     check_encoding,
     decode_error,
     read_head,
@@ -128,7 +129,7 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
     try:
         with _handler_errors(invalid_row) as failed:
-            reader = _open_csv(path, names, keep, invalid_row)
+            reader = _open_csv(path, names, keep, invalid_row, _header_lines(head))
     except pa.ArrowInvalid as exc:
         raise _csv_error(path, str(exc), keep, 2, failed) from None
     next_row = 2
@@ -166,7 +167,7 @@ def csv_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 def _csv_header(path: Path, head: bytes) -> list[str]:
     """The header row, parsed with the csv module from the first bytes of the file."""
     head = head.removeprefix(codecs.BOM_UTF8)
-    end = head.find(b"\n")
+    end = _record_end(head)
     if end < 0 and len(head) >= HEAD_BYTES - len(codecs.BOM_UTF8):
         raise unreadable(path, f"the header row is longer than {HEAD_BYTES} bytes", row=1)
     try:
@@ -191,16 +192,36 @@ def _csv_header(path: Path, head: bytes) -> list[str]:
     return header
 
 
-def _open_csv(path: Path, names: list[str], keep: list[str], invalid_row: Any) -> Any:
+def _record_end(data: bytes) -> int:
+    """Where the first CSV record ends (its line break), a quoted name holding a line break
+    included; -1 when the record does not end within ``data``."""
+    quoted = False
+    for position, byte in enumerate(data):
+        if byte == 0x22:  # '"': a doubled quote inside quotes toggles twice
+            quoted = not quoted
+        elif byte == 0x0A and not quoted:
+            return position
+    return -1
+
+
+def _header_lines(head: bytes) -> int:
+    """The lines the header spans (more than one where a quoted name holds a line break)."""
+    end = _record_end(head.removeprefix(codecs.BOM_UTF8))
+    return head[: max(end, 0)].count(b"\n") + 1
+
+
+def _open_csv(
+    path: Path, names: list[str], keep: list[str], invalid_row: Any, header_lines: int = 1
+) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     return pacsv.open_csv(
-        str(path),
+        arrow_source(path),
         read_options=pacsv.ReadOptions(
             use_threads=False,  # row numbers of bad rows are known only when parsing in order
             block_size=MAX_CSV_ROW_BYTES,
-            skip_rows=1,
+            skip_rows=header_lines,
             column_names=names,
         ),
         parse_options=pacsv.ParseOptions(

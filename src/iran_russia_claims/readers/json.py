@@ -2,7 +2,8 @@
 
 The file is cut into blocks of whole records (about 16 MiB) at the commas between them, and
 pyarrow reads each block as JSON Lines. From the first block pyarrow cannot vouch for (a string
-where a number belongs, broken JSON, anything unusual), the ``json`` module parses the rest
+where a number belongs, a field outside the schema, whose type pyarrow is never asked to infer,
+broken JSON, anything unusual), the ``json`` module parses the rest
 record by record, and says why: a record that is not an object is a located ``type`` problem,
 a key given twice a ``no_extra_fields`` one, broken JSON stops the reading with its line and
 column, a file cut short says so, and a record longer than :data:`MAX_RECORD_BYTES` is refused.
@@ -144,7 +145,7 @@ def _json_block_table(block: bytes, *, first: bool, last: bool) -> pa.Table | No
             read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
             parse_options=pajson.ParseOptions(
                 explicit_schema=claim_schema(),
-                unexpected_field_behavior="infer",
+                unexpected_field_behavior="error",
                 newlines_in_values=True,
             ),
         )

@@ -1,11 +1,14 @@
 """The JSON Lines reader: one claim object per line, by pyarrow while the lines are plain.
 
 The file is read in blocks of whole lines (about 16 MiB). A block whose every line is one claim
-object goes through pyarrow's JSON reader; otherwise (a blank line, two objects on one line, a
-line that does not parse) each line is parsed by the ``json`` module, and a bad line is
-reported with its line number and skipped, while the other lines are still read. A record's row
-is its line number, and a line longer than :data:`MAX_RECORD_BYTES` is reported and skipped
-without being held in memory.
+object with only the claim's fields goes through pyarrow's JSON reader; otherwise (a field
+outside the schema, a blank line, two objects on one line, a line that does not parse) each
+line is parsed by the ``json`` module, and a bad line is reported with its line number and
+skipped, while the other lines are still read. A record's row is its line number, and a line
+longer than :data:`MAX_RECORD_BYTES` is reported and skipped without being held in memory.
+pyarrow never infers the type of a field outside the schema: it would recurse in C through a
+deeply nested value until the stack overflows, and make a value with thousands of distinct
+keys as many columns.
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def _jsonl_block(
                 io.BytesIO(block),
                 read_options=pajson.ReadOptions(use_threads=True, block_size=1 << 20),
                 parse_options=pajson.ParseOptions(
-                    explicit_schema=claim_schema(), unexpected_field_behavior="infer"
+                    explicit_schema=claim_schema(), unexpected_field_behavior="error"
                 ),
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):

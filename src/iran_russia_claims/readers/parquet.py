@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.readers.chunks import arrow_chunk, record_ids
-from iran_russia_claims.readers.common import KINDS, MAX_RECORD_BYTES, Chunk, Emit, unreadable
+from iran_russia_claims.readers.common import (
+    KINDS,
+    MAX_RECORD_BYTES,
+    Chunk,
+    Emit,
+    arrow_source,
+    unreadable,
+)
 from iran_russia_claims.readers.parquet_pages import (
     PARQUET_ALLOWANCE,
     PARQUET_EXPANSION,
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 
 #: Largest text cell (or list of text) read from Parquet, in bytes: as a JSON record.
 MAX_CELL_BYTES: Final = MAX_RECORD_BYTES
+#: Most items of one list cell read from Parquet (a claim names a few actors and hedges).
+MAX_LIST_ITEMS: Final = 10_000
 #: Most text, in bytes, one chunk of a Parquet file expands to; a batch over it is cut.
 MAX_CHUNK_TEXT_BYTES: Final = 16 * 1024 * 1024
 #: Kept for callers of 0.2: the limit is now on what the pages decompress to (see above).
@@ -80,7 +89,7 @@ def _open(path: Path) -> pq.ParquetFile:
     import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(str(path), memory_map=False)
+        parquet = pq.ParquetFile(arrow_source(path), memory_map=False)
         metadata = parquet.metadata
         size = path.stat().st_size
         if metadata.num_rows > size + PARQUET_SPARE_ROWS:
@@ -115,7 +124,13 @@ def _open(path: Path) -> pq.ParquetFile:
             risky.append(text[known.pop()[1]])  # the largest first
         if not risky:
             return parquet
-        return pq.ParquetFile(str(path), memory_map=False, read_dictionary=risky)
+        return pq.ParquetFile(arrow_source(path), memory_map=False, read_dictionary=risky)
+    except UnicodeDecodeError:
+        raise unreadable(
+            path,
+            "a column name or the file's metadata is not UTF-8",
+            hint="write the file again with column names in UTF-8",
+        ) from None
     except (pa.ArrowException, OSError, PageError) as exc:
         raise unreadable(
             path,
@@ -199,6 +214,26 @@ def _weighed(
             flag = pc.if_else(column.is_valid(), pa.scalar(True), pa.scalar(None, pa.bool_()))
             table = table.set_column(index, name, flag)
             continue
+        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            items = pc.list_value_length(column).fill_null(0).to_numpy(zero_copy_only=False)
+            long = items > MAX_LIST_ITEMS
+            if long.any():  # millions of empty strings compress to nothing, yet cost plenty
+                positions = np.flatnonzero(long)
+                for pos, record in zip(positions, record_ids(table, positions), strict=True):
+                    emit(
+                        Problem(
+                            "readable",
+                            f"the list holds {int(items[pos])} items, over the limit of "
+                            f"{MAX_LIST_ITEMS} for one cell: it was not read",
+                            str(path),
+                            row=int(rows[pos]),
+                            record_id=record,
+                            column=name,
+                        )
+                    )
+                column = _emptied(column, long)
+                table = table.set_column(index, name, column)
+                bad[name] = bad.get(name, np.zeros(n, dtype=bool)) | long
         if not _coded(column.type):  # plain text: what the pages hold, bounded already
             continue
         sizes = _sizes(column)
@@ -220,7 +255,7 @@ def _weighed(
                     )
                 )
             table = table.set_column(index, name, _emptied(column, over))
-            bad[name] = over
+            bad[name] = bad.get(name, np.zeros(n, dtype=bool)) | over
             sizes = np.where(over, 0, sizes)
         weight += sizes
     start = 0

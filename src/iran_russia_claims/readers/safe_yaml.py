@@ -32,7 +32,7 @@ import yaml
 from yaml import events as ev
 from yaml.nodes import ScalarNode
 
-from iran_russia_claims.readers.common import MAX_RECORD_BYTES
+from iran_russia_claims.readers.common import MAX_RECORD_BYTES, not_regular
 from iran_russia_claims.spec.problem import DataError, Problem
 
 #: A hostile or mistaken file must not exhaust memory: the curated files are far smaller.
@@ -44,6 +44,10 @@ YAML_ALIAS_ALLOWANCE: Final = 64 * 1024
 
 _MAP_TAG: Final = "tag:yaml.org,2002:map"
 _SEQ_TAG: Final = "tag:yaml.org,2002:seq"
+#: The collections of YAML's type repository PyYAML's safe loader builds too.
+_SET_TAG: Final = "tag:yaml.org,2002:set"
+_OMAP_TAG: Final = "tag:yaml.org,2002:omap"
+_PAIRS_TAG: Final = "tag:yaml.org,2002:pairs"
 #: The scalars built: PyYAML's safe ones (no ``!!python/...``, no sets or ordered maps).
 _SCALAR_TAGS: Final = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -71,6 +75,9 @@ class _Builder:
         self.open: set[str] = set()
         #: Where the record being built started (its weight so far), when records are bounded.
         self.record_start: int | None = None
+        #: The number (from 1) of the record being built, to locate a failure inside it.
+        self.record: int | None = None
+        self.records = 0
 
     def expect(self, kind: type[ev.Event]) -> ev.Event:
         event = self.loader.get_event()
@@ -117,11 +124,15 @@ class _Builder:
             if anchor is not None:
                 self.open.add(anchor)
             if isinstance(event, ev.SequenceStartEvent):
-                self.collection_tag(event, _SEQ_TAG)
+                tag = self.collection_tag(event, (_SEQ_TAG, _OMAP_TAG, _PAIRS_TAG))
                 data = self.sequence()
+                if tag in (_OMAP_TAG, _PAIRS_TAG):  # as PyYAML builds them: pairs
+                    data = self.pairs(data, event.start_mark)
             else:
-                self.collection_tag(event, _MAP_TAG)
+                tag = self.collection_tag(event, (_MAP_TAG, _SET_TAG))
                 data = self.mapping()
+                if tag == _SET_TAG:
+                    data = set(data)
             if anchor is not None:
                 self.open.discard(anchor)
             self.depth -= 1
@@ -143,9 +154,18 @@ class _Builder:
         self.spend(weight, event.start_mark)
         return data
 
-    def collection_tag(self, event: Any, default: str) -> None:
-        if event.tag not in (None, "!", default):
+    def collection_tag(self, event: Any, allowed: tuple[str, ...]) -> str:
+        """The collection's tag (the first allowed, for none); another is refused."""
+        if event.tag in (None, "!"):
+            return allowed[0]
+        if event.tag not in allowed:
             raise _Refused(f"the tag {event.tag} is not allowed here", event.start_mark)
+        return str(event.tag)
+
+    def pairs(self, items: list[Any], mark: Any) -> list[tuple[Any, Any]]:
+        if not all(isinstance(i, dict) and len(i) == 1 for i in items):
+            raise _Refused("an ordered map (!!omap, !!pairs) is a list of one-key mappings", mark)
+        return [next(iter(i.items())) for i in items]
 
     def scalar(self, event: ev.ScalarEvent) -> Any:
         loader = self.loader
@@ -211,7 +231,7 @@ def _is_merge(event: ev.Event) -> bool:
     )
 
 
-def _located(path: Path, exc: BaseException) -> DataError:
+def _located(path: Path, exc: BaseException, row: int | None = None) -> DataError:
     """A YAML error, or a limit of this module, as a located ``readable`` problem."""
     mark = getattr(exc, "mark", None) or getattr(exc, "problem_mark", None)
     where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -220,11 +240,14 @@ def _located(path: Path, exc: BaseException) -> DataError:
     else:
         detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         message = f"not valid YAML: {detail}{where}"
-    return DataError([Problem("readable", message, str(path))])
+    return DataError([Problem("readable", message, str(path), row=row)])
 
 
 def _text(path: Path) -> str:
     name = str(path)
+    kind = not_regular(path)
+    if kind is not None:
+        raise DataError([Problem("readable", f"is {kind}, not a regular file", name)])
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -297,7 +320,7 @@ def iter_claims(path: Path) -> Iterator[tuple[Any, int]]:
         if not isinstance(builder.peek(), ev.StreamEndEvent):
             raise _Refused("the file holds more than one YAML document", builder.peek().start_mark)
     except (yaml.YAMLError, _Refused) as exc:
-        raise _located(path, exc) from None
+        raise _located(path, exc, builder.record) from None
 
 
 class NotClaims(Exception):
@@ -343,9 +366,11 @@ def _claims_of(builder: _Builder) -> Iterator[tuple[Any, int]]:
 def _items(builder: _Builder) -> Iterator[tuple[Any, int]]:
     builder.depth += 1
     while not isinstance(builder.peek(), ev.SequenceEndEvent):
-        builder.record_start = start = builder.weight
+        builder.records += 1
+        start = builder.weight
+        builder.record, builder.record_start = builder.records, start
         item = builder.value()
-        builder.record_start = None
+        builder.record = builder.record_start = None
         yield item, builder.weight - start
     builder.expect(ev.SequenceEndEvent)
     builder.depth -= 1

@@ -33,8 +33,10 @@ def _read_csv(path: str) -> pl.DataFrame | None:
     import pyarrow
     import pyarrow.csv as pacsv
 
+    from iran_russia_claims.readers.common import arrow_source
+
     table = pacsv.read_csv(
-        path,
+        arrow_source(path),
         read_options=pacsv.ReadOptions(use_threads=True),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
@@ -92,9 +94,10 @@ def read_strict(path: str, fmt: str) -> pl.DataFrame | None:
             import pyarrow.json as pajson
 
             from iran_russia_claims.readers.chunks import claim_schema
+            from iran_russia_claims.readers.common import arrow_source
 
             table = pajson.read_json(
-                path,
+                arrow_source(path),
                 parse_options=pajson.ParseOptions(
                     explicit_schema=claim_schema(), unexpected_field_behavior="error"
                 ),

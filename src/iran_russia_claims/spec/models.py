@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -57,6 +58,17 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 def _fail(rule: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(rule, message)
+
+
+def _int64(value: int) -> int:
+    """A whole number every engine can hold: a column of whole numbers is 64-bit."""
+    if not -(2**63) <= value < 2**63:
+        raise _fail("type", "the number is too large for a 64-bit integer")
+    return value
+
+
+#: A whole number of a claims table (64-bit, as every engine holds it).
+Int64 = Annotated[int, AfterValidator(_int64)]
 
 
 class _Strict(BaseModel):
@@ -205,8 +217,8 @@ class Claim(_Strict):
     ]
     source_id: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["source_id"])]
     section: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["section"])]
-    start: Annotated[int, Field(ge=0, description=_DOC["start"])]
-    end: Annotated[int, Field(gt=0, description=_DOC["end"])]
+    start: Annotated[Int64, Field(ge=0, description=_DOC["start"])]
+    end: Annotated[Int64, Field(gt=0, description=_DOC["end"])]
     span_sha256: Annotated[str, Field(pattern=SHA256_PATTERN, description=_DOC["span_sha256"])]
     theme: Annotated[Theme, Field(strict=False, description=_DOC["theme"])]
     actors: Annotated[list[ActorCode], Field(min_length=1, description=_DOC["actors"])]

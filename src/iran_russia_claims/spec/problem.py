@@ -218,7 +218,10 @@ def kept_value(value: Any) -> tuple[Any, bool, int | None]:
     out; and its length (characters of a text, items of a list or mapping, characters of the
     text a number or other object is shown as), given when something was left out."""
     kept = _Kept()
-    data = kept.of(value)
+    try:
+        data = kept.of(value)
+    except Exception:  # an object that refuses to be iterated or measured: named, not shown
+        return f"<a {type(value).__name__} that cannot be shown>", True, None
     return data, kept.cut, kept.length if kept.cut else None
 
 

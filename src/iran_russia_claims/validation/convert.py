@@ -271,18 +271,26 @@ def _as_lists(s: pd.Series, checked: bool) -> Typed:
         count=len(values),
     )
     wrong = ~is_list & ~missing
-    if not checked and is_list.any():
-        cells = values[is_list]
-        lengths = np.fromiter((len(v) for v in cells), dtype=np.int64, count=len(cells))
-        flat = [x for v in cells for x in v]
-        element_ok = np.fromiter((isinstance(x, str) for x in flat), dtype=bool, count=len(flat))
-        owners = np.repeat(np.flatnonzero(is_list), lengths)
-        wrong[owners[~element_ok]] = True
+    # each list's items as iterating it gives them (never its len(), which a subclass can
+    # fake); a list whose iteration fails is of the wrong type
+    items: list[list[Any] | None] = [None] * len(values)
+    for position in np.flatnonzero(is_list):
+        try:
+            items[position] = [x for x in values[position]]  # a comprehension: no len()
+        except Exception:  # a subclass whose iteration raises
+            wrong[position] = True
+    if not checked:
+        for position in np.flatnonzero(is_list & ~wrong):
+            if not all(isinstance(x, str) for x in items[position] or ()):
+                wrong[position] = True
     # the good cells as Arrow list<string> (an empty NumPy array is a float array, which no
     # engine should take as the column's type), the others null
-    not_unicode = _not_unicode(values) & ~wrong if is_list.any() else None
+    cells = np.empty(len(items), dtype=object)
+    for index, cell in enumerate(items):  # one by one: lists of one length stay cells
+        cells[index] = cell
+    not_unicode = _not_unicode(cells) & ~wrong if is_list.any() else None
     good = is_list & ~wrong & (~not_unicode if not_unicode is not None else True)
-    kept = [list(v) if ok else None for v, ok in zip(values, good, strict=True)]
+    kept = [cell if ok else None for cell, ok in zip(items, good, strict=True)]
     try:
         arrow = pa.array(kept, pa.list_(pa.string()))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # elements the reader vouched for, yet not text
@@ -306,7 +314,10 @@ def _lists_at_once(values: np.ndarray) -> Any:
         return None
     if any(isinstance(v, np.ndarray) and v.ndim != 1 for v in values):
         return None
-    elements = np.fromiter(itertools.chain.from_iterable(values), dtype=object)
+    try:  # a list subclass may refuse to be iterated
+        elements = np.fromiter(itertools.chain.from_iterable(values), dtype=object)
+    except Exception:
+        return None
     if len(elements) and not _all_of(elements, (str,)):  # a list inside a list, a number...
         return None  # never handed to pyarrow to infer: a list holding itself has no end
     try:

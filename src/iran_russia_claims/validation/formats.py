@@ -38,6 +38,13 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _file(name: str) -> str:
+    """A file name as a workflow command's property: line breaks in GitHub's own escapes (so
+    the annotation still names the file), every other unsafe character shown as its code."""
+    parts = re.split(r"(\r\n|\r|\n)", name)
+    return _property("".join(p if i % 2 else neutral(p) for i, p in enumerate(parts)))
+
+
 def _detail(problem: Problem) -> str:
     """The problem but its file and row, as text safe to show."""
     where = [f"record {neutral(problem.record_id)}"] if problem.record_id is not None else []
@@ -58,7 +65,7 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
     for report in reports:
         lines = lines_of(report.target, report.format, (p.row for p in report if p.row))
         for problem in report:
-            props = [f"file={_property(neutral(problem.file or report.target))}"]
+            props = [f"file={_file(problem.file or report.target)}"]
             line = lines.get(problem.row) if problem.row is not None else None
             if line is not None:
                 props.append(f"line={line}")
@@ -66,7 +73,7 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
             out.append(f"::error {','.join(props)}::{_data(_detail(problem))}")
         if report.omitted:
             out.append(
-                f"::error file={_property(neutral(report.target))},title={TOOL}::"
+                f"::error file={_file(report.target)},title={TOOL}::"
                 f"{report.omitted} more problem(s) not listed (raise --max-problems)"
             )
         state = "valid" if report.valid else f"{report.total} problem(s)"

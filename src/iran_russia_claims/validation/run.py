@@ -188,7 +188,8 @@ def validate_frame(
 
     A row is reported as its index label plus ``row_offset`` (with the default RangeIndex, the
     1-based record number; a CSV reader passes 2 so that the header is row 1); without an
-    integer index, its position plus ``row_offset``. Without ``registry`` the registry rules are
+    integer index, or with a label so large that a row number cannot hold it plus the offset,
+    its position plus ``row_offset``. Without ``registry`` the registry rules are
     not checked; ``id_prefix`` is the collection's id prefix. Raises nothing for bad data; the
     report holds it.
     """
@@ -268,12 +269,15 @@ def _row_numbers(frame: pd.DataFrame, offset: int) -> np.ndarray:
     import numpy as np
 
     labels = np.asarray(frame.index)
-    if labels.dtype.kind in "iu":
+    if labels.dtype.kind in "iu" and (
+        not len(labels) or int(labels.max()) <= np.iinfo(np.int64).max - offset
+    ):  # a label so large that a row number cannot hold it: positions instead
         return np.asarray(labels, dtype=np.int64) + offset
     return np.arange(len(frame), dtype=np.int64) + offset
 
 
 def _frame_chunk(frame: pd.DataFrame, rows: np.ndarray, emit: Callable[[Problem], None]) -> Chunk:
+    frame = frame.set_axis([str(c) for c in frame.columns], axis=1)  # 1 and "1" are one name
     if frame.columns.duplicated().any():
         for name in frame.columns[frame.columns.duplicated()].unique():
             emit(
