@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import (
     AfterValidator,
@@ -67,8 +67,8 @@ def _int64(value: int) -> int:
     return value
 
 
-#: A whole number of a claims table (64-bit, as every engine holds it).
-Int64 = Annotated[int, AfterValidator(_int64)]
+#: A whole number of a claims table is 64-bit, as every engine holds it.
+_IN_64_BITS: Final = AfterValidator(_int64)
 
 
 class _Strict(BaseModel):
@@ -217,8 +217,8 @@ class Claim(_Strict):
     ]
     source_id: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["source_id"])]
     section: Annotated[str, Field(pattern=SLUG_PATTERN, description=_DOC["section"])]
-    start: Annotated[Int64, Field(ge=0, description=_DOC["start"])]
-    end: Annotated[Int64, Field(gt=0, description=_DOC["end"])]
+    start: Annotated[int, Field(ge=0, description=_DOC["start"]), _IN_64_BITS]
+    end: Annotated[int, Field(gt=0, description=_DOC["end"]), _IN_64_BITS]
     span_sha256: Annotated[str, Field(pattern=SHA256_PATTERN, description=_DOC["span_sha256"])]
     theme: Annotated[Theme, Field(strict=False, description=_DOC["theme"])]
     actors: Annotated[list[ActorCode], Field(min_length=1, description=_DOC["actors"])]
