@@ -125,3 +125,18 @@ def mutated_table(rule: str | None, rows: int = 3) -> list[dict[str, Any]]:
     elif rule is not None:
         TABLE_MUTATIONS[rule](records)
     return records
+
+
+def pydantic_rules(records: list[dict[str, Any]], context: Registry) -> set[str]:
+    """The rules the pydantic ``Claim`` finds broken across ``records``."""
+    from pydantic import ValidationError
+
+    from iran_russia_claims.spec.models import Claim, errors_to_rules
+
+    broken: set[str] = set()
+    for record in records:
+        try:
+            Claim.model_validate(record, context=context)
+        except ValidationError as exc:
+            broken |= {rule for rule, _, _ in errors_to_rules(exc)}
+    return broken

@@ -19,18 +19,23 @@ import pandera.errors
 import polars as pl
 import pytest
 import yaml
-from pydantic import ValidationError
 
 from claims_files import FORMATS, write_claims
 from iran_russia_claims.curation.dataset import read_dataset, read_registry
 from iran_russia_claims.engines import failed_rules
 from iran_russia_claims.engines.pandera_pandas import claims_schema
 from iran_russia_claims.engines.pandera_polars import polars_schema
-from iran_russia_claims.spec.models import Claim, errors_to_rules
 from iran_russia_claims.spec.problem import DataError
 from iran_russia_claims.spec.rules import CHECKED, RULES
 from iran_russia_claims.validation import validate
-from records import MUTATIONS, TABLE_MUTATIONS, mutated_table, registry, valid_record
+from records import (
+    MUTATIONS,
+    TABLE_MUTATIONS,
+    mutated_table,
+    pydantic_rules,
+    registry,
+    valid_record,
+)
 
 REGISTRY = registry()
 ROW_RULES = sorted(MUTATIONS)
@@ -39,13 +44,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _pydantic(records: list[dict[str, Any]]) -> set[str]:
-    broken: set[str] = set()
-    for record in records:
-        try:
-            Claim.model_validate(record, context=REGISTRY)
-        except ValidationError as exc:
-            broken |= {rule for rule, _, _ in errors_to_rules(exc)}
-    return broken
+    return pydantic_rules(records, REGISTRY)
 
 
 def _pandera(schema: Any, frame: Any) -> set[str]:

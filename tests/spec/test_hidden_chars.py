@@ -13,18 +13,16 @@ import pandas as pd
 import pandera.errors
 import polars as pl
 import pytest
-from pydantic import ValidationError
 
 from claims_files import FORMATS, row_of, write_claims
 from conftest import DATASET, EXPORTS
 from iran_russia_claims.engines import failed_rules
 from iran_russia_claims.engines.pandera_pandas import claims_schema
 from iran_russia_claims.engines.pandera_polars import polars_schema
-from iran_russia_claims.spec.models import Claim, errors_to_rules
 from iran_russia_claims.spec.patterns import HIDDEN_RANGES
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.validation import validate
-from records import mutated_table, registry, valid_record
+from records import mutated_table, pydantic_rules, registry, valid_record
 
 REGISTRY = registry()
 PANDAS_SCHEMA = claims_schema(REGISTRY)
@@ -58,13 +56,7 @@ def _pandera(schema: Any, frame: Any) -> set[str]:
 
 
 def _pydantic(records: list[dict[str, Any]]) -> set[str]:
-    broken: set[str] = set()
-    for record in records:
-        try:
-            Claim.model_validate(record, context=REGISTRY)
-        except ValidationError as exc:
-            broken |= {rule for rule, _, _ in errors_to_rules(exc)}
-    return broken
+    return pydantic_rules(records, REGISTRY)
 
 
 ENGINES: dict[str, Callable[[list[dict[str, Any]]], set[str]]] = {

@@ -216,47 +216,17 @@ def _weighed(
             continue
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
             items = pc.list_value_length(column).fill_null(0).to_numpy(zero_copy_only=False)
-            long = items > MAX_LIST_ITEMS
-            if long.any():  # millions of empty strings compress to nothing, yet cost plenty
-                positions = np.flatnonzero(long)
-                for pos, record in zip(positions, record_ids(table, positions), strict=True):
-                    emit(
-                        Problem(
-                            "readable",
-                            f"the list holds {int(items[pos])} items, over the limit of "
-                            f"{MAX_LIST_ITEMS} for one cell: it was not read",
-                            str(path),
-                            row=int(rows[pos]),
-                            record_id=record,
-                            column=name,
-                        )
-                    )
-                column = _emptied(column, long)
-                table = table.set_column(index, name, column)
-                bad[name] = bad.get(name, np.zeros(n, dtype=bool)) | long
+            # millions of empty strings compress to nothing, yet cost plenty once read
+            column = _not_read(table, index, rows, items, MAX_LIST_ITEMS, "items", bad, path, emit)
+            table = table.set_column(index, name, column)
         if not _coded(column.type):  # plain text: what the pages hold, bounded already
             continue
         sizes = _sizes(column)
         if sizes is None:
             continue
-        over = sizes > MAX_CELL_BYTES
-        if over.any():
-            positions = np.flatnonzero(over)
-            for pos, record in zip(positions, record_ids(table, positions), strict=True):
-                emit(
-                    Problem(
-                        "readable",
-                        f"the value is {int(sizes[pos])} bytes long, over the limit of "
-                        f"{MAX_CELL_BYTES} for one cell: it was not read",
-                        str(path),
-                        row=int(rows[pos]),
-                        record_id=record,
-                        column=name,
-                    )
-                )
-            table = table.set_column(index, name, _emptied(column, over))
-            bad[name] = bad.get(name, np.zeros(n, dtype=bool)) | over
-            sizes = np.where(over, 0, sizes)
+        column = _not_read(table, index, rows, sizes, MAX_CELL_BYTES, "bytes", bad, path, emit)
+        table = table.set_column(index, name, column)
+        sizes = np.where(bad.get(name, False), 0, sizes)
         weight += sizes
     start = 0
     cumulative = np.cumsum(weight)
@@ -267,6 +237,44 @@ def _weighed(
         part_bad = {k: v[start:end] for k, v in bad.items()}
         yield table.slice(start, end - start), rows[start:end], part_bad
         start = end
+
+
+def _not_read(
+    table: pa.Table,
+    index: int,
+    rows: np.ndarray,
+    amounts: np.ndarray,
+    limit: int,
+    unit: str,
+    bad: dict[str, np.ndarray],
+    path: Path,
+    emit: Emit,
+) -> Any:
+    """Column ``index`` with each cell whose amount (items, bytes) is over ``limit`` reported,
+    marked bad and emptied (never expanded)."""
+    import numpy as np
+
+    name = table.column_names[index]
+    column = table.column(index).combine_chunks()
+    over = amounts > limit
+    if not over.any():
+        return column
+    positions = np.flatnonzero(over)
+    what = "list holds" if unit == "items" else "value is"
+    for pos, record in zip(positions, record_ids(table, positions), strict=True):
+        emit(
+            Problem(
+                "readable",
+                f"the {what} {int(amounts[pos])} {unit}{' long' if unit == 'bytes' else ''}, "
+                f"over the limit of {limit} for one cell: it was not read",
+                str(path),
+                row=int(rows[pos]),
+                record_id=record,
+                column=name,
+            )
+        )
+    bad[name] = bad.get(name, np.zeros(len(amounts), dtype=bool)) | over
+    return _emptied(column, over)
 
 
 def _coded(arrow_type: Any) -> bool:
