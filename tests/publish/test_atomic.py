@@ -205,3 +205,29 @@ def test_every_command_first_completes_a_killed_write(
     assert notes[0].startswith("note: completed a write interrupted after its commit point")
     assert target.read_bytes() == b"written by the killed write"
     assert not list(coll.rglob(f"{STAGING_PREFIX}*"))
+
+
+@pytest.mark.parametrize("state", ["forward", "back"])
+def test_a_journal_that_reaches_outside_its_folder_is_refused_and_nothing_moves(
+    tmp_path: Path, state: str
+) -> None:
+    """A staging folder committed in a stranger's repository (a pull request checked in CI)
+    must not make recovery rename or delete anything outside the folder it sits in."""
+    import json
+
+    from iran_russia_claims.publish.atomic import recover
+    from iran_russia_claims.publish.journal import JOURNAL, STAGING_PREFIX
+
+    outside = tmp_path / "home" / ".bashrc"
+    outside.parent.mkdir()
+    outside.write_text("mine\n")
+    folder = tmp_path / "repo" / "exports"
+    stage = folder / f"{STAGING_PREFIX}evil"
+    stage.mkdir(parents=True)
+    (stage / "0.new").write_text("theirs\n")
+    target = os.path.relpath(outside, folder)
+    moves = [[f"{stage.name}/0.new", target, None]]
+    (stage / JOURNAL).write_text(json.dumps({"format": 1, "state": state, "moves": moves}))
+    with pytest.raises(OSError, match="not a journal this version wrote"):
+        recover([folder])
+    assert outside.read_text() == "mine\n"

@@ -141,11 +141,26 @@ def read_journal(folder: Path) -> Journal | None:
             Move(at(s), at(t), None if b is None else at(b)) for s, t, b in document["moves"]
         )
         state: State = "back" if document["state"] == "back" else "forward"
+        for move in moves:
+            _confined(move)
     except (KeyError, TypeError, ValueError):
         raise OSError(
             errno.EINVAL, "not a journal this version wrote (look, then delete it by hand)", path
         ) from None
     return Journal(folder, state, moves)
+
+
+def _confined(move: Move) -> None:
+    """Refuse a move that a write of ours could not have journalled: each file is staged (and
+    its backup kept) in a staging folder of its target's own directory, and the target is a
+    file there. A journal found in a stranger's folders can rename nothing anywhere else."""
+    stage = move.staged.parent
+    if not stage.name.startswith(STAGING_PREFIX) or stage.parent != move.target.parent:
+        raise ValueError(f"{move.staged} is not staged beside {move.target}")
+    if move.backup is not None and move.backup.parent != stage:
+        raise ValueError(f"{move.backup} is not kept in {stage}")
+    if move.target.name.startswith(STAGING_PREFIX) or move.target.name in ("", ".", ".."):
+        raise ValueError(f"{move.target} is not a file a write produces")
 
 
 # -- carrying a journal out ----------------------------------------------------------------------
