@@ -61,7 +61,8 @@ def _owner(folder: Path) -> Path:
         text = (folder / OWNER).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return folder  # killed before it said: no journal exists for it
-    return Path(os.path.normpath(folder.parent / text))
+    owner = Path(os.path.normpath(folder.parent / text))
+    return owner if owner.name.startswith(STAGING_PREFIX) else folder  # only a staging folder
 
 
 def _found(directories: list[Path]) -> dict[Path, list[Path]]:
