@@ -166,3 +166,6 @@ def test_the_limits_the_readme_states_are_the_readers_limits() -> None:
     assert f"over the limit of {parquet.MAX_CELL_BYTES} for one cell" in section
     assert f"at most {parquet.MAX_CHUNK_TEXT_BYTES // mib} MiB at a time" in section
     assert f"{common.CHUNK_ROWS:,} at a time or {common.CHUNK_BYTES // mib} MiB" in section
+    assert f"| {parquet.MAX_LIST_ITEMS:,} items |" in section
+    assert f"over the limit of {parquet.MAX_LIST_ITEMS} for one cell" in section
+    assert f"| {common.MAX_EXTRA_FIELDS} named |" in section
