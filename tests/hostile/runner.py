@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -32,7 +33,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,11 +309,22 @@ def command_of(invocation: Invocation, fmt: str) -> list[str | bytes]:
     ]
 
 
-def run_case(spawner: Spawner, case: Case, folder: Path) -> tuple[Result, Invocation | None]:
-    """Build the case in ``folder`` and run it in each of its formats."""
+def _build(name: str, folder: str) -> Invocation:
+    """Build case ``name`` in ``folder``: run in a process of its own (see run_corpus)."""
+    from hostile.corpus import CASES
+
+    return next(c for c in CASES if c.name == name).build(Path(folder))
+
+
+def run_case(
+    spawner: Spawner, case: Case, folder: Path, builders: Executor
+) -> tuple[Result, Invocation | None]:
+    """Build the case in ``folder`` (in one of the ``builders`` processes, so that what a
+    builder allocates, up to hundreds of MB, never swells the test process: Linux starts a
+    child's peak RSS at its parent's) and run it in each of its formats."""
     result = Result(case.name, folder)
     try:
-        invocation = case.build(folder)
+        invocation = builders.submit(_build, case.name, str(folder)).result()
     except Exception as exc:  # a broken builder is the corpus's bug: say so in the result
         result.build_error = f"{type(exc).__name__}: {exc}"
         return result, None
@@ -336,9 +348,15 @@ def run_corpus(
         folders[c.name] = base / c.name
         folders[c.name].mkdir(parents=True)
     spawner = Spawner()
+    spawn = multiprocessing.get_context("spawn")
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {c.name: pool.submit(run_case, spawner, c, folders[c.name]) for c in chosen}
+        with (
+            ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as builders,
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
+            futures = {
+                c.name: pool.submit(run_case, spawner, c, folders[c.name], builders) for c in chosen
+            }
             return {name: future.result() for name, future in futures.items()}
     finally:
         spawner.close()
