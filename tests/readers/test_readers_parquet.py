@@ -210,3 +210,12 @@ def test_text_that_could_expand_past_the_limit_is_read_as_a_dictionary(
     assert coded  # the largest, until what is left fits the limit
     report = validate(path, registry=REGISTRY)
     assert report.valid, report.render()
+
+
+def test_column_chunks_that_claim_the_same_bytes_are_refused() -> None:
+    """Chunks pointing at one run of pages would have it walked once per chunk: refused."""
+    from iran_russia_claims.readers.parquet_pages import PageError, _no_overlap
+
+    _no_overlap([(4, 100), (100, 180), (180, 200)])
+    with pytest.raises(PageError, match="claim the same bytes"):
+        _no_overlap([(4, 100), (50, 180)])

@@ -187,3 +187,13 @@ def test_yamls_own_collections_are_built_and_a_failure_names_its_claim(tmp_path:
     readable = [p for p in report.problems if p.rule == "readable"]
     assert [p.row for p in readable] == [2]  # the claim being built when it failed
     assert "cannot be read as int" in readable[0].message
+
+
+def test_a_number_too_long_to_build_cheaply_is_refused(tmp_path: Path) -> None:
+    from iran_russia_claims.readers.safe_yaml import MAX_YAML_NUMBER_CHARS
+
+    path = tmp_path / "c.yaml"
+    path.write_text("claims:\n  - start: " + ":".join(["1"] * MAX_YAML_NUMBER_CHARS) + "\n")
+    report = validate(path, registry=REGISTRY)
+    assert [(p.rule, p.row) for p in report.problems] == [("readable", 1)]
+    assert f"over the limit of {MAX_YAML_NUMBER_CHARS}" in report.problems[0].message

@@ -107,7 +107,7 @@ def _open(path: Path) -> pq.ParquetFile:
             if schema.column(i).physical_type == "BYTE_ARRAY"
             and schema.column(i).path.split(".")[0] in KINDS
         }
-        found = costs(path, metadata, set(text))
+        found = costs(path, metadata, set(text), limit)
         if found.pages > limit:
             raise unreadable(
                 path,

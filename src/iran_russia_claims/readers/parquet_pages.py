@@ -12,6 +12,7 @@ bytes plus :data:`PARQUET_SPARE_ROWS` (memory kept per record is a few bytes).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, NamedTuple
@@ -165,12 +166,16 @@ class Costs(NamedTuple):
     expansion: dict[int, int | None]
 
 
-def costs(path: Path, metadata: pq.FileMetaData, text: set[int]) -> Costs:
+def costs(path: Path, metadata: pq.FileMetaData, text: set[int], limit: int | None = None) -> Costs:
     """The costs of every page, and of the dictionaries of the ``text`` leaf columns: each
-    dictionary page is read (it is small: the page total bounds it) to find its longest
-    value, and a column can expand to at most its values times that."""
-    total = 0
-    expansion: dict[int, int | None] = dict.fromkeys(text, 0)
+    dictionary page is read to find its longest value, and a column can expand to at most its
+    values times that. The pages are walked first, each column chunk once (chunks that
+    overlap, so that one run of pages would be walked again and again, are refused as
+    damage); a dictionary page is decompressed only when the pages' total is within
+    ``limit``, so no more than that is ever decompressed here."""
+    size = path.stat().st_size
+    walked: list[tuple[int, Any, list[Page]]] = []
+    spans: list[tuple[int, int]] = []
     with path.open("rb") as handle:
         for group in range(metadata.num_row_groups):
             row_group = metadata.row_group(group)
@@ -178,30 +183,53 @@ def costs(path: Path, metadata: pq.FileMetaData, text: set[int]) -> Costs:
                 continue
             for index in range(row_group.num_columns):
                 chunk = row_group.column(index)
-                pages = list(_pages(handle, chunk))
-                total += sum(p.uncompressed for p in pages)
-                if index not in text or expansion[index] is None:
-                    continue
-                dictionaries = [p for p in pages if p.kind == 2]
-                if not dictionaries:
-                    continue
-                longest = _longest(handle, dictionaries[0], chunk.compression)
-                counts = [p.values for p in pages if p.kind in (0, 3)]
-                values = [v for v in counts if v is not None and v >= 0]
-                so_far = expansion[index]
-                if longest is None or len(dictionaries) > 1 or len(values) < len(counts):
-                    expansion[index] = None
-                elif so_far is not None:
-                    expansion[index] = so_far + longest * sum(values)
+                start, end = _span(chunk)
+                if start < 0 or end > size:
+                    raise PageError(f"a column chunk lies outside the file (bytes {start}-{end})")
+                spans.append((start, end))
+                walked.append((index, chunk, []))
+        _no_overlap(spans)
+        for _, chunk, pages in walked:
+            pages.extend(_pages(handle, chunk))
+        total = sum(p.uncompressed for _, _, pages in walked for p in pages)
+        expansion: dict[int, int | None] = dict.fromkeys(text, 0)
+        if limit is not None and total > limit:
+            return Costs(total, dict.fromkeys(text))
+        for index, chunk, pages in walked:
+            if index not in text or expansion[index] is None:
+                continue
+            dictionaries = [p for p in pages if p.kind == 2]
+            if not dictionaries:
+                continue
+            longest = _longest(handle, dictionaries[0], chunk.compression)
+            counts = [p.values for p in pages if p.kind in (0, 3)]
+            values = [v for v in counts if v is not None and v >= 0]
+            so_far = expansion[index]
+            if longest is None or len(dictionaries) > 1 or len(values) < len(counts):
+                expansion[index] = None
+            elif so_far is not None:
+                expansion[index] = so_far + longest * sum(values)
     return Costs(total, expansion)
 
 
-def _pages(handle: BinaryIO, chunk: Any) -> Iterator[Page]:
+def _span(chunk: Any) -> tuple[int, int]:
+    """The bytes of a column chunk: from its first page (its dictionary's, if any)."""
     start = chunk.data_page_offset
     dictionary = chunk.dictionary_page_offset
     if chunk.has_dictionary_page and dictionary and 0 < dictionary < (start or 1 << 62):
         start = dictionary
-    end = start + chunk.total_compressed_size
+    return start, start + chunk.total_compressed_size
+
+
+def _no_overlap(spans: list[tuple[int, int]]) -> None:
+    ordered = sorted(spans)
+    for (_, end), (start, _) in itertools.pairwise(ordered):
+        if start < end:
+            raise PageError("two column chunks claim the same bytes of the file")
+
+
+def _pages(handle: BinaryIO, chunk: Any) -> Iterator[Page]:
+    start, end = _span(chunk)
     offset = start
     while offset < end:
         page = _page(handle, offset)

@@ -39,6 +39,9 @@ from iran_russia_claims.spec.problem import DataError, Problem
 MAX_YAML_BYTES: Final = 32 * 1024 * 1024
 #: Deepest nesting of lists and mappings; a claim needs three levels.
 MAX_YAML_DEPTH: Final = 64
+#: Longest number read: Python reads no more digits (4300), and PyYAML builds a base-60
+#: number (1:2:3) in time that grows with the square of its length.
+MAX_YAML_NUMBER_CHARS: Final = 4300
 #: What aliases may add to a document's weight beyond twice the file's size.
 YAML_ALIAS_ALLOWANCE: Final = 64 * 1024
 
@@ -48,6 +51,7 @@ _SEQ_TAG: Final = "tag:yaml.org,2002:seq"
 _SET_TAG: Final = "tag:yaml.org,2002:set"
 _OMAP_TAG: Final = "tag:yaml.org,2002:omap"
 _PAIRS_TAG: Final = "tag:yaml.org,2002:pairs"
+_NUMBER_TAGS: Final = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 #: The scalars built: PyYAML's safe ones (no ``!!python/...``, no sets or ordered maps).
 _SCALAR_TAGS: Final = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -175,6 +179,12 @@ class _Builder:
         construct = yaml.SafeLoader.yaml_constructors.get(tag)
         if construct is None or tag not in _SCALAR_TAGS:
             raise _Refused(f"the tag {tag} is not allowed", event.start_mark)
+        if tag in _NUMBER_TAGS and len(event.value) > MAX_YAML_NUMBER_CHARS:
+            raise _Refused(
+                f"a number of {len(event.value)} characters, over the limit of "
+                f"{MAX_YAML_NUMBER_CHARS}",
+                event.start_mark,
+            )  # building one (base 60 above all) costs time that grows with its square
         start: Any = event.start_mark
         end: Any = event.end_mark
         node = ScalarNode(tag, event.value, start, end, event.style)
