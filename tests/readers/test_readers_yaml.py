@@ -98,7 +98,7 @@ def test_nesting_is_bounded(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match=f"nested more than {MAX_YAML_DEPTH} levels"):
         read(path)
     path.write_text("claims:\n  - hedges: " + "[" * 50_000 + "]" * 50_000 + "\n")
-    with pytest.raises(ReadError, match="nested more than"):  # no RecursionError
+    with pytest.raises(ReadError, match="nest"):  # libyaml's own limit, or ours; no crash
         read(path)
     shallow = "[" * (MAX_YAML_DEPTH - 3) + "]" * (MAX_YAML_DEPTH - 3)
     path.write_text(f"claims:\n  - hedges: {shallow}\n")

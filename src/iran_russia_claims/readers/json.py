@@ -1,6 +1,6 @@
 """The JSON reader: one top-level array of claim objects, fast while it parses cleanly.
 
-The file is cut into blocks of whole records (about 16 MiB) at the commas between them, and
+The file is cut into blocks of whole records (about 4 MiB) at the commas between them, and
 pyarrow reads each block as JSON Lines. From the first block pyarrow cannot vouch for (a string
 where a number belongs, a field outside the schema, whose type pyarrow is never asked to infer,
 broken JSON, anything unusual), the ``json`` module parses the rest
@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 #: (a raw line break inside a string, or a list of objects missing its comma), so pyarrow fails
 #: and the careful parser takes over: the fast path never changes what a file means.
 _SEPARATOR: Final = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
-#: Bytes read at a time; a block is cut after its last whole record.
-_JSON_BLOCK: Final = 16 * 1024 * 1024
+#: Bytes read at a time; a block is cut after its last whole record. Tiny records ("{}") cost
+#: pyarrow some 40 bytes per byte (every column, null), so blocks stay small.
+_JSON_BLOCK: Final = 4 * 1024 * 1024
 
 
 def json_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:

@@ -1,6 +1,6 @@
 """The JSON Lines reader: one claim object per line, by pyarrow while the lines are plain.
 
-The file is read in blocks of whole lines (about 16 MiB). A block whose every line is one claim
+The file is read in blocks of whole lines (about 4 MiB). A block whose every line is one claim
 object with only the claim's fields goes through pyarrow's JSON reader; otherwise (a field
 outside the schema, a blank line, two objects on one line, a line that does not parse) each
 line is parsed by the ``json`` module, and a bad line is reported with its line number and
@@ -42,7 +42,7 @@ from iran_russia_claims.readers.common import (
 from iran_russia_claims.spec.problem import Problem
 
 #: Bytes read at a time; a block is cut after its last whole line.
-_JSONL_BLOCK: Final = 16 * 1024 * 1024
+_JSONL_BLOCK: Final = 4 * 1024 * 1024
 #: Two objects on one line: pyarrow would read both, and the record count could not show that
 #: a blank line elsewhere shifted the line numbers.
 _TWO_ON_A_LINE: Final = re.compile(rb"\}[ \t\r]*\{")

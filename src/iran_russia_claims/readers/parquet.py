@@ -104,9 +104,8 @@ def _open(path: Path) -> pq.ParquetFile:
         text = {
             i: schema.column(i).path
             for i in range(len(schema))
-            if schema.column(i).physical_type == "BYTE_ARRAY"
-            and schema.column(i).path.split(".")[0] in KINDS
-        }
+            if schema.column(i).physical_type == "BYTE_ARRAY"  # a column outside the schema
+        }  # too: pyarrow would expand its dictionaries before it is reduced to flags
         found = costs(path, metadata, set(text), limit)
         if found.pages > limit:
             raise unreadable(

@@ -11,6 +11,7 @@ imports Polars (and pyarrow for CSV and JSON Lines), not pandas or pandera.
 
 from __future__ import annotations
 
+import os
 from typing import Final
 
 import polars as pl
@@ -19,6 +20,9 @@ from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
 
 #: A list cell as the exports write it: a compact JSON array of strings with no escapes.
 _COMPACT_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
+#: No claim is written in fewer bytes (its SHA-256 alone is 64 characters): a file with more
+#: lines than that allows is left to the chunked readers.
+_MIN_RECORD_BYTES: Final = 64
 #: The formats the fast path reads; JSON arrays and YAML always take the careful path.
 STRICT_FORMATS: Final = ("parquet", "csv", "jsonl")
 
@@ -123,6 +127,9 @@ def whole_file(path: str, fmt: str) -> tuple[pl.DataFrame | None, int]:
 
     if fmt not in STRICT_FORMATS:
         return None, 0
+    lines = _lines(path) if fmt != "parquet" else 0
+    if lines * _MIN_RECORD_BYTES > os.path.getsize(path):
+        return None, 0  # records too short to be claims: read whole, each costs a full row
     frame = read_strict(path, fmt)
     if frame is None or frame.height == 0:
         return None, 0
@@ -146,7 +153,7 @@ def whole_file(path: str, fmt: str) -> tuple[pl.DataFrame | None, int]:
     if fmt == "parquet":
         return frame.select(list(types)), 1
     header = 1 if fmt == "csv" else 0
-    if _lines(path) != frame.height + header:  # blank lines or values over several lines
+    if lines != frame.height + header:  # blank lines or values over several lines
         return None, 0
     return frame.select(list(types)), 1 + header
 

@@ -14,9 +14,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import islice
 from typing import Any, Final
 
-from iran_russia_claims.spec.patterns import HIDDEN_RANGES, chars
+from iran_russia_claims.spec.patterns import HIDDEN_RANGES
 from iran_russia_claims.spec.rules import RULES, band_for
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
@@ -79,7 +80,7 @@ def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
         return _hidden("assertion", get("assertion")) or description
     if rule == "hedges_no_hidden_chars":
         hedges = [h for h in _elements(get("hedges")) if isinstance(h, str)]
-        said = "; ".join(filter(None, (_hidden(f"hedge {h!r}", h) for h in hedges)))
+        said = "; ".join(filter(None, (_hidden(f"hedge {_short(h)}", h) for h in hedges)))
         return said or description
     if rule == "hedges_words":
         return f"hedges {get('hedges')!r}: {description}"
@@ -232,24 +233,32 @@ def _unregistered(actors: Any, codes: list[str] | None) -> str | None:
 
 
 # -- hidden characters ----------------------------------------------------------------------------
-_HIDDEN: Final = frozenset(chars(HIDDEN_RANGES))
+_HIDDEN_ONE: Final = re.compile(
+    "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in HIDDEN_RANGES) + "]"
+)
 #: At most this many hidden characters are named in one message.
 _MAX_HIDDEN: Final = 5
+
+
+def _short(text: str, keep: int = 40) -> str:
+    """``repr`` of a text, of its first characters only when it is long."""
+    return repr(text) if len(text) <= keep else f"{text[:keep]!r}..."
 
 
 def _hidden(what: str, text: Any) -> str | None:
     """Each hidden character of ``text``: its code, its name and where it is (from 1)."""
     if not isinstance(text, str):
         return None
-    found = [(i, c) for i, c in enumerate(text, 1) if c in _HIDDEN]
-    if not found:
+    first = [(m.start() + 1, m.group()) for m in islice(_HIDDEN_ONE.finditer(text), _MAX_HIDDEN)]
+    if not first:
         return None
+    total = len(text) - len(_HIDDEN_ONE.sub("", text))  # counted in C, however many
     named = ", ".join(
         f"U+{ord(c):04X} {unicodedata.name(c, 'an unassigned code point')} at character {i}"
-        for i, c in found[:_MAX_HIDDEN]
+        for i, c in first
     )
-    more = f" and {len(found) - _MAX_HIDDEN} more" if len(found) > _MAX_HIDDEN else ""
-    it = "it" if len(found) == 1 else "them"
+    more = f" and {total - len(first)} more" if total > len(first) else ""
+    it = "it" if total == 1 else "them"
     return f"{what} holds {named}{more}, which the eye does not see: delete {it}"
 
 
