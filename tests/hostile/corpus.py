@@ -1606,6 +1606,131 @@ def _(d: Path) -> Invocation:
     return cli("claims.parquet")
 
 
+# Parquet files made by hand: a Thrift compact-protocol writer for page headers and footers whose
+# sizes and offsets say what pyarrow would never write.
+
+_THRIFT_TYPES = {"i32": 5, "i64": 6, "bin": 8, "list": 9, "struct": 12}
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _thrift(spec: tuple[Any, ...]) -> bytes:
+    """A value: ("i32", n), ("i64", n), ("bin", bytes), ("list", type, [values]) or
+    ("struct", [(field id, value), ...])."""
+    kind = spec[0]
+    if kind in ("i32", "i64"):
+        return _varint((spec[1] << 1) ^ (spec[1] >> 63))
+    if kind == "bin":
+        return _varint(len(spec[1])) + spec[1]
+    if kind == "list":
+        code, items = _THRIFT_TYPES[spec[1]], spec[2]
+        head = bytes([len(items) << 4 | code]) if len(items) < 15 else bytes([0xF0 | code])
+        head += _varint(len(items)) if len(items) >= 15 else b""
+        return head + b"".join(_thrift(i) for i in items)
+    out, last = bytearray(), 0
+    for field, value in spec[1]:
+        out.append((field - last) << 4 | _THRIFT_TYPES[value[0]])
+        out += _thrift(value)
+        last = field
+    return bytes(out + b"\0")
+
+
+def _page_header(kind: int, uncompressed: int, compressed: int, values: int = 1) -> bytes:
+    """A page header: kind 0 a data page (dictionary indices), 1 an index page, 2 a dictionary."""
+    fields = [(1, ("i32", kind)), (2, ("i32", uncompressed)), (3, ("i32", compressed))]
+    if kind == 0:
+        data = [(1, ("i32", values)), (2, ("i32", 8)), (3, ("i32", 3)), (4, ("i32", 3))]
+        fields.append((5, ("struct", data)))
+    elif kind == 2:
+        fields.append((7, ("struct", [(1, ("i32", values)), (2, ("i32", 0))])))
+    return _thrift(("struct", fields))
+
+
+def _hand_parquet(
+    body: bytes, column: str, groups: list[tuple[int, int, int | None]], codec: int = 0
+) -> bytes:
+    """A file of one optional text column: ``body`` after the magic, then a footer with a row
+    group of one record per (data page offset, compressed size, dictionary page offset)."""
+    schema = [("struct", [(4, ("bin", b"schema")), (5, ("i32", 1))])]
+    leaf = [(1, ("i32", 6)), (3, ("i32", 1)), (4, ("bin", column.encode())), (6, ("i32", 0))]
+    schema.append(("struct", leaf))
+    row_groups = []
+    for data, size, dictionary in groups:
+        meta = [
+            (1, ("i32", 6)),
+            (2, ("list", "i32", [("i32", 0), ("i32", 8)])),
+            (3, ("list", "bin", [("bin", column.encode())])),
+            (4, ("i32", codec)),
+            (5, ("i64", 1)),
+            (6, ("i64", 0)),
+            (7, ("i64", size)),
+            (9, ("i64", data)),
+        ]
+        if dictionary is not None:
+            meta.append((11, ("i64", dictionary)))
+        chunk = ("struct", [(2, ("i64", data)), (3, ("struct", meta))])
+        row_groups.append(
+            ("struct", [(1, ("list", "struct", [chunk])), (2, ("i64", 0)), (3, ("i64", 1))])
+        )
+    footer = _thrift(
+        (
+            "struct",
+            [
+                (1, ("i32", 1)),
+                (2, ("list", "struct", schema)),
+                (3, ("i64", len(groups))),
+                (4, ("list", "struct", row_groups)),
+            ],
+        )
+    )
+    return b"PAR1" + body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+@case(
+    "parquet_dictionary_page_claims_2gib",
+    "parquet",
+    unreadable(),
+    "a text column's dictionary page (ZSTD, 64 KB in a 64 KB file) states that it decompresses "
+    "to 2 GiB, and does: the pages' sizes say the file is over the limit, so it is refused "
+    "before any page is decompressed, in the memory of a 64 KB file",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    size = 2**31 - 128
+    payload = b"\xff\xff\xff\x7f" + bytes(size - 4)  # one value, said to be 2 GiB long
+    packed = pa.Codec("zstd").compress(payload, asbytes=True)
+    del payload
+    body = _page_header(2, size, len(packed)) + packed
+    data = 4 + len(body)
+    body += _page_header(0, 10, 10) + bytes(10)
+    write(d / "claims.parquet", _hand_parquet(body, "assertion", [(data, len(body), 4)], codec=6))
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_row_groups_share_40k_pages",
+    "parquet",
+    [unreadable(), broken(Expect("required"))],
+    "2,000 row groups whose column chunks all claim the same 280 KB of 40,000 empty index "
+    "pages (offsets may lie, each chunk is walked page by page): 80 million page headers to "
+    "read for a 350 KB file; refused as damaged, or read, in seconds",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    body = _page_header(1, 0, 0) * 40_000
+    groups: list[tuple[int, int, int | None]] = [(4, len(body), None)] * 2000
+    write(d / "claims.parquet", _hand_parquet(body, "assertion", groups))
+    return cli("claims.parquet")
+
+
 # --- YAML ----------------------------------------------------------------------------------------
 
 
@@ -1878,6 +2003,23 @@ def _(d: Path) -> Invocation:
     write(
         d / "claims.yaml",
         yaml_text(changed(2, {0: {"start": "T"}}), {"start: T": "start: " + HUGE_INT}),
+    )
+    return cli("claims.yaml")
+
+
+@case(
+    "yaml_sexagesimal_integer",
+    "yaml",
+    [broken(Expect("type", 1, "start")), unreadable(row=1)],
+    "start is a YAML 1.1 base-60 integer of 500,000 parts (1:0:0:...), under the 1 MiB claim "
+    "limit: PyYAML's constructor multiplies an ever larger base by 60 for each part, quadratic "
+    "time, and int()'s 4300-digit guard never sees it; it must be refused or read in seconds",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    write(
+        d / "claims.yaml",
+        yaml_text(changed(2, {0: {"start": "T"}}), {"start: T": "start: 1" + ":0" * 500_000}),
     )
     return cli("claims.yaml")
 
