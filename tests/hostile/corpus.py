@@ -1158,6 +1158,19 @@ def _(d: Path) -> Invocation:
     return cli("claims.json")
 
 
+@case(
+    "json_5m_empty_objects",
+    "json",
+    broken(Expect("row_not_empty", 1, file=FIRST)),
+    "an array of 5.5 million {} (16.5 MB, 3 bytes a record, so 5.5 million record separators "
+    "for the block splitter): checked within 16 bytes per byte of the file",
+    timeout=45.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.json", "[" + "{}," * 5_499_999 + "{}]")
+    return cli("claims.json")
+
+
 # --- JSON Lines --------------------------------------------------------------------------------
 
 
@@ -1230,6 +1243,19 @@ def _(d: Path) -> Invocation:
 )
 def _(d: Path) -> Invocation:
     write(d / "claims.jsonl", "\n" * 1_000_000 + jsonl_text(records(1)))
+    return cli("claims.jsonl")
+
+
+@case(
+    "jsonl_5m_empty_objects",
+    "jsonl",
+    broken(Expect("row_not_empty", 1, file=FIRST)),
+    "5.5 million lines of {} (16.5 MB, 3 bytes a record): each empty record costs the reader "
+    "far more than its 3 bytes; the file must still be checked within 16 bytes per byte",
+    timeout=45.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.jsonl", "{}\n" * 5_500_000)
     return cli("claims.jsonl")
 
 
@@ -2021,6 +2047,21 @@ def _(d: Path) -> Invocation:
         d / "claims.yaml",
         yaml_text(changed(2, {0: {"start": "T"}}), {"start: T": "start: 1" + ":0" * 500_000}),
     )
+    return cli("claims.yaml")
+
+
+@case(
+    "yaml_600k_empty_mappings_in_extra_field",
+    "yaml",
+    broken(Expect("no_extra_fields", column="extra")),
+    "two claims whose extra field is a flow list of 300,000 {} (1.8 MB, within every limit): "
+    "1.2 million parser events; a 32 MiB YAML file, which the README accepts, must not take "
+    "minutes",
+    timeout=20.0,
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"extra": "T"}, 1: {"extra": "T"}})
+    write(d / "claims.yaml", yaml_text(rows, {"extra: T": "extra: [" + "{}," * 300_000 + "{}]"}))
     return cli("claims.yaml")
 
 
