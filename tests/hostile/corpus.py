@@ -1329,6 +1329,31 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "parquet_dictionary_bomb_in_extra_column",
+    "parquet",
+    [broken(Expect("no_extra_fields", column="notes")), unreadable()],
+    "valid claims plus an extra column whose dictionary holds one 100 KB value, used by all "
+    "30,000 rows (380 KB on disk, no Arrow schema stored so it reads as plain text: 3 GB "
+    "expanded); an extra column is never decoded, so it must not be expanded either",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 30_000
+    value = pa.array(["x" * 100_000])
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
+    table = parquet_table(records(n)).append_column("notes", column)
+    _pq_write(
+        table,
+        d / "claims.parquet",
+        compression="zstd",
+        dictionary_pagesize_limit=4 * MiB,
+        store_schema=False,
+    )
+    return cli("claims.parquet")
+
+
+@case(
     "parquet_200mb_cell_zstd",
     "parquet",
     unreadable(),
