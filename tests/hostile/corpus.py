@@ -1354,6 +1354,23 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "parquet_7m_bidi_overrides_in_assertion",
+    "parquet",
+    broken(
+        Expect("assertion_length", 1, "assertion"),
+        Expect("assertion_no_hidden_chars", 1, "assertion"),
+    ),
+    "an assertion of 7 million U+202E (20 MB of text, zstd-compressed to a 6.5 KB file, within "
+    "the pages' limit): its rules are reported, the message naming a few of the hidden "
+    "characters, in the memory of a small file",
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"assertion": "\u202e" * 7_000_000}})
+    _pq_write(parquet_table(rows), d / "claims.parquet", compression="zstd")
+    return cli("claims.parquet")
+
+
+@case(
     "parquet_200mb_cell_zstd",
     "parquet",
     unreadable(),
