@@ -1371,6 +1371,24 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "parquet_1000_rows_of_1000_hidden_hedges",
+    "parquet",
+    broken(Expect("hedges_no_hidden_chars", 1, "hedges")),
+    "1,000 rows whose hedges are the same 1,000 distinct 1 KB hedges, each starting with "
+    "U+200B (1 MB a cell, under the 1 MiB cell limit; a 28 KB file): each row's problems are "
+    "reported with short messages, never a message quoting a megabyte of hedges per row",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    hedges = ["\u200b" + "x" * 1000 + str(i) for i in range(1000)]
+    rows = records(1000)
+    for row in rows:
+        row["hedges"] = hedges
+    _pq_write(parquet_table(rows), d / "claims.parquet", compression="zstd")
+    return cli("claims.parquet")
+
+
+@case(
     "parquet_200mb_cell_zstd",
     "parquet",
     unreadable(),
