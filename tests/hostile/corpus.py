@@ -2883,6 +2883,54 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "summary_fifo",
+    "fs",
+    Outcome(2, stderr_has=("summary.fifo",)),
+    "--summary names a FIFO nobody reads: opening it to append waits forever; a special file "
+    "is refused without opening it, as the claims files are",
+    report=False,
+    timeout=15.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records(2)))
+    os.mkfifo(d / "summary.fifo")
+    return cli("claims.csv", "--summary", "summary.fifo")
+
+
+@case(
+    "summary_dev_full",
+    "fs",
+    Outcome(2, stderr_has=("/dev/full",)),
+    "--summary /dev/full: every write fails (ENOSPC, raised when the file is closed, without a "
+    "file name); the error must name the summary file, not 'a file'",
+    report=False,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records(2)))
+    return cli("claims.csv", "--summary", "/dev/full")
+
+
+@case(
+    "json_numbers_out_of_range",
+    "json",
+    broken(
+        Expect("type", 1, "start"),
+        Expect("offsets_ordered", 2, "end"),
+        Expect("confidence_range", 3, "confidence"),
+        Expect("type", 4, "start"),
+    ),
+    "start 1e400 (infinite as a float), end -0, confidence 1E+2, start -0.0: each a located "
+    "problem of its own rule",
+)
+def _(d: Path) -> Invocation:
+    rows = changed(
+        4, {0: {"start": "A"}, 1: {"end": "B"}, 2: {"confidence": "C"}, 3: {"start": "D"}}
+    )
+    write(d / "claims.json", json_text(rows, {"A": "1e400", "B": "-0", "C": "1E+2", "D": "-0.0"}))
+    return cli("claims.json")
+
+
+@case(
     "many_files_500",
     "fs",
     Outcome(1, (Expect("confidence_range", 2, "confidence"),)),
