@@ -1389,6 +1389,32 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "parquet_dictionary_bomb_in_hedges_list",
+    "parquet",
+    [broken(Expect("hedges_words", 1, "hedges")), unreadable()],
+    "30,000 rows whose hedges list holds one dictionary-encoded 100 KB hedge, the same for all "
+    "(380 KB on disk, 3 GB expanded): as parquet_dictionary_bomb, but inside a list column, "
+    "whose slices still hold every value of the list's child array",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 30_000
+    value = pa.array(["Iran and Russia " + "x" * 100_000])
+    hedge = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
+    hedges = pa.ListArray.from_arrays(pa.array(range(n + 1), pa.int32()), hedge)
+    table = parquet_table(records(n)).set_column(COLUMNS.index("hedges"), "hedges", hedges)
+    _pq_write(
+        table,
+        d / "claims.parquet",
+        compression="zstd",
+        dictionary_pagesize_limit=4 * MiB,
+        store_schema=False,
+    )
+    return cli("claims.parquet")
+
+
+@case(
     "parquet_200mb_cell_zstd",
     "parquet",
     unreadable(),
