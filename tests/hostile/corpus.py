@@ -2283,6 +2283,26 @@ api_case(
 )
 
 api_case(
+    "api_arrow_dictionary_assertions",
+    broken(Expect("assertion_length", 1, "assertion")),
+    "30,000 assertions held as one pyarrow dictionary (pd.ArrowDtype, as pd.read_parquet gives "
+    "with dtype_backend='pyarrow'): one 100 KB value, 3 GB if expanded; the frame holds about "
+    "3 MB, and validate() must not expand it",
+    """
+    import pyarrow as pa
+
+    n = 30_000
+    df = pd.DataFrame([dict(RECORDS[i % len(RECORDS)], id=f"IRR-{i + 1:05d}") for i in range(n)])
+    value = pa.array(["Iran and Russia " + "x" * 100_000])
+    column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), value)
+    df["assertion"] = pd.Series(pd.arrays.ArrowExtensionArray(column))
+    emit(irc.validate(df))
+    """,
+    input_bytes=3_000_000,
+    timeout=30.0,
+)
+
+api_case(
     "api_lone_surrogate",
     [
         unreadable(row=1, column="assertion"),
