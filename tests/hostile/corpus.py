@@ -1158,6 +1158,19 @@ def _(d: Path) -> Invocation:
     return cli("claims.json")
 
 
+@case(
+    "json_5m_empty_objects",
+    "json",
+    broken(Expect("row_not_empty", 1, file=FIRST)),
+    "an array of 5.5 million {} (16.5 MB, 3 bytes a record, so 5.5 million record separators "
+    "for the block splitter): checked within 16 bytes per byte of the file",
+    timeout=45.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.json", "[" + "{}," * 5_499_999 + "{}]")
+    return cli("claims.json")
+
+
 # --- JSON Lines --------------------------------------------------------------------------------
 
 
@@ -1234,6 +1247,19 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "jsonl_5m_empty_objects",
+    "jsonl",
+    broken(Expect("row_not_empty", 1, file=FIRST)),
+    "5.5 million lines of {} (16.5 MB, 3 bytes a record): each empty record costs the reader "
+    "far more than its 3 bytes; the file must still be checked within 16 bytes per byte",
+    timeout=45.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.jsonl", "{}\n" * 5_500_000)
+    return cli("claims.jsonl")
+
+
+@case(
     "jsonl_5000_digit_integer",
     "jsonl",
     [broken(Expect("type", 1, "end")), unreadable(row=1)],
@@ -1299,6 +1325,92 @@ def _(d: Path) -> Invocation:
     column = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
     table = base.set_column(COLUMNS.index("assertion"), "assertion", column)
     _pq_write(table, d / "claims.parquet", compression="zstd", dictionary_pagesize_limit=4 * MiB)
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_dictionary_bomb_in_extra_column",
+    "parquet",
+    [broken(Expect("no_extra_fields", column="notes")), unreadable()],
+    "valid claims plus an extra column whose dictionary holds one 100 KB value, used by all "
+    "30,000 rows (380 KB on disk, no Arrow schema stored so it reads as plain text: 3 GB "
+    "expanded); an extra column is never decoded, so it must not be expanded either",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 30_000
+    value = pa.array(["x" * 100_000])
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
+    table = parquet_table(records(n)).append_column("notes", column)
+    _pq_write(
+        table,
+        d / "claims.parquet",
+        compression="zstd",
+        dictionary_pagesize_limit=4 * MiB,
+        store_schema=False,
+    )
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_7m_bidi_overrides_in_assertion",
+    "parquet",
+    broken(
+        Expect("assertion_length", 1, "assertion"),
+        Expect("assertion_no_hidden_chars", 1, "assertion"),
+    ),
+    "an assertion of 7 million U+202E (20 MB of text, zstd-compressed to a 6.5 KB file, within "
+    "the pages' limit): its rules are reported, the message naming a few of the hidden "
+    "characters, in the memory of a small file",
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"assertion": "\u202e" * 7_000_000}})
+    _pq_write(parquet_table(rows), d / "claims.parquet", compression="zstd")
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_1000_rows_of_1000_hidden_hedges",
+    "parquet",
+    broken(Expect("hedges_no_hidden_chars", 1, "hedges")),
+    "1,000 rows whose hedges are the same 1,000 distinct 1 KB hedges, each starting with "
+    "U+200B (1 MB a cell, under the 1 MiB cell limit; a 28 KB file): each row's problems are "
+    "reported with short messages, never a message quoting a megabyte of hedges per row",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    hedges = ["\u200b" + "x" * 1000 + str(i) for i in range(1000)]
+    rows = records(1000)
+    for row in rows:
+        row["hedges"] = hedges
+    _pq_write(parquet_table(rows), d / "claims.parquet", compression="zstd")
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_dictionary_bomb_in_hedges_list",
+    "parquet",
+    [broken(Expect("hedges_words", 1, "hedges")), unreadable()],
+    "30,000 rows whose hedges list holds one dictionary-encoded 100 KB hedge, the same for all "
+    "(380 KB on disk, 3 GB expanded): as parquet_dictionary_bomb, but inside a list column, "
+    "whose slices still hold every value of the list's child array",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 30_000
+    value = pa.array(["Iran and Russia " + "x" * 100_000])
+    hedge = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
+    hedges = pa.ListArray.from_arrays(pa.array(range(n + 1), pa.int32()), hedge)
+    table = parquet_table(records(n)).set_column(COLUMNS.index("hedges"), "hedges", hedges)
+    _pq_write(
+        table,
+        d / "claims.parquet",
+        compression="zstd",
+        dictionary_pagesize_limit=4 * MiB,
+        store_schema=False,
+    )
     return cli("claims.parquet")
 
 
@@ -1606,6 +1718,131 @@ def _(d: Path) -> Invocation:
     return cli("claims.parquet")
 
 
+# Parquet files made by hand: a Thrift compact-protocol writer for page headers and footers whose
+# sizes and offsets say what pyarrow would never write.
+
+_THRIFT_TYPES = {"i32": 5, "i64": 6, "bin": 8, "list": 9, "struct": 12}
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _thrift(spec: tuple[Any, ...]) -> bytes:
+    """A value: ("i32", n), ("i64", n), ("bin", bytes), ("list", type, [values]) or
+    ("struct", [(field id, value), ...])."""
+    kind = spec[0]
+    if kind in ("i32", "i64"):
+        return _varint((spec[1] << 1) ^ (spec[1] >> 63))
+    if kind == "bin":
+        return _varint(len(spec[1])) + spec[1]
+    if kind == "list":
+        code, items = _THRIFT_TYPES[spec[1]], spec[2]
+        head = bytes([len(items) << 4 | code]) if len(items) < 15 else bytes([0xF0 | code])
+        head += _varint(len(items)) if len(items) >= 15 else b""
+        return head + b"".join(_thrift(i) for i in items)
+    out, last = bytearray(), 0
+    for field, value in spec[1]:
+        out.append((field - last) << 4 | _THRIFT_TYPES[value[0]])
+        out += _thrift(value)
+        last = field
+    return bytes(out + b"\0")
+
+
+def _page_header(kind: int, uncompressed: int, compressed: int, values: int = 1) -> bytes:
+    """A page header: kind 0 a data page (dictionary indices), 1 an index page, 2 a dictionary."""
+    fields = [(1, ("i32", kind)), (2, ("i32", uncompressed)), (3, ("i32", compressed))]
+    if kind == 0:
+        data = [(1, ("i32", values)), (2, ("i32", 8)), (3, ("i32", 3)), (4, ("i32", 3))]
+        fields.append((5, ("struct", data)))
+    elif kind == 2:
+        fields.append((7, ("struct", [(1, ("i32", values)), (2, ("i32", 0))])))
+    return _thrift(("struct", fields))
+
+
+def _hand_parquet(
+    body: bytes, column: str, groups: list[tuple[int, int, int | None]], codec: int = 0
+) -> bytes:
+    """A file of one optional text column: ``body`` after the magic, then a footer with a row
+    group of one record per (data page offset, compressed size, dictionary page offset)."""
+    schema = [("struct", [(4, ("bin", b"schema")), (5, ("i32", 1))])]
+    leaf = [(1, ("i32", 6)), (3, ("i32", 1)), (4, ("bin", column.encode())), (6, ("i32", 0))]
+    schema.append(("struct", leaf))
+    row_groups = []
+    for data, size, dictionary in groups:
+        meta = [
+            (1, ("i32", 6)),
+            (2, ("list", "i32", [("i32", 0), ("i32", 8)])),
+            (3, ("list", "bin", [("bin", column.encode())])),
+            (4, ("i32", codec)),
+            (5, ("i64", 1)),
+            (6, ("i64", 0)),
+            (7, ("i64", size)),
+            (9, ("i64", data)),
+        ]
+        if dictionary is not None:
+            meta.append((11, ("i64", dictionary)))
+        chunk = ("struct", [(2, ("i64", data)), (3, ("struct", meta))])
+        row_groups.append(
+            ("struct", [(1, ("list", "struct", [chunk])), (2, ("i64", 0)), (3, ("i64", 1))])
+        )
+    footer = _thrift(
+        (
+            "struct",
+            [
+                (1, ("i32", 1)),
+                (2, ("list", "struct", schema)),
+                (3, ("i64", len(groups))),
+                (4, ("list", "struct", row_groups)),
+            ],
+        )
+    )
+    return b"PAR1" + body + footer + len(footer).to_bytes(4, "little") + b"PAR1"
+
+
+@case(
+    "parquet_dictionary_page_claims_2gib",
+    "parquet",
+    unreadable(),
+    "a text column's dictionary page (ZSTD, 64 KB in a 64 KB file) states that it decompresses "
+    "to 2 GiB, and does: the pages' sizes say the file is over the limit, so it is refused "
+    "before any page is decompressed, in the memory of a 64 KB file",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    size = 2**31 - 128
+    payload = b"\xff\xff\xff\x7f" + bytes(size - 4)  # one value, said to be 2 GiB long
+    packed = pa.Codec("zstd").compress(payload, asbytes=True)
+    del payload
+    body = _page_header(2, size, len(packed)) + packed
+    data = 4 + len(body)
+    body += _page_header(0, 10, 10) + bytes(10)
+    write(d / "claims.parquet", _hand_parquet(body, "assertion", [(data, len(body), 4)], codec=6))
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_row_groups_share_40k_pages",
+    "parquet",
+    [unreadable(), broken(Expect("required"))],
+    "2,000 row groups whose column chunks all claim the same 280 KB of 40,000 empty index "
+    "pages (offsets may lie, each chunk is walked page by page): 80 million page headers to "
+    "read for a 350 KB file; refused as damaged, or read, in seconds",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    body = _page_header(1, 0, 0) * 40_000
+    groups: list[tuple[int, int, int | None]] = [(4, len(body), None)] * 2000
+    write(d / "claims.parquet", _hand_parquet(body, "assertion", groups))
+    return cli("claims.parquet")
+
+
 # --- YAML ----------------------------------------------------------------------------------------
 
 
@@ -1883,6 +2120,38 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "yaml_sexagesimal_integer",
+    "yaml",
+    [broken(Expect("type", 1, "start")), unreadable(row=1)],
+    "start is a YAML 1.1 base-60 integer of 500,000 parts (1:0:0:...), under the 1 MiB claim "
+    "limit: PyYAML's constructor multiplies an ever larger base by 60 for each part, quadratic "
+    "time, and int()'s 4300-digit guard never sees it; it must be refused or read in seconds",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    write(
+        d / "claims.yaml",
+        yaml_text(changed(2, {0: {"start": "T"}}), {"start: T": "start: 1" + ":0" * 500_000}),
+    )
+    return cli("claims.yaml")
+
+
+@case(
+    "yaml_600k_empty_mappings_in_extra_field",
+    "yaml",
+    broken(Expect("no_extra_fields", column="extra")),
+    "two claims whose extra field is a flow list of 300,000 {} (1.8 MB, within every limit): "
+    "1.2 million parser events; a 32 MiB YAML file, which the README accepts, must not take "
+    "minutes",
+    timeout=20.0,
+)
+def _(d: Path) -> Invocation:
+    rows = changed(2, {0: {"extra": "T"}, 1: {"extra": "T"}})
+    write(d / "claims.yaml", yaml_text(rows, {"extra: T": "extra: [" + "{}," * 300_000 + "{}]"}))
+    return cli("claims.yaml")
+
+
+@case(
     "yaml_30000_distinct_keys",
     "yaml",
     broken(Expect("no_extra_fields", column="k00001")),
@@ -2011,6 +2280,26 @@ api_case(
     emit(irc.validate(df))
     """,
     input_bytes=200_000_000,
+)
+
+api_case(
+    "api_arrow_dictionary_assertions",
+    broken(Expect("assertion_length", 1, "assertion")),
+    "30,000 assertions held as one pyarrow dictionary (pd.ArrowDtype, as pd.read_parquet gives "
+    "with dtype_backend='pyarrow'): one 100 KB value, 3 GB if expanded; the frame holds about "
+    "3 MB, and validate() must not expand it",
+    """
+    import pyarrow as pa
+
+    n = 30_000
+    df = pd.DataFrame([dict(RECORDS[i % len(RECORDS)], id=f"IRR-{i + 1:05d}") for i in range(n)])
+    value = pa.array(["Iran and Russia " + "x" * 100_000])
+    column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), value)
+    df["assertion"] = pd.Series(pd.arrays.ArrowExtensionArray(column))
+    emit(irc.validate(df))
+    """,
+    input_bytes=3_000_000,
+    timeout=30.0,
 )
 
 api_case(
@@ -2637,6 +2926,54 @@ def _(d: Path) -> Invocation:
     rows = [dict(r, **{MARKDOWN: "x"}) for r in rows]
     write(d / "claims.csv", csv_text(rows, [*COLUMNS, MARKDOWN]))
     return cli("claims.csv", "--summary", "summary.md")
+
+
+@case(
+    "summary_fifo",
+    "fs",
+    Outcome(2, stderr_has=("summary.fifo",)),
+    "--summary names a FIFO nobody reads: opening it to append waits forever; a special file "
+    "is refused without opening it, as the claims files are",
+    report=False,
+    timeout=15.0,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records(2)))
+    os.mkfifo(d / "summary.fifo")
+    return cli("claims.csv", "--summary", "summary.fifo")
+
+
+@case(
+    "summary_dev_full",
+    "fs",
+    Outcome(2, stderr_has=("/dev/full",)),
+    "--summary /dev/full: every write fails (ENOSPC, raised when the file is closed, without a "
+    "file name); the error must name the summary file, not 'a file'",
+    report=False,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records(2)))
+    return cli("claims.csv", "--summary", "/dev/full")
+
+
+@case(
+    "json_numbers_out_of_range",
+    "json",
+    broken(
+        Expect("type", 1, "start"),
+        Expect("offsets_ordered", 2, "end"),
+        Expect("confidence_range", 3, "confidence"),
+        Expect("type", 4, "start"),
+    ),
+    "start 1e400 (infinite as a float), end -0, confidence 1E+2, start -0.0: each a located "
+    "problem of its own rule",
+)
+def _(d: Path) -> Invocation:
+    rows = changed(
+        4, {0: {"start": "A"}, 1: {"end": "B"}, 2: {"confidence": "C"}, 3: {"start": "D"}}
+    )
+    write(d / "claims.json", json_text(rows, {"A": "1e400", "B": "-0", "C": "1E+2", "D": "-0.0"}))
+    return cli("claims.json")
 
 
 @case(
