@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,10 +80,17 @@ def _validate(args: argparse.Namespace) -> int:
         if args.format == "text":
             print(report.render())
     if args.summary is not None:  # first: a closed stdout must not lose the summary
+        from iran_russia_claims.readers.common import not_regular
         from iran_russia_claims.validation.formats import render_markdown
 
-        with args.summary.open("a", encoding="utf-8") as handle:
-            handle.write(render_markdown(reports))
+        kind = not_regular(args.summary)
+        if kind is not None:  # opening a FIFO would wait for a reader forever
+            raise OSError(errno.EINVAL, f"is {kind}, not a regular file", str(args.summary))
+        try:
+            with args.summary.open("a", encoding="utf-8") as handle:
+                handle.write(render_markdown(reports))
+        except OSError as exc:  # a full disk shows at close, without the file's name
+            raise OSError(exc.errno, exc.strerror, str(args.summary)) from None
     if args.format == "json":
         print(json_text(render_json(reports)))
     elif args.format in ("github", "junit"):

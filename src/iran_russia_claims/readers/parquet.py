@@ -227,6 +227,9 @@ def _weighed(
         table = table.set_column(index, name, column)
         sizes = np.where(bad.get(name, False), 0, sizes)
         weight += sizes
+    coded_lists = any(
+        (pa.types.is_list(t) or pa.types.is_large_list(t)) and _coded(t) for t in table.schema.types
+    )
     start = 0
     cumulative = np.cumsum(weight)
     while start < n:
@@ -234,7 +237,14 @@ def _weighed(
         end = int(np.searchsorted(cumulative, base + MAX_CHUNK_TEXT_BYTES, side="right"))
         end = max(end, start + 1)
         part_bad = {k: v[start:end] for k, v in bad.items()}
-        yield table.slice(start, end - start), rows[start:end], part_bad
+        # a slice of a list column keeps the whole of its items, which casting would expand:
+        # taken rows hold only their own
+        part = (
+            table.take(pa.array(np.arange(start, end)))
+            if coded_lists
+            else table.slice(start, end - start)
+        )
+        yield part, rows[start:end], part_bad
         start = end
 
 

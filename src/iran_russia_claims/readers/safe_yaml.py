@@ -24,6 +24,7 @@ becomes one large object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -47,6 +48,7 @@ YAML_ALIAS_ALLOWANCE: Final = 64 * 1024
 
 _MAP_TAG: Final = "tag:yaml.org,2002:map"
 _SEQ_TAG: Final = "tag:yaml.org,2002:seq"
+_SURROGATE_ESCAPE: Final = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 #: The collections of YAML's type repository PyYAML's safe loader builds too.
 _SET_TAG: Final = "tag:yaml.org,2002:set"
 _OMAP_TAG: Final = "tag:yaml.org,2002:omap"
@@ -72,8 +74,12 @@ class _Builder:
 
     def __init__(self, text: str, budget: int) -> None:
         # libyaml's parser where PyYAML has it (ten times faster than the pure-Python one);
-        # the events, and everything built from them, are the same
-        self.loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        # the events, and everything built from them, are the same, but for an escaped lone
+        # surrogate ("\ud800"), which libyaml refuses for the whole file while the pure one
+        # reads it, so that the claim holding it is located
+        fast = getattr(yaml, "CSafeLoader", None)
+        loader = yaml.SafeLoader if fast is None or _SURROGATE_ESCAPE.search(text) else fast
+        self.loader: Any = loader(text)
         self.budget = budget
         self.weight = 0
         self.depth = 0

@@ -47,10 +47,30 @@ FIELD_MESSAGES: Final = frozenset(
 )  # fmt: skip
 
 
+#: Rules whose message counts the whole value (a length, every hidden character).
+_WHOLE_VALUE_RULES: Final = frozenset({"assertion_length", "assertion_no_hidden_chars"})
+#: How much of a long text a message works from: its first and last characters.
+_KEPT_CHARS: Final = 100
+#: How many items of a long list a message works from.
+_KEPT_ITEMS: Final = 50
+
+
+def _bounded(value: Any) -> Any:
+    """A value as a message may quote it: a long text kept by its ends (which the white-space
+    messages read), a long list by its first items, each bounded the same way."""
+    if isinstance(value, str) and len(value) > 2 * _KEPT_CHARS + 3:
+        return f"{value[:_KEPT_CHARS]}...{value[-_KEPT_CHARS:]}"
+    if isinstance(value, list | tuple):
+        return [_bounded(v) for v in value[:_KEPT_ITEMS]]
+    return value
+
+
 def message(rule: str, record: Mapping[str, Any], registry: Any = None) -> str:
     """The message for ``rule`` broken by ``record`` (a mapping of column to value); the
     registry (or just the collection's id prefix) lets it name what was expected."""
     description = RULES[rule].description if rule in RULES else rule
+    if rule not in _WHOLE_VALUE_RULES:  # a message quotes values: never a megabyte of one
+        record = {column: _bounded(value) for column, value in record.items()}
     get = record.get
     if rule in _VOCABULARY_RULES:
         column = _VOCABULARY_RULES[rule]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeGuard
 
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
+from iran_russia_claims.readers.parquet import MAX_CHUNK_TEXT_BYTES
 from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import Context
 from iran_russia_claims.validation.keys import ChunkKeys, across_chunks
@@ -295,11 +296,44 @@ def _frame_chunk(frame: pd.DataFrame, rows: np.ndarray, emit: Callable[[Problem]
 def _frame_chunks(
     frame: pd.DataFrame, size: int, emit: Callable[[Problem], None]
 ) -> Iterator[Chunk]:
+    import numpy as np
+
     rows = _row_numbers(frame, 1)
     if len(frame) == 0:
         yield _frame_chunk(frame, rows, emit)
-    for start in range(0, len(frame), size):
-        yield _frame_chunk(frame.iloc[start : start + size], rows[start : start + size], emit)
+    cumulative = np.cumsum(_coded_text(frame))  # text stored as codes, as it would expand
+    start = 0
+    while start < len(frame):
+        base = cumulative[start - 1] if start else 0
+        end = int(np.searchsorted(cumulative, base + MAX_CHUNK_TEXT_BYTES, side="right"))
+        end = min(max(end, start + 1), start + size)
+        yield _frame_chunk(frame.iloc[start:end], rows[start:end], emit)
+        start = end
+
+
+def _coded_text(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, the bytes of text its categorical and Arrow dictionary cells expand to: a
+    frame can hold a large value once and name it in every row."""
+    import numpy as np
+    import pandas as pd
+
+    weight = np.zeros(len(frame), dtype=np.int64)
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            lengths = np.array([len(str(c)) for c in dtype.categories] + [0], dtype=np.int64)
+            weight += lengths[np.asarray(column.cat.codes)]
+        elif isinstance(dtype, pd.ArrowDtype) and "dictionary" in str(dtype.pyarrow_dtype):
+            import pyarrow.compute as pc
+
+            array = column.array.__arrow_array__()
+            array = array.combine_chunks() if hasattr(array, "combine_chunks") else array
+            if hasattr(array, "dictionary"):
+                lengths = pc.binary_length(array.dictionary.cast("large_string")).fill_null(0)
+                taken = lengths.take(array.indices).fill_null(0)
+                weight += np.asarray(taken.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return weight
 
 
 __all__ = ["AUTO_POLARS_BYTES", "ENGINES", "shipped_registry", "validate", "validate_frame"]
