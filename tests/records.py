@@ -140,3 +140,16 @@ def pydantic_rules(records: list[dict[str, Any]], context: Registry) -> set[str]
         except ValidationError as exc:
             broken |= {rule for rule, _, _ in errors_to_rules(exc)}
     return broken
+
+
+def pandera_rules(schema: Any, frame: Any) -> set[str]:
+    """The rules a pandera schema (any backend) finds broken in ``frame``."""
+    import pandera.errors
+
+    from iran_russia_claims.engines import failed_rules
+
+    try:
+        schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        return failed_rules(exc)
+    return set()

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.errors
 import polars as pl
 import pytest
 import yaml
 
 from claims_files import FORMATS, write_claims
 from iran_russia_claims.curation.dataset import read_dataset, read_registry
-from iran_russia_claims.engines import failed_rules
 from iran_russia_claims.engines.pandera_pandas import claims_schema
 from iran_russia_claims.engines.pandera_polars import polars_schema
 from iran_russia_claims.spec.problem import DataError
@@ -32,6 +30,7 @@ from records import (
     MUTATIONS,
     TABLE_MUTATIONS,
     mutated_table,
+    pandera_rules,
     pydantic_rules,
     registry,
     valid_record,
@@ -48,11 +47,7 @@ def _pydantic(records: list[dict[str, Any]]) -> set[str]:
 
 
 def _pandera(schema: Any, frame: Any) -> set[str]:
-    try:
-        schema.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        return failed_rules(exc)
-    return set()
+    return pandera_rules(schema, frame)
 
 
 ENGINES: dict[str, Callable[[list[dict[str, Any]]], set[str]]] = {
