@@ -38,7 +38,8 @@ def test_a_lone_surrogate_is_located_in_text_and_lists(tmp_path: Path, suffix: s
 
 
 def test_a_dataframe_with_a_lone_surrogate_is_reported_not_raised() -> None:
-    frame = pd.DataFrame(records(2))
+    # object columns: pandas 3's string dtype refuses a lone surrogate before we see it
+    frame = pd.DataFrame(records(2), dtype=object)
     frame.loc[1, "id"] = "IRR-\ud800"
     report = validate(frame, registry=REGISTRY)
     assert ("readable", 2, "id") in _found(report)
