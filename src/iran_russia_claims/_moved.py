@@ -40,7 +40,7 @@ MOVED: dict[str, str] = {
     "iran_russia_claims.schema": "iran_russia_claims.engines.pandera_pandas",
     "iran_russia_claims.schema_polars": "iran_russia_claims.engines.pandera_polars",
     "iran_russia_claims.schema_spark": "iran_russia_claims.engines.pandera_spark",
-    "iran_russia_claims.polars_io": "iran_russia_claims.readers.whole_file",
+    "iran_russia_claims.polars_io": "iran_russia_claims.readers.strict",
     "iran_russia_claims.dataset": "iran_russia_claims.curation.dataset",
     "iran_russia_claims.provenance": "iran_russia_claims.curation.provenance",
     "iran_russia_claims.text": "iran_russia_claims.readers.article",

@@ -117,43 +117,6 @@ def test_a_missing_element_inside_a_list_fails_on_both_engines() -> None:
     assert {p.row for p in on_polars if p.rule == "type"} == {3}
 
 
-@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
-def test_the_whole_file_reader_takes_valid_and_broken_files(tmp_path: Any, suffix: str) -> None:
-    import pyarrow as pa
-
-    from iran_russia_claims.publish.synth import write_table
-    from iran_russia_claims.readers.whole_file import whole_file
-
-    table = synth_table(500, seed=8)
-    good = write_table(table, tmp_path / f"good{suffix}")
-    frame, first_row = whole_file(str(good), suffix[1:])
-    assert frame is not None
-    assert frame.height == 500
-    assert first_row == (2 if suffix == ".csv" else 1)
-    bad = table.set_column(0, "id", pa.array([*table.column("id").to_pylist()[:-1], "IRR-0001"]))
-    broken = write_table(bad, tmp_path / f"bad{suffix}")
-    frame, _ = whole_file(str(broken), suffix[1:])
-    assert frame is not None  # read whole: the rules, not the reader, find the duplicate
-
-
-def test_the_fast_path_leaves_unusual_files_to_the_careful_reader(tmp_path: Any) -> None:
-    from iran_russia_claims.publish.synth import write_table
-    from iran_russia_claims.readers.whole_file import read_strict
-
-    csv = write_table(synth_table(5, seed=1), tmp_path / "c.csv")
-    assert read_strict(str(csv), "csv") is not None
-    text = csv.read_text().splitlines()
-    text[1] = text[1].replace('["', '[ "', 1)  # valid JSON, not as the exports write it
-    csv.write_text("\n".join(text) + "\n")
-    assert read_strict(str(csv), "csv") is None
-    jsonl = write_table(synth_table(5, seed=1), tmp_path / "j.jsonl")
-    lines = jsonl.read_text().splitlines()
-    lines[2] = lines[2][:-1] + ',"note":"x"}'  # an extra field
-    jsonl.write_text("\n".join(lines) + "\n")
-    assert read_strict(str(jsonl), "jsonl") is None
-    assert read_strict(str(tmp_path / "missing.parquet"), "parquet") is None
-
-
 def test_a_missing_list_element_breaks_the_element_rules_in_the_schema() -> None:
     import pandera.errors
 

@@ -205,7 +205,7 @@ def test_text_that_could_expand_past_the_limit_is_read_as_a_dictionary(
     monkeypatch.setattr(parquet_reader, "PARQUET_EXPANSION", 0)
     monkeypatch.setattr(parquet_reader, "PARQUET_ALLOWANCE", page_bytes(
         path, pq.ParquetFile(path).metadata))  # fmt: skip
-    opened = parquet_reader._open(path)
+    opened = parquet_reader.open_checked(path)
     coded = [f.name for f in opened.schema_arrow if pa.types.is_dictionary(f.type)]
     assert coded  # the largest, until what is left fits the limit
     report = validate(path, registry=REGISTRY)

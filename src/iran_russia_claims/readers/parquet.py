@@ -57,7 +57,7 @@ def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
     import numpy as np
     import pyarrow as pa
 
-    parquet = _open(path)
+    parquet = open_checked(path)
     schema = parquet.schema_arrow
     row = 1
     try:
@@ -82,7 +82,7 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _open(path: Path) -> pq.ParquetFile:
+def open_checked(path: Path) -> pq.ParquetFile:
     """The file, after its costs are checked: opened with the text that could expand past the
     limit (by the longest value of each dictionary page) read as dictionaries."""
     import pyarrow as pa
@@ -138,35 +138,7 @@ def _open(path: Path) -> pq.ParquetFile:
         ) from None
 
 
-def read_bounded(path: Path) -> pa.Table | None:
-    """The whole file as one Arrow table, for the whole-file reader: None where the careful
-    reader must take it (columns other than the claims', anything over a limit, damage)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from iran_russia_claims.readers.common import ReadError
-
-    try:
-        parquet = _open(path)
-        if set(parquet.schema_arrow.names) != set(KINDS):
-            return None
-        table = parquet.read(use_threads=True)
-    except (ReadError, pa.ArrowException, OSError):
-        return None
-    limit = PARQUET_EXPANSION * path.stat().st_size + PARQUET_ALLOWANCE
-    text = 0
-    plain = []
-    for field, column in zip(table.schema, table.columns, strict=True):
-        lengths = _lengths(column.combine_chunks())
-        if lengths is not None:
-            if (pc.max(lengths).as_py() or 0) > MAX_CELL_BYTES:
-                return None
-            text += pc.sum(lengths).as_py() or 0
-        plain.append(pa.field(field.name, _undictionary(field.type)))
-    return table.cast(pa.schema(plain)) if text <= limit else None
-
-
-def _lengths(column: Any) -> Any:
+def text_lengths(column: Any) -> Any:
     """The length in bytes of every text value (list elements too) as it would be expanded,
     in Arrow alone (no NumPy, no pandas); None for a column without text."""
     import pyarrow as pa
@@ -174,24 +146,13 @@ def _lengths(column: Any) -> Any:
 
     types = pa.types
     if types.is_list(column.type) or types.is_large_list(column.type):
-        return _lengths(pc.list_flatten(column))
+        return text_lengths(pc.list_flatten(column))
     if types.is_dictionary(column.type):
-        lengths = _lengths(column.dictionary)
+        lengths = text_lengths(column.dictionary)
         return None if lengths is None else lengths.take(column.indices)
     if types.is_string(column.type) or types.is_large_string(column.type):
         return pc.binary_length(column)
     return None
-
-
-def _undictionary(arrow_type: Any) -> Any:
-    """The type with text stored as dictionaries turned into plain text."""
-    import pyarrow as pa
-
-    if pa.types.is_dictionary(arrow_type):
-        return arrow_type.value_type
-    if pa.types.is_list(arrow_type) and pa.types.is_dictionary(arrow_type.value_type):
-        return pa.list_(arrow_type.value_type.value_type)
-    return arrow_type
 
 
 def _weighed(

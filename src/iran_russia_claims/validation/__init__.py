@@ -20,7 +20,6 @@ if TYPE_CHECKING:
         render_json,
     )
     from iran_russia_claims.validation.run import (
-        AUTO_POLARS_BYTES,
         ENGINES,
         shipped_registry,
         validate,
@@ -35,14 +34,12 @@ _WHERE = {
     "ValidationReport": "report",
     "exit_code": "report",
     "render_json": "report",
-    "AUTO_POLARS_BYTES": "run",
     "ENGINES": "run",
     "shipped_registry": "run",
     "validate": "run",
     "validate_frame": "run",
 }
 __all__ = [
-    "AUTO_POLARS_BYTES",
     "DEFAULT_MAX_PROBLEMS",
     "ENGINES",
     "EXIT_INVALID",
@@ -57,7 +54,20 @@ __all__ = [
 ]
 
 
+#: Deprecated names: what each is now (it keeps working, with a DeprecationWarning).
+_DEPRECATED = {
+    # every Parquet, CSV and JSON Lines file goes to the strict reader first, whatever its size
+    "AUTO_POLARS_BYTES": (0, "every file is streamed by the strict reader first, at any size"),
+}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _DEPRECATED:
+        import warnings
+
+        value, why = _DEPRECATED[name]
+        warnings.warn(f"{__name__}.{name} is deprecated: {why}", DeprecationWarning, stacklevel=2)
+        return value
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,9 +11,10 @@ each chunk in three steps:
 3. :mod:`.keys` and :mod:`.spans`: duplicates across chunks, and, given the article, each
    span's SHA-256.
 
-A large Parquet, CSV or JSON Lines file that a strict reader can load whole goes through the
-same step 2 on the whole file at once (:mod:`iran_russia_claims.readers.whole_file`); only a file it
-cannot read, or whose rows it cannot number, takes the chunked path. Every problem is counted
+A Parquet, CSV or JSON Lines file written as the exports write it is streamed by the strict
+reader instead (:mod:`iran_russia_claims.readers.strict`, :mod:`.stream`): step 2 batch by batch
+on typed Polars frames, keys as hashes, pandas never imported; only a file it declines takes
+the chunked path. Every problem is counted
 by rule; at most ``max_problems`` are listed. Nothing here raises for bad data: only a wrong
 argument (programmer error) raises. Heavy modules are imported on first use.
 """
@@ -42,21 +43,18 @@ from iran_russia_claims.validation.report import (
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-    import polars as pl
 
     from iran_russia_claims.spec.models import Registry
     from iran_russia_claims.validation.spans import Article
 
 
-#: Engines: "pandas" reads every file in chunks. "polars" first reads the whole file with a
-#: strict Polars/Arrow reader and checks it in one pass, falling back to the chunked reader
-#: for what it cannot read. "auto" (the default) uses "polars" for Parquet, CSV and JSON Lines
-#: files of AUTO_POLARS_BYTES or more, and "pandas" otherwise. Both run the same rules and
-#: report the same problems at the same rows; only a duplicate id or span more than CHUNK_ROWS
-#: rows apart is worded differently ("used again at row N" from the chunked reader).
+#: Engines: "pandas" reads every file in chunks with the careful readers. "polars" first
+#: streams a Parquet, CSV or JSON Lines file with the strict reader (Arrow and Polars, batch
+#: by batch), falling back to the careful readers for a file it declines. "auto" (the
+#: default) is "polars". Both run the same rules and report the same problems at the same
+#: rows; only a duplicate id or span more than CHUNK_ROWS rows apart is worded differently
+#: ("used again at row N" from the careful reader).
 ENGINES: Final = ("auto", "pandas", "polars")
-#: Files at least this large go through the Polars engine under "auto".
-AUTO_POLARS_BYTES: Final = 16 * 2**20
 
 
 @cache
@@ -117,12 +115,10 @@ def validate(
         except ReadError as exc:
             report.add(exc.problem)
             return report
-        if source is None and _use_polars(engine, path, report.format):
-            from iran_russia_claims.readers.whole_file import whole_file
+        if source is None and engine != "pandas":
+            from iran_russia_claims.validation.stream import check_streamed
 
-            frame, row_offset = whole_file(str(path), report.format)
-            if frame is not None:
-                run.check_whole(frame, row_offset)
+            if check_streamed(str(path), report.format, report, run.ctx, run.registry):
                 run.finish()
                 return report
         chunks = read_chunks(path, report.format, run.sink.emit, chunk_rows=chunk_rows)
@@ -157,24 +153,11 @@ def validate(
 def _is_dataframe(data: object) -> TypeGuard[pd.DataFrame]:
     """Whether ``data`` is a pandas DataFrame, without importing pandas to find out.
 
-    A valid large file is confirmed by the Polars engine alone; importing pandas just for this
-    test would cost a fresh process about 0.2 s.
+    A file the strict reader takes is checked on Polars alone; importing pandas just for this
+    test would cost a fresh process about 0.15 s.
     """
     pandas = sys.modules.get("pandas")
     return pandas is not None and isinstance(data, pandas.DataFrame)
-
-
-def _use_polars(engine: str, path: Path, fmt: str) -> bool:
-    """Whether to try the Polars engine first (see ENGINES)."""
-    if engine != "auto":
-        return engine == "polars"
-    if fmt not in ("parquet", "csv", "jsonl"):
-        return False
-    try:
-        large = path.stat().st_size >= AUTO_POLARS_BYTES
-    except OSError:
-        return False
-    return large
 
 
 def validate_frame(
@@ -236,21 +219,6 @@ class _Run:
             from iran_russia_claims.validation.spans import check_spans
 
             check_spans(self.articles, typed, chunk.rows, ids, bad, flagged, self.sink)
-
-    def check_whole(self, frame: pl.DataFrame, row_offset: int) -> None:
-        """Step 2 on a whole file read by a strict reader: every cell has its type already."""
-        from iran_russia_claims.spec.evaluate import find_failures
-
-        self.report.rows += frame.height
-        failures = find_failures(frame, self.ctx)
-        if failures:  # NumPy and the locator only for a file with problems
-            import numpy as np
-
-            from iran_russia_claims.validation.locate import locate
-
-            rows = np.arange(row_offset, row_offset + frame.height, dtype=np.int64)
-            ids = frame["id"]
-            locate(failures, frame, rows, lambda i: ids[i], {}, self.sink, self.registry)
 
     def finish(self) -> None:
         report = self.report
@@ -336,4 +304,4 @@ def _coded_text(frame: pd.DataFrame) -> np.ndarray:
     return weight
 
 
-__all__ = ["AUTO_POLARS_BYTES", "ENGINES", "shipped_registry", "validate", "validate_frame"]
+__all__ = ["ENGINES", "shipped_registry", "validate", "validate_frame"]

@@ -1,0 +1,383 @@
+"""The strict reader: a Parquet, CSV or JSON Lines file streamed as typed Polars frames.
+
+Most files are as the exports write them, and should cost little more than reading them,
+small or large, valid or not. :func:`strict_batches` streams such a file in batches of about
+:data:`BATCH_ROWS` records with Arrow's readers (a Parquet file batch by batch within its row
+groups, CSV and JSON Lines block by block), each batch one typed Polars frame with exactly the
+claims columns, their types and no missing value, and each record on a line of its own (so
+that a record's row number is its position). Memory holds a batch, not the file.
+
+The first thing unusual (a column more or less, a type, a missing value, a number or list not
+written as the exports write it, a record over several lines, anything over a limit, any
+damage) raises :class:`Declined`, possibly after some batches: the caller then discards what
+it found and reads the file again with the careful, chunked readers of
+:mod:`iran_russia_claims.readers`, which accept or explain it. This module imports Polars and
+pyarrow, never pandas.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS
+
+if TYPE_CHECKING:
+    import polars as pl
+    import pyarrow as pa
+
+#: The formats the strict reader takes; JSON arrays and YAML always take the careful path.
+STRICT_FORMATS: Final = ("parquet", "csv", "jsonl")
+#: Records per batch of a Parquet file; CSV and JSON Lines are read in blocks of
+#: :data:`BLOCK_BYTES`, about as many records.
+BATCH_ROWS: Final = 65_536
+#: Bytes per block of a CSV or JSON Lines file.
+BLOCK_BYTES: Final = 8 * 2**20
+#: A list cell as the exports write it: a compact JSON array of strings with no escapes.
+_COMPACT_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
+#: No claim is written in fewer bytes (its SHA-256 alone is 64 characters): a file with more
+#: lines than that allows is left to the careful readers.
+_MIN_RECORD_BYTES: Final = 64
+
+
+class Declined(Exception):
+    """The file needs the careful reader (the message says why, for debugging)."""
+
+
+def first_row(fmt: str) -> int:
+    """The row number of a file's first record: CSV counts its header as row 1."""
+    return 2 if fmt == "csv" else 1
+
+
+def strict_batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
+    """The records of the file as typed, complete Polars frames, in order; raises
+    :class:`Declined` as soon as the file needs the careful reader (at the latest after the
+    last batch, when a CSV or JSON Lines file turns out to hold a record over several lines or
+    a blank line). A file with no record is declined too: the careful reader says so.
+
+    The next batch is read on another thread while the caller checks this one."""
+    return _prefetched(_batches(path, fmt))
+
+
+def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
+    import stat
+
+    if fmt not in STRICT_FORMATS:
+        raise Declined(f"{fmt} is read by the careful reader")
+    try:  # a FIFO or a device is never opened here: the careful reader says what it is
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError) as exc:
+        raise Declined(str(exc)) from None
+    if not regular:
+        raise Declined("not a regular file")
+    if fmt == "parquet":
+        yield from _parquet(Path(path))
+        return
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise Declined(str(exc)) from None
+    lines = _Lines(path, objects=fmt == "jsonl")
+    rows = 0
+    batches = _csv(path) if fmt == "csv" else _jsonl(path)
+    for batch in batches:
+        rows += batch.height
+        if rows * _MIN_RECORD_BYTES > size:
+            raise Declined("records too short to be claims")
+        yield batch
+    if rows == 0:
+        raise Declined("no records")
+    if lines.count() != rows + first_row(fmt) - 1:
+        raise Declined("blank lines, records over several lines or sharing one")
+    # a few bytes of margin: a line near a limit is the careful reader's to judge
+    if lines.longest + 4 > _longest_line(fmt) or (
+        fmt == "csv" and lines.first + 4 > _longest_header()
+    ):
+        raise Declined("a line over the careful reader's limit")
+
+
+def _longest_line(fmt: str) -> int:
+    """The longest line the careful reader reads, with its line break (a row for CSV)."""
+    if fmt == "csv":
+        from iran_russia_claims.readers import csv
+
+        return csv.MAX_CSV_ROW_BYTES
+    from iran_russia_claims.readers import jsonl
+
+    return jsonl.MAX_RECORD_BYTES
+
+
+def _longest_header() -> int:
+    from iran_russia_claims.readers import csv
+
+    return csv.HEAD_BYTES
+
+
+_DONE: Final = object()
+
+
+def _prefetched(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The batches, each read while the one before it is being checked (Arrow and Polars
+    release the GIL). At most two batches are held; an error is raised where it would be."""
+    import queue
+
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        ready.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            ready.put(exc)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+#: Two JSON objects on one line: only white space between one's end and the next's start.
+_TWO_ON_A_LINE: Final = re.compile(rb"}[ \t\r]*{")
+_OPEN_START: Final = re.compile(rb"\A[ \t\r]*{")
+
+
+class _Lines:
+    """The file's lines (a last line without a line break counts), counted beside the read;
+    for JSON Lines, also whether two objects share a line. As many lines as records, and no
+    line with two, is each record on a line of its own: a blank line or a record over several
+    lines adds a line, and only a line with two records could take one away."""
+
+    def __init__(self, path: str, objects: bool) -> None:
+        self._count = 0
+        self._shared = False
+        #: The longest line and the first one, in bytes (with its line break).
+        self.longest = self.first = 0
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, objects), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: str, objects: bool) -> None:
+        import numpy as np
+
+        count, last, open_end, carried = 0, b"\n", False, 0
+        try:
+            with open(path, "rb") as f:
+                while block := f.read(1 << 24):
+                    breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+                    if len(breaks):
+                        first = carried + int(breaks[0]) + 1
+                        self.first = self.first or first
+                        inner = int(np.diff(breaks).max()) if len(breaks) > 1 else 0
+                        self.longest = max(self.longest, first, inner)
+                        carried = len(block) - int(breaks[-1]) - 1
+                    else:
+                        carried += len(block)
+                    self.longest = max(self.longest, carried)
+                    count += len(breaks)
+                    last = block[-1:]
+                    if objects and not self._shared:
+                        self._shared = bool(
+                            _TWO_ON_A_LINE.search(block) or (open_end and _OPEN_START.match(block))
+                        )
+                        tail = block.rstrip(b" \t\r")
+                        open_end = tail.endswith(b"}") if tail else open_end
+        except OSError as exc:
+            self._error = exc
+        self._count = count + (last != b"\n")
+        self.first = self.first or carried
+
+    def count(self) -> int:
+        """The lines, or -1 when two objects share one."""
+        self._thread.join()
+        if self._error is not None:
+            raise Declined(f"cannot count lines: {self._error}")
+        return -1 if self._shared else self._count
+
+
+def _guarded(
+    batches: Iterator[pa.RecordBatch], typed: Callable[[Any], pl.DataFrame]
+) -> Iterator[pl.DataFrame]:
+    """Typed frames of Arrow batches; any Arrow or Polars error declines the file."""
+    import polars as pl
+    import pyarrow
+
+    while True:
+        try:
+            batch = next(batches)
+            frame = typed(batch)
+        except StopIteration:
+            return
+        except (pyarrow.ArrowException, pl.exceptions.PolarsError, OSError, ValueError) as exc:
+            raise Declined(f"{type(exc).__name__}: {exc}") from None
+        if frame.height:
+            yield frame
+
+
+def _parquet(path: Path) -> Iterator[pl.DataFrame]:
+    """A Parquet file's batches, within the careful reader's limits (see readers.parquet)."""
+    import pyarrow
+
+    from iran_russia_claims.readers.common import KINDS, ReadError
+    from iran_russia_claims.readers.parquet import (
+        MAX_CELL_BYTES,
+        MAX_LIST_ITEMS,
+        open_checked,
+        text_lengths,
+    )
+    from iran_russia_claims.readers.parquet_pages import PARQUET_ALLOWANCE, PARQUET_EXPANSION
+
+    try:
+        parquet = open_checked(path)
+        names = parquet.schema_arrow.names
+        batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=True)
+    except (ReadError, pyarrow.ArrowException, OSError) as exc:
+        raise Declined(str(exc)) from None
+    if len(names) != len(KINDS) or set(names) != set(KINDS) or not parquet.metadata.num_rows:
+        raise Declined("not the claims columns, or no records")
+    limit = PARQUET_EXPANSION * path.stat().st_size + PARQUET_ALLOWANCE
+    text = 0
+
+    def typed(batch: pa.RecordBatch) -> pl.DataFrame:
+        nonlocal text
+        import pyarrow.compute as pc
+
+        batch.validate(full=True)  # text that is not UTF-8: the careful reader locates it
+        for column in batch.columns:
+            lengths = text_lengths(column)
+            if lengths is not None and len(lengths):
+                if (pc.max(lengths).as_py() or 0) > MAX_CELL_BYTES:
+                    raise Declined("a cell over the limit")
+                text += pc.sum(lengths).as_py() or 0
+            listed = pyarrow.types.is_list(column.type) or pyarrow.types.is_large_list(column.type)
+            if listed and (pc.max(pc.list_value_length(column)).as_py() or 0) > MAX_LIST_ITEMS:
+                raise Declined("a list over the limit")
+        if text > limit:
+            raise Declined("more text than the file's size allows")
+        return _typed(_from_arrow(batch))
+
+    yield from _guarded(iter(batches), typed)
+
+
+def _csv(path: str) -> Iterator[pl.DataFrame]:
+    """A CSV file's batches, each cell exactly as the exports write it."""
+    import pyarrow
+    import pyarrow.csv as pacsv
+
+    from iran_russia_claims.readers.common import arrow_source
+
+    try:
+        reader = pacsv.open_csv(
+            arrow_source(path),
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
+            # records on lines of their own; a record over several lines is found by counting
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pyarrow.string() for name in CLAIM_COLUMN_NAMES},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        raise Declined(str(exc)) from None
+    if reader.schema.names != list(CLAIM_COLUMN_NAMES):
+        raise Declined("not the claims columns, in order")
+    yield from _guarded(iter(reader), lambda batch: _typed(_csv_typed(_from_arrow(batch))))
+
+
+def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
+    """CSV text as typed columns; declined unless every number and list is written exactly
+    as the exports write it (``007`` or ``[ "IRN" ]`` go to the careful reader)."""
+    import polars as pl
+
+    typed: dict[str, pl.Expr] = {}
+    exact: list[pl.Expr] = []
+    for column in CLAIM_COLUMNS:
+        text = pl.col(column.name)
+        if column.type in ("integer", "number"):
+            dtype = pl.Int64 if column.type == "integer" else pl.Float64
+            value = text.cast(dtype, strict=False)
+            typed[column.name] = value
+            exact.append((value.cast(pl.String) == text).fill_null(False).all())
+        elif column.type == "list":
+            inner = text.str.strip_prefix('["').str.strip_suffix('"]').str.split('","')
+            empty = pl.lit([], pl.List(pl.String))
+            typed[column.name] = pl.when(text == "[]").then(empty).otherwise(inner)
+            exact.append(text.str.contains(_COMPACT_LIST).fill_null(False).all())
+        else:
+            exact.append(text.is_not_null().all())
+    if not all(raw.select(exact).row(0)):
+        raise Declined("a number or list not written as the exports write it")
+    return raw.with_columns(**typed)
+
+
+def _jsonl(path: str) -> Iterator[pl.DataFrame]:
+    """A JSON Lines file's batches, parsed against the claims' Arrow schema."""
+    import pyarrow
+    import pyarrow.json as pajson
+
+    from iran_russia_claims.readers.chunks import claim_schema
+    from iran_russia_claims.readers.common import arrow_source
+
+    try:
+        reader = pajson.open_json(
+            arrow_source(path),
+            read_options=pajson.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
+            parse_options=pajson.ParseOptions(
+                explicit_schema=claim_schema(), unexpected_field_behavior="error"
+            ),
+        )
+    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        raise Declined(str(exc)) from None
+    yield from _guarded(iter(reader), lambda batch: _typed(_from_arrow(batch)))
+
+
+def _from_arrow(batch: pa.RecordBatch) -> pl.DataFrame:
+    import polars as pl
+
+    frame = pl.from_arrow(batch)
+    if not isinstance(frame, pl.DataFrame):
+        raise Declined("not a table")
+    return frame
+
+
+def _typed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The claims columns in order, with their types and no missing value or element;
+    declined otherwise."""
+    import polars as pl
+
+    from iran_russia_claims.spec.evaluate import plain_strings, polars_types
+
+    coded = (pl.Categorical, pl.Enum)
+    if any(isinstance(t, pl.List) and isinstance(t.inner, coded) for t in frame.schema.values()):
+        raise Declined("lists of dictionary codes")  # the careful reader says what to write
+    frame = plain_strings(frame)
+    types = polars_types()
+    if set(frame.columns) != set(types) or any(frame.schema[n] != t for n, t in types.items()):
+        raise Declined("a column of another type")
+    lists = [n for n, t in types.items() if isinstance(t, pl.List)]
+    complete = frame.select(
+        pl.all_horizontal(pl.all().null_count() == 0).alias("__complete"),
+        *[(pl.col(n).list.eval(pl.element().null_count()).explode().sum() == 0) for n in lists],
+    ).row(0)
+    if not all(complete):
+        raise Declined("a missing value")
+    return frame.select(list(types))

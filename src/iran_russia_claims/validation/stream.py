@@ -1,0 +1,154 @@
+"""Validating a file the strict reader streams (:mod:`iran_russia_claims.readers.strict`).
+
+Each batch goes through step 2 of :mod:`.run` as it comes: every rule of the row and its
+elements in one pass (:func:`~iran_russia_claims.spec.evaluate.find_failures`), failures
+located by :mod:`.locate`. A rule of the whole table is a key no two records share (``id``;
+the span): of those, each batch leaves only its keys' 64-bit hashes, so memory holds one batch
+and 16 bytes per record. After the last batch the hashes seen more than once are the only
+suspects; a second pass gathers the records holding one, and the table rules' own expressions
+judge them, so a hash collision is never reported and every duplicate is, worded as for a
+file checked whole ("also used at row(s) ...").
+
+A file the strict reader declines part way leaves the report as it found it: the caller reads
+it again with the careful reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from iran_russia_claims.readers.strict import Declined, first_row, strict_batches
+from iran_russia_claims.spec.rules import Context, Rule, applicable
+from iran_russia_claims.validation.report import Sink, ValidationReport
+
+if TYPE_CHECKING:
+    import numpy as np
+    import polars as pl
+
+    from iran_russia_claims.spec.models import Registry
+
+_ROW = "__row__"
+
+
+def check_streamed(
+    path: str, fmt: str, report: ValidationReport, ctx: Context, registry: Registry | None
+) -> bool:
+    """Check the file with the strict reader into ``report``; False, with ``report`` as it
+    was, when the file needs the careful reader."""
+    rows, problems, counts = report.rows, list(report.problems), report.counts.copy()
+    try:
+        _check(path, fmt, Sink(report), ctx, registry)
+    except (Declined, OSError, MemoryError):  # the careful reader reports what it is
+        report.rows, report.problems, report.counts = rows, problems, counts
+        return False
+    return True
+
+
+def _check(path: str, fmt: str, sink: Sink, ctx: Context, registry: Registry | None) -> None:
+    import numpy as np
+
+    from iran_russia_claims.spec.evaluate import find_failures
+    from iran_russia_claims.validation.locate import locate
+
+    rules = applicable(ctx)
+    by_row = tuple(r for r in rules if r.scope != "table")
+    keys = tuple(r for r in rules if r.scope == "table")
+    logs = [_HashLog() for _ in keys]
+    row = first_row(fmt)
+    for frame in strict_batches(path, fmt):
+        n = frame.height
+        sink.report.rows += n
+        failures = find_failures(frame, ctx, by_row)
+        if failures:
+            numbers = np.arange(row, row + n, dtype=np.int64)
+            locate(failures, frame, numbers, _ids(frame), {}, sink, registry)
+        hashed = frame.select(_hashes(keys))
+        for log, column in zip(logs, hashed.iter_columns(), strict=True):
+            log.add(column.to_numpy())
+        row += n
+    suspects = [log.repeated() for log in logs]
+    if any(len(s) for s in suspects):
+        _duplicates(path, fmt, keys, suspects, sink, ctx, registry)
+
+
+def _ids(frame: pl.DataFrame) -> Callable[[int], str | None]:
+    """The record id at a position, for the problems listed."""
+    ids = frame["id"]
+    return lambda i: ids[i]
+
+
+def _hashes(keys: tuple[Rule, ...]) -> list[pl.Expr]:
+    """Each table rule's key as one 64-bit hash per record."""
+    import polars as pl
+
+    return [
+        (pl.struct(r.inputs) if len(r.inputs) > 1 else pl.col(r.inputs[0])).hash().alias(r.name)
+        for r in keys
+    ]
+
+
+def _duplicates(
+    path: str,
+    fmt: str,
+    keys: tuple[Rule, ...],
+    suspects: list[np.ndarray],
+    sink: Sink,
+    ctx: Context,
+    registry: Registry | None,
+) -> None:
+    """The second pass: the records whose key hash was seen twice, judged by the rules."""
+    import numpy as np
+    import polars as pl
+
+    from iran_russia_claims.spec.evaluate import find_failures
+    from iran_russia_claims.validation.locate import locate
+
+    candidates = pl.concat(list(_suspected(path, fmt, keys, suspects)), how="vertical")
+    if not candidates.height:
+        return
+    rows = candidates[_ROW].to_numpy().astype(np.int64)
+    frame = candidates.drop(_ROW)
+    failures = find_failures(frame, ctx, keys)
+    if failures:
+        locate(failures, frame, rows, _ids(frame), {}, sink, registry)
+
+
+def _suspected(
+    path: str, fmt: str, keys: tuple[Rule, ...], suspects: list[np.ndarray]
+) -> Iterator[pl.DataFrame]:
+    """The records, with their row numbers, whose key hash is among the suspects."""
+    import polars as pl
+
+    hit = pl.any_horizontal(
+        [
+            h.is_in(pl.Series(s, dtype=pl.UInt64).implode())
+            for h, s in zip(_hashes(keys), suspects, strict=True)
+        ]
+    )
+    row = first_row(fmt)
+    for frame in strict_batches(path, fmt):
+        numbered = frame.with_columns(pl.int_range(row, row + frame.height).alias(_ROW))
+        yield numbered.filter(hit)
+        row += frame.height
+
+
+class _HashLog:
+    """64-bit hashes, appended batch by batch; which ones occur more than once."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+
+    def add(self, hashes: np.ndarray) -> None:
+        self.parts.append(hashes)
+
+    def repeated(self) -> np.ndarray:
+        import numpy as np
+
+        if not self.parts:
+            return np.zeros(0, dtype=np.uint64)
+        every = np.concatenate(self.parts)  # a copy: the parts may be Polars' read-only memory
+        self.parts = []
+        every.sort()
+        same = every[1:] == every[:-1]
+        return np.unique(every[1:][same])
