@@ -1,10 +1,12 @@
 """Benchmarks: validation in memory and of files (valid and broken), export and cold start.
 
-Run from the repository root with the package installed with the ``polars`` extra::
+Run from the repository root with the package installed with the ``polars`` and ``bench``
+extras::
 
     python bench/run.py                      # N = 10^4, 10^5, 10^6; prints markdown tables
     python bench/run.py --out bench/RESULTS.md
     python bench/run.py --sizes 10000 --repeat 1   # a quick look
+    python bench/run.py --sizes "" --skip cold,flat --peer-size 100000   # the peers only
 
 Every figure is the median of ``--repeat`` runs, and each is also given as a ratio to a
 baseline measured in the same run, so figures from a busy or slow machine still compare. Data
@@ -17,6 +19,28 @@ Each end-to-end run is a fresh ``iran-russia-claims validate PATH --dataset REGI
 json`` process; the bench checks its exit code and its problem counts, by rule, against what
 the mutation must produce, so a fast wrong answer is reported as a failed check (and the
 script exits 1) rather than as a good figure.
+
+Sections (each skippable with ``--skip NAME``):
+
+- ``cold``: ``import`` + ``load()``, ``--help`` (target < 0.1 s), a small file (``validate
+  exports/claims.csv`` against a process that only imports Polars and reads it, target <= 2x),
+  and which of pandas, Polars, pyarrow and narwhals ``import iran_russia_claims`` imports
+  (target: none);
+- ``memory``, ``files``, ``export``: per size of ``--sizes``, as above;
+- ``peers``: on one valid CSV file of ``--peer-size`` rows (default 10^6), ours against the
+  peer scripts of ``bench/peers/`` (a dataframely schema on a Polars frame, a pandera schema of
+  built-in checks on a pandas frame, Frictionless with our exported Table Schema), each a
+  fresh process, runs interleaved; a peer whose first run takes over a minute is timed once.
+  The peers state our rules in their own APIs (the rules each cannot state are listed in its
+  docstring); "rules checked" counts the rules of ``spec/rules.py`` each states. Every tool is
+  also run once on the "theme_1pct" broken file and must reject it, so that a tool checking
+  nothing cannot look fast. Targets: ours/dataframely <= 1, ours at least 3x faster than
+  pandera and 20x faster than Frictionless. Needs the ``bench`` extra;
+- ``flat``: peak RSS of ``validate`` on valid Parquet files of ``--memory-sizes`` rows (default
+  10^5, 10^6, 10^7) as Polars writes them by default (``write_parquet`` with
+  ``row_group_size=None``, slices of 10^6 rows numbered on with ``synth_table(offset=...)``
+  and streamed into one file by ``sink_parquet``, so the bench never holds 10^7 rows). Targets:
+  peak < 1 GiB, and at 10^7 no more than 1.5x the 10^6 file's peak.
 """
 
 from __future__ import annotations
@@ -763,7 +787,7 @@ def main() -> None:
             bench_flat_memory(flat, memory_sizes, args.repeat, work, registry_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    text = table.markdown()
+    text = table.markdown() if table.rows else ""
     if files.rows:
         text += (
             "\n\nFiles end to end: `iran-russia-claims validate FILE --dataset REGISTRY "
