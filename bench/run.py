@@ -1,10 +1,12 @@
 """Benchmarks: validation in memory and of files (valid and broken), export and cold start.
 
-Run from the repository root with the package installed with the ``polars`` extra::
+Run from the repository root with the package installed with the ``polars`` and ``bench``
+extras::
 
     python bench/run.py                      # N = 10^4, 10^5, 10^6; prints markdown tables
     python bench/run.py --out bench/RESULTS.md
     python bench/run.py --sizes 10000 --repeat 1   # a quick look
+    python bench/run.py --sizes "" --skip cold,flat --peer-size 100000   # the peers only
 
 Every figure is the median of ``--repeat`` runs, and each is also given as a ratio to a
 baseline measured in the same run, so figures from a busy or slow machine still compare. Data
@@ -17,11 +19,34 @@ Each end-to-end run is a fresh ``iran-russia-claims validate PATH --dataset REGI
 json`` process; the bench checks its exit code and its problem counts, by rule, against what
 the mutation must produce, so a fast wrong answer is reported as a failed check (and the
 script exits 1) rather than as a good figure.
+
+Sections (each skippable with ``--skip NAME``):
+
+- ``cold``: ``import`` + ``load()``, ``--help`` (target < 0.1 s), a small file (``validate
+  exports/claims.csv`` against a process that only imports Polars and reads it, target <= 2x),
+  and which of pandas, Polars, pyarrow and narwhals ``import iran_russia_claims`` imports
+  (target: none);
+- ``memory``, ``files``, ``export``: per size of ``--sizes``, as above;
+- ``peers``: on one valid CSV file of ``--peer-size`` rows (default 10^6), ours against the
+  peer scripts of ``bench/peers/`` (a dataframely schema on a Polars frame, a pandera schema of
+  built-in checks on a pandas frame, Frictionless with our exported Table Schema), each a
+  fresh process, runs interleaved; a peer whose first run takes over a minute is timed once.
+  The peers state our rules in their own APIs (the rules each cannot state are listed in its
+  docstring); "rules checked" counts the rules of ``spec/rules.py`` each states. Every tool is
+  also run once on the "theme_1pct" broken file and must reject it, so that a tool checking
+  nothing cannot look fast. Targets: ours/dataframely <= 1, ours at least 3x faster than
+  pandera and 20x faster than Frictionless. Needs the ``bench`` extra;
+- ``flat``: peak RSS of ``validate`` on valid Parquet files of ``--memory-sizes`` rows (default
+  10^5, 10^6, 10^7) as Polars writes them by default (``write_parquet`` with
+  ``row_group_size=None``, slices of 10^6 rows numbered on with ``synth_table(offset=...)``
+  and streamed into one file by ``sink_parquet``, so the bench never holds 10^7 rows). Targets:
+  peak < 1 GiB, and at 10^7 no more than 1.5x the 10^6 file's peak.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import gc
 import json
 import os
@@ -119,11 +144,15 @@ def median_process(argv: list[str], repeat: int) -> tuple[float, int]:
     return statistics.median(r.seconds for r in runs), max(r.peak for r in runs)
 
 
+def head_argv() -> list[str]:
+    """The package's command: the installed script, else ``python -m iran_russia_claims``."""
+    cli = shutil.which("iran-russia-claims")
+    return [cli] if cli else [PY, "-m", "iran_russia_claims"]
+
+
 def _validate_argv(path: Path, registry_dir: Path) -> list[str]:
     """The package's own validate command, with the synthetic registry, reporting JSON."""
-    cli = shutil.which("iran-russia-claims")
-    head = [cli] if cli else [PY, "-m", "iran_russia_claims"]
-    return [*head, "validate", str(path), "--dataset", str(registry_dir), "--format", "json"]
+    return [*head_argv(), "validate", str(path), "--dataset", str(registry_dir), "--format", "json"]
 
 
 _READERS = {
@@ -256,6 +285,10 @@ class Table:
             )
         )
 
+    def note(self, what: str, value: str, target: str) -> None:
+        """A row that is a finding rather than a timing."""
+        self.rows.append((what, "", value, "", "", target))
+
     def markdown(self) -> str:
         head = "| measurement | N | ours (median) | baseline | baseline (median) | ratio |\n"
         head += "|---|---:|---:|---|---:|---|\n"
@@ -282,6 +315,24 @@ class FileTable:
         return self.HEAD + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
 
 
+class RowsTable:
+    """A table of text cells under a given header."""
+
+    def __init__(self, *columns: str) -> None:
+        self.columns = columns
+        self.rows: list[tuple[str, ...]] = []
+        self.failed: list[str] = []
+
+    def add(self, *cells: str) -> None:
+        assert len(cells) == len(self.columns)
+        self.rows.append(cells)
+
+    def markdown(self) -> str:
+        head = "| " + " | ".join(self.columns) + " |\n"
+        head += "|" + "|".join("---" for _ in self.columns) + "|\n"
+        return head + "\n".join("| " + " | ".join(r) + " |" for r in self.rows)
+
+
 def machine() -> str:
     import narwhals
     import pandera
@@ -306,8 +357,18 @@ def machine() -> str:
         f"- OS: {platform.platform()}\n"
         f"- Python {platform.python_version()}; pandas {pd.__version__}, "
         f"Polars {pl.__version__}, narwhals {narwhals.__version__}, "
-        f"pyarrow {pa.__version__}, pandera {pandera.__version__}, NumPy {np.__version__}"
+        f"pyarrow {pa.__version__}, pandera {pandera.__version__}, NumPy {np.__version__}, "
+        f"dataframely {_version('dataframely')}, frictionless {_version('frictionless')}"
     )
+
+
+def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 # -- the benchmark ---------------------------------------------------------------------------------
@@ -479,11 +540,197 @@ def bench_cold_start(table: Table, repeat: int) -> None:
         base,
         "(target <= 1.3x)",
     )
-    cli = shutil.which("iran-russia-claims") or ""
-    argv = [cli, "--help"] if cli else [PY, "-m", "iran_russia_claims", "--help"]
-    helped, _ = median_process(argv, repeat)
+    helped, _ = median_process([*head_argv(), "--help"], repeat)
     bare, _ = median_process([PY, "-c", "pass"], repeat)
-    table.add("`iran-russia-claims --help`", 0, helped, "python -c pass", bare, "(target < 0.3 s)")
+    table.add("`iran-russia-claims --help`", 0, helped, "python -c pass", bare, "(target < 0.1 s)")
+
+    # a small file: the shipped claims.csv, validated against the shipped collection
+    small = str(exported("claims.csv"))
+    small_rows = pl.read_csv(small).height
+    check = run_process([*head_argv(), "validate", small])
+    if check.code != 0:
+        raise SystemExit(f"validate {small} failed (exit {check.code}): {check.stderr[-500:]}")
+    ours, _ = median_process([*head_argv(), "validate", small], repeat)
+    base, _ = median_process([PY, "-c", f"import polars; polars.read_csv({small!r})"], repeat)
+    table.add(
+        "small file: `iran-russia-claims validate exports/claims.csv`",
+        small_rows,
+        ours,
+        "import polars + read_csv",
+        base,
+        "(target <= 2x)",
+    )
+    heavy = ("pandas", "polars", "pyarrow", "narwhals")
+    probe = (
+        f"import sys, iran_russia_claims; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([PY, "-c", probe], capture_output=True, text=True, check=True)
+    found = done.stdout.strip()
+    table.note(
+        f"`import iran_russia_claims` imports any of {', '.join(heavy)}",
+        found.replace(",", ", ") if found else "none",
+        "(target: none)" + ("" if not found else " **missed**"),
+    )
+
+
+#: The peers: a script each in bench/peers/, run as ``python SCRIPT FILE.csv REGISTRY_DIR``.
+PEERS_DIR = Path(__file__).resolve().parent / "peers"
+PEERS = (
+    ("dataframely", "dfy_peer.py", "(target <= 1.0x)", 1.0),
+    ("pandera (pandas)", "pandera_peer.py", "(target <= 0.33x: 3x faster)", 1 / 3),
+    ("frictionless", "frictionless_peer.py", "(target <= 0.05x: 20x faster)", 1 / 20),
+)
+#: A peer whose first run takes longer than this is timed once.
+SLOW_PEER_SECONDS = 60.0
+
+
+def peer_rules(script: Path) -> tuple[str, ...]:
+    """The ``RULES`` a peer script declares (read from its source: nothing is imported)."""
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "RULES" for t in node.targets
+        ):
+            return tuple(ast.literal_eval(node.value))
+    raise SystemExit(f"{script} declares no RULES")
+
+
+def our_rules() -> tuple[str, ...]:
+    """What ``validate`` checks on a claims file: every rule with a check, and the readers'."""
+    from iran_russia_claims.spec.rules import RULES
+
+    return tuple(r.name for r in RULES.values() if r.check is not None or r.scope == "read")
+
+
+def bench_peers(table: RowsTable, n: int, repeat: int, work: Path, registry_dir: Path) -> None:
+    """Ours and each peer on the same valid CSV file, a fresh process per run (runs
+    interleaved), and each on the "theme_1pct" broken file, which every one must reject."""
+    valid = synth_table(n, seed=4)
+    source = pl.from_arrow(valid)
+    assert isinstance(source, pl.DataFrame)
+    case = next(c for c in CASES if c.name == "theme_1pct")
+    valid_path = our_writer(valid, work / f"peers-valid-{n}.csv")
+    broken_path = our_writer(_as_table(case.mutate(source), valid.schema), work / "peers-bad.csv")
+    del valid, source
+    gc.collect()
+
+    def peer_argv(script: str, path: Path) -> list[str]:
+        return [PY, str(PEERS_DIR / script), str(path), str(registry_dir)]
+
+    # the broken file first, outside the timing: a tool that passes it checks too little
+    rejects = {"ours": _check(run_process(_validate_argv(broken_path, registry_dir), capture=True),
+                              n, case.expected(n))}  # fmt: skip
+    for name, script, _, _ in PEERS:
+        run = run_process(peer_argv(script, broken_path), capture=True)
+        rejects[name] = "" if run.code == 1 else f"exit {run.code}: {run.stdout.strip()[-200:]}"
+    broken_path.unlink()
+
+    runs: dict[str, list[Run]] = {"ours": [], **{name: [] for name, *_ in PEERS}}
+    argv = {"ours": _validate_argv(valid_path, registry_dir)}
+    argv |= {name: peer_argv(script, valid_path) for name, script, *_ in PEERS}
+    wanted = dict.fromkeys(runs, repeat)
+    for round_ in range(repeat):
+        for name in runs:
+            if round_ >= wanted[name]:
+                continue
+            run = run_process(argv[name], capture=name == "ours")
+            runs[name].append(run)
+            if run.seconds > SLOW_PEER_SECONDS and name != "ours":
+                wanted[name] = len(runs[name])  # a peer this slow is timed once
+    valid_path.unlink()
+    for name, name_runs in runs.items():
+        wrong = next((r for r in name_runs if r.code != 0), None)
+        if wrong is not None:
+            table.failed.append(f"peers: {name} on the valid file exited {wrong.code}")
+        if name == "ours":
+            problem = next((_check(r, n, {}) for r in name_runs if _check(r, n, {})), "")
+            if problem:
+                table.failed.append(f"peers: ours on the valid file: {problem}")
+        if rejects[name]:
+            table.failed.append(f"peers: {name} did not reject the broken file: {rejects[name]}")
+
+    ours = statistics.median(r.seconds for r in runs["ours"])
+    rules = {"ours": our_rules()}
+    rules |= {name: peer_rules(PEERS_DIR / script) for name, script, *_ in PEERS}
+    targets = {name: (target, bound) for name, _, target, bound in PEERS}
+    for name, name_runs in runs.items():
+        seconds = statistics.median(r.seconds for r in name_runs)
+        label = "ours: `iran-russia-claims validate`" if name == "ours" else name
+        if name == "ours":
+            ratio = "1.00x"
+        else:
+            target, bound = targets[name]
+            met = "met" if ours / seconds <= bound else "**missed**"
+            ratio = f"{ours / seconds:.2f}x {target} {met}"
+        table.add(
+            label,
+            f"{n:,}",
+            str(len(rules[name])),
+            str(len(name_runs)) + ("" if len(name_runs) == repeat else " (slow: fewer runs)"),
+            fmt_s(seconds),
+            fmt_mib(max(r.peak for r in name_runs)),
+            ratio,
+            "yes" if not rejects[name] else "**no**",
+        )
+
+
+def _write_polars_parquet(path: Path, rows: int, work: Path, slice_rows: int = 1_000_000) -> None:
+    """A valid synthetic Parquet file of ``rows`` rows written by Polars with its default
+    row groups: slices of at most ``slice_rows`` rows (numbered on with ``offset``, so ids and
+    spans stay unique), each written by ``DataFrame.write_parquet``, then streamed into one
+    file by ``scan_parquet(...).sink_parquet`` (so the bench never holds the whole table)."""
+    sizes = [min(slice_rows, rows - start) for start in range(0, rows, slice_rows)]
+    parts = []
+    for i, size in enumerate(sizes):
+        frame = pl.from_arrow(synth_table(size, seed=20 + i, offset=i * slice_rows))
+        assert isinstance(frame, pl.DataFrame)
+        part = path if len(sizes) == 1 else work / f"{path.stem}-part{i}.parquet"
+        frame.write_parquet(part)  # Polars' defaults: zstd, row_group_size=None
+        parts.append(part)
+        del frame
+        gc.collect()
+    if len(parts) > 1:
+        pl.scan_parquet(parts).sink_parquet(path)
+        for part in parts:
+            part.unlink()
+
+
+def bench_flat_memory(
+    table: RowsTable, sizes: list[int], repeat: int, work: Path, registry_dir: Path
+) -> None:
+    """Peak RSS of ``validate`` on ever larger valid Parquet files: flat if it reads by row
+    group rather than whole."""
+    import pyarrow.parquet as pq
+
+    measured: list[tuple[int, int, int, str, float, int]] = []
+    for n in sizes:
+        path = work / f"flat-{n}.parquet"
+        _write_polars_parquet(path, n, work)
+        meta = pq.read_metadata(path)
+        groups = f"{meta.num_row_groups} x {meta.row_group(0).num_rows:,}"
+        runs = [
+            run_process(_validate_argv(path, registry_dir), capture=True) for _ in range(repeat)
+        ]
+        wrong = next((p for p in (_check(r, n, {}) for r in runs) if p), "")
+        if wrong:
+            table.failed.append(f"flat memory, {n:,}: {wrong}")
+        seconds = statistics.median(r.seconds for r in runs)
+        measured.append((n, path.stat().st_size, meta.num_rows, groups, seconds,
+                         max(r.peak for r in runs)))  # fmt: skip
+        path.unlink()
+        print(f"... flat memory N = {n:,} done", file=sys.stderr)
+    by_n = {m[0]: m[5] for m in measured}
+    base_n = 1_000_000 if 1_000_000 in by_n else measured[0][0]
+    for n, size, rows, groups, seconds, peak in measured:
+        ratio = by_n[n] / by_n[base_n]
+        target = ""
+        if n > base_n:
+            target = f" (target <= 1.5x) {'met' if ratio <= 1.5 else '**missed**'}"
+        met = "met" if peak < 2**30 else "**missed**"
+        table.add(
+            f"{n:,}", fmt_mib(size), groups, fmt_s(seconds), fmt_mib(peak),
+            f"{ratio:.2f}x{target}", f"< 1 GiB: {met}",
+        )  # fmt: skip
+        assert rows == n
 
 
 def main() -> None:
@@ -491,13 +738,33 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--out", type=Path, default=None, help="also write RESULTS.md here")
-    parser.add_argument("--skip", default="", help="comma-separated: memory,files,export,cold")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: memory,files,export,cold,peers,flat"
+    )
+    parser.add_argument(
+        "--peer-size", type=int, default=1_000_000, help="rows of the CSV file the peers check"
+    )
+    parser.add_argument(
+        "--memory-sizes",
+        default="100000,1000000,10000000",
+        help="rows of the Parquet files of the flat memory section",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    memory_sizes = [int(s) for s in args.memory_sizes.split(",") if s]
     skip = set(args.skip.split(","))
     registry = synth_registry()
     table = Table()
     files = FileTable()
+    peers = RowsTable(
+        "tool", "N", "rules checked", "runs", "median", "peak RSS", "ours / peer",
+        "rejects the broken file",
+    )  # fmt: skip
+    flat = RowsTable(
+        "N", "file size", "row groups (x rows)", "validate (median)", "peak RSS",
+        f"peak vs the {1_000_000 if 1_000_000 in memory_sizes else memory_sizes[0]:,}-row file"
+        if memory_sizes else "", "target",
+    )  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="irc-bench-"))
     started = time.perf_counter()
     try:
@@ -513,23 +780,42 @@ def main() -> None:
             if "export" not in skip:
                 bench_export(table, n, args.repeat, work)
             print(f"... N = {n:,} done", file=sys.stderr)
+        if "peers" not in skip:
+            bench_peers(peers, args.peer_size, args.repeat, work, registry_dir)
+            print("... peers done", file=sys.stderr)
+        if "flat" not in skip and memory_sizes:
+            bench_flat_memory(flat, memory_sizes, args.repeat, work, registry_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    text = table.markdown()
+    text = table.markdown() if table.rows else ""
     if files.rows:
         text += (
             "\n\nFiles end to end: `iran-russia-claims validate FILE --dataset REGISTRY "
             "--format json`, a fresh process per run:\n\n" + files.markdown()
         )
-    if files.failed:
+    if peers.rows:
+        text += (
+            "\n\nPeers: the same valid CSV file checked by `iran-russia-claims validate FILE "
+            "--dataset REGISTRY --format json` and by each peer script of `bench/peers/`, a "
+            "fresh process per run:\n\n" + peers.markdown()
+        )
+    if flat.rows:
+        text += (
+            "\n\nFlat memory: `iran-russia-claims validate FILE.parquet --dataset REGISTRY "
+            "--format json` on valid Parquet files written with Polars' default row groups, a "
+            "fresh process per run:\n\n" + flat.markdown()
+        )
+    failed = files.failed + peers.failed + flat.failed
+    if failed:
         text += "\n\nFAILED CHECKS (exit code or problem counts not as expected):\n\n"
-        text += "\n".join(f"- {f}" for f in files.failed)
+        text += "\n".join(f"- {f}" for f in failed)
     elapsed = time.perf_counter() - started
     print(text)
     if args.out is not None:
         header = (
             "# Benchmark results\n\n"
-            f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat}`, "
+            f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat} "
+            f"--peer-size {args.peer_size} --memory-sizes {args.memory_sizes}`, "
             f"{time.strftime('%Y-%m-%d')}, {elapsed / 60:.1f} min in all.\n\n"
             f"Machine:\n\n{machine()}\n\n"
         )
@@ -540,7 +826,7 @@ def main() -> None:
             header + text + "\n" + (f"\n{notes}" if notes else ""), encoding="utf-8"
         )
     print(json.dumps({"seconds": round(elapsed)}), file=sys.stderr)
-    if files.failed:
+    if failed:
         raise SystemExit(1)
 
 

@@ -145,7 +145,7 @@ def synth_registry() -> Registry:
     return Registry({a.code: a for a in actors()}, sources)
 
 
-def _arrow_schema(rows: int, seed: int) -> pa.Schema:
+def _arrow_schema(rows: int, seed: int, offset: int = 0) -> pa.Schema:
     """The published claims schema (as in ``claims.parquet``), marked as synthetic."""
     from iran_russia_claims.publish.parquet import METADATA_PREFIX, arrow_schema
     from iran_russia_claims.publish.tables import table
@@ -155,7 +155,9 @@ def _arrow_schema(rows: int, seed: int) -> pa.Schema:
         {
             f"{METADATA_PREFIX}table": "claims",
             f"{METADATA_PREFIX}schema_version": SCHEMA_VERSION,
-            f"{METADATA_PREFIX}synthetic": json.dumps({"rows": rows, "seed": seed}),
+            f"{METADATA_PREFIX}synthetic": json.dumps(
+                {"rows": rows, "seed": seed} | ({"offset": offset} if offset else {})
+            ),
         },
     )
 
@@ -197,24 +199,30 @@ def _strings(indices: np.ndarray, values: list[str]) -> pa.Array:
     return pa.array(values, pa.string()).take(pa.array(indices))
 
 
-def synth_table(rows: int, seed: int = 0, registry: Registry | None = None) -> pa.Table:
+def synth_table(
+    rows: int, seed: int = 0, registry: Registry | None = None, *, offset: int = 0
+) -> pa.Table:
     """``rows`` valid claims as an Arrow table with the export's schema, reproducible by seed.
 
     ``registry`` defaults to :func:`synth_registry`; any registry whose sources have sections
-    works, which lets tests build tables against their own small registry.
+    works, which lets tests build tables against their own small registry. Claims are numbered
+    from ``offset + 1``, so tables made with offsets 0, n, 2n, ... of n rows each (and any
+    seeds) are slices of one valid table: their ids and spans do not repeat.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if rows < 0:
         raise ValueError(f"rows must be >= 0, not {rows}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, not {offset}")
     registry = registry if registry is not None else synth_registry()
     rng = np.random.default_rng(seed)
     sources = list(registry.sources.values())
     codes = sorted(registry.actors)
 
     # ids: IRR-0001 .. IRR-9999, then IRR-10000 onwards (the canonical spelling of each number).
-    numbers = pa.array(np.arange(1, rows + 1, dtype=np.int64))
+    numbers = pa.array(np.arange(offset + 1, offset + rows + 1, dtype=np.int64))
     ids = pc.binary_join_element_wise(
         "IRR-", pc.utf8_lpad(pc.cast(numbers, pa.string()), width=4, padding="0"), ""
     )
@@ -271,7 +279,7 @@ def synth_table(rows: int, seed: int = 0, registry: Registry | None = None) -> p
             pa.array(hedge_offsets), pa.array(_HEDGES).take(pa.array(hedge_flat))
         ),
     }
-    schema = _arrow_schema(rows, seed)
+    schema = _arrow_schema(rows, seed, offset)
     return pa.Table.from_arrays([columns[f.name].cast(f.type) for f in schema], schema=schema)
 
 
