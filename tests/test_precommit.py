@@ -97,7 +97,7 @@ def test_hook_runs_the_validate_command_on_the_files_it_is_given() -> None:
     except SystemExit as exc:
         pytest.fail(f"the hook's entry {hook['entry']!r} is rejected by the CLI (exit {exc.code})")
     assert args.command == "validate"
-    assert args.paths == [Path("data/claims.csv")]
+    assert args.paths == ["data/claims.csv"]
 
 
 # --- a real pre-commit run, offline --------------------------------------------------------------

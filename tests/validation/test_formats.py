@@ -67,7 +67,7 @@ def test_json_reports_hold_real_values_and_validate_against_the_schema(
     code, out = run(capsys, good, bad, missing, "--collection", reg, "--format", "json")
     data = json.loads(out)
     jsonschema.Draft202012Validator(report_schema()).validate(data)
-    assert (code, data["exit_code"], data["report_version"]) == (2, 2, "1.1")
+    assert (code, data["exit_code"], data["report_version"]) == (2, 2, "1.2")
     good_report, bad_report, missing_report = data["reports"]
     assert good_report["valid"] is True
     assert missing_report["readable"] is False
@@ -81,7 +81,7 @@ def test_the_schema_can_fail() -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(report_schema())
-    wrong_code = {"report_version": "1.1", "valid": True, "exit_code": 3, "reports": []}
+    wrong_code = {"report_version": "1.2", "valid": True, "exit_code": 3, "reports": []}
     assert not validator.is_valid(wrong_code)
     assert not validator.is_valid({"valid": True, "exit_code": 0, "reports": []})
 

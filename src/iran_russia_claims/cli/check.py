@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from iran_russia_claims.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_USAGE,
     articles_option,
     collection_option,
     count,
@@ -59,6 +60,10 @@ def _shown(error: OSError) -> OSError:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    refused = _spark_refusal(args)
+    if refused is not None:
+        print(f"error: {refused}", file=sys.stderr)
+        return EXIT_USAGE
     from iran_russia_claims.readers.registry import read_registry
     from iran_russia_claims.resources import local_collection
     from iran_russia_claims.validation import exit_code, render_json, shipped_registry
@@ -101,7 +106,24 @@ def _validate(args: argparse.Namespace) -> int:
     return exit_code(reports)
 
 
-def _validate_one(args: argparse.Namespace, path: Path, registry: Any) -> ValidationReport:
+def _spark_refusal(args: argparse.Namespace) -> str | None:
+    """Why the Spark options cannot be used as given (None: they can, or are not asked for)."""
+    if args.engine != "spark":
+        return "--spark-master is for --engine spark" if args.spark_master else None
+    from iran_russia_claims.engines.spark_validate import SparkMissing, require_pyspark
+
+    try:
+        require_pyspark()
+    except SparkMissing as missing:
+        return str(missing)
+    if args.source:
+        return "--source is not available with --engine spark (check spans on one machine)"
+    if args.input_format not in (None, "parquet"):
+        return "--engine spark reads Parquet only (a file or a folder of Parquet files)"
+    return None
+
+
+def _validate_one(args: argparse.Namespace, path: str, registry: Any) -> ValidationReport:
     """One input's report. Nothing one input does stops the run: a failure that is not a
     located problem (a disk error, no memory left, or a bug of ours) is this input's
     ``readable`` problem, named and explained, and the next input is checked."""
@@ -112,8 +134,17 @@ def _validate_one(args: argparse.Namespace, path: Path, registry: Any) -> Valida
     from iran_russia_claims.validation import ValidationReport, validate
 
     try:
+        if args.engine == "spark":  # the path goes to Spark as given: hdfs://, s3a://, ...
+            from iran_russia_claims.engines.spark_validate import validate_spark
+
+            return validate_spark(
+                path,
+                registry=registry,
+                master=args.spark_master,
+                max_problems=args.max_problems or None,
+            )
         return validate(
-            path,
+            Path(path),
             registry=registry,
             source=args.source,
             format=args.input_format,
@@ -135,8 +166,9 @@ def _validate_one(args: argparse.Namespace, path: Path, registry: Any) -> Valida
             f"{exc})"
         )
         hint = f"please report it (set {DEBUG_ENV}=1 to see where)"
-    report = ValidationReport(target=str(path), max_problems=args.max_problems or None)
-    report.add(Problem("readable", message, str(path), hint=hint))
+    target = path if args.engine == "spark" else str(Path(path))
+    report = ValidationReport(target=target, max_problems=args.max_problems or None)
+    report.add(Problem("readable", message, target, hint=hint))
     return report
 
 
@@ -255,7 +287,13 @@ def register(sub: Any) -> None:
         "problem: file, row, record id, column, rule, value and a hint. Exit 0 if all are "
         "valid, 1 if any breaks a rule, 2 if any cannot be read (or on bad usage).",
     )
-    p.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="claims files to check")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="claims files to check (with --engine spark: Parquet files or folders of them, "
+        "local or any URL Spark reads, such as hdfs://... or s3a://...)",
+    )
     p.add_argument(
         "--input-format",
         choices=("csv", "json", "jsonl", "parquet", "yaml"),
@@ -299,12 +337,20 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--engine",
-        choices=("auto", "pandas", "polars"),
+        choices=("auto", "pandas", "polars", "spark"),
         default="auto",
         help="how the file is read, never what is found: polars reads a Parquet, CSV or JSON "
         "Lines file whole with a strict reader (falling back to chunks for what it does not "
         "take), pandas reads it in chunks; auto (default): polars for such files of 16 MiB "
-        "or more",
+        "or more; spark runs the rules on Apache Spark for Parquet files or folders (the "
+        "spark extra; problems are located by file and record id)",
+    )
+    p.add_argument(
+        "--spark-master",
+        default=None,
+        metavar="URL",
+        help="with --engine spark: the Spark master, e.g. spark://host:7077 or yarn (default: "
+        "$SPARK_MASTER, else Spark's own configuration, as under spark-submit, else local[*])",
     )
     p.set_defaults(func=cmd_validate, outcome="nothing was checked")
 

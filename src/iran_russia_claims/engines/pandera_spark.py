@@ -18,6 +18,7 @@ import pandera.pyspark as pa
 import pyspark.sql.types as T
 
 from iran_russia_claims.engines import rule_name
+from iran_russia_claims.engines.spark_validate import spark_types
 from iran_russia_claims.spec.evaluate import failing, verdict
 from iran_russia_claims.spec.rules import RULES, Context, applicable
 from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
@@ -28,12 +29,7 @@ if TYPE_CHECKING:
     from iran_russia_claims.spec.models import Registry
 
 #: The Spark SQL type of each kind of column.
-SPARK_TYPES: dict[str, T.DataType] = {
-    "string": T.StringType(),
-    "integer": T.LongType(),
-    "number": T.DoubleType(),
-    "list": T.ArrayType(T.StringType()),
-}
+SPARK_TYPES: dict[str, T.DataType] = spark_types()
 
 
 def spark_struct() -> T.StructType:

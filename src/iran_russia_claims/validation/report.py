@@ -37,8 +37,9 @@ DEFAULT_MAX_PROBLEMS: Final = 1000
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 #: The version of the JSON report's layout (``schemas/report.schema.json``): a new key is a
 #: minor change, a key renamed or removed a major one. 1.1: a problem says whether its value
-#: was shortened (``value_truncated``) and from what length (``value_length``).
-REPORT_VERSION: Final = "1.1"
+#: was shortened (``value_truncated``) and from what length (``value_length``). 1.2: the
+#: format ``spark`` (``validate --engine spark``), whose problems have a file and no row.
+REPORT_VERSION: Final = "1.2"
 #: What "row" means in a report, by format: every report says it.
 ROW_MEANING: Final = {
     "csv": "the row of the file, the header being row 1 (a row starts on a later line only "
@@ -48,6 +49,7 @@ ROW_MEANING: Final = {
     "yaml": "the record's position in the list, from 1",
     "parquet": "the record's position in the file, from 1",
     "dataframe": "the frame's index label plus 1 (with the default index, the position from 1)",
+    "spark": "no row: Spark keeps no record's position, so a problem names its file and record id",
 }
 
 
