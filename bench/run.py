@@ -229,13 +229,14 @@ def _as_table(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
 
 def _path_taken(path: Path) -> str:
     """Which reader ``validate --engine auto`` uses on this file (found outside the timing)."""
-    from iran_russia_claims.readers.whole_file import whole_file
-    from iran_russia_claims.validation.run import AUTO_POLARS_BYTES
+    from iran_russia_claims.readers.strict import Declined, strict_batches
 
-    if path.stat().st_size < AUTO_POLARS_BYTES:
-        return "chunked (< 16 MiB)"
-    frame, _ = whole_file(str(path), path.suffix[1:])
-    return "whole file" if frame is not None else "chunked (strict reader declined)"
+    try:
+        for _ in strict_batches(str(path), path.suffix[1:]):
+            pass
+    except Declined as exc:
+        return f"careful, chunked (strict reader declined: {exc})"
+    return "strict, streamed"
 
 
 def _check(run: Run, rows: int, expected: dict[str, int]) -> str:
@@ -419,9 +420,9 @@ def bench_files(table: FileTable, n: int, repeat: int, work: Path, registry_dir:
     source = pl.from_arrow(valid)
     assert isinstance(source, pl.DataFrame)
     for suffix, target in (
-        (".parquet", "(target <= 3x, < 5 s)"),
-        (".csv", "(target < 10 s)"),
-        (".jsonl", "(target < 10 s)"),
+        (".parquet", "(target <= 2x at 10^6)"),
+        (".csv", "(target <= 2.5x at 10^6)"),
+        (".jsonl", "(target <= 2.5x at 10^6)"),
     ):
         paths = {}
         for case in CASES:

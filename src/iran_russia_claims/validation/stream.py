@@ -16,7 +16,7 @@ it again with the careful reader.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from iran_russia_claims.readers.strict import Declined, first_row, strict_batches
 from iran_russia_claims.spec.rules import Context, Rule, applicable
@@ -54,7 +54,8 @@ def _check(path: str, fmt: str, sink: Sink, ctx: Context, registry: Registry | N
     rules = applicable(ctx)
     by_row = tuple(r for r in rules if r.scope != "table")
     keys = tuple(r for r in rules if r.scope == "table")
-    logs = [_HashLog() for _ in keys]
+    expected = _expected_records(path, fmt)
+    logs = [_HashLog(expected) for _ in keys]
     row = first_row(fmt)
     for frame in strict_batches(path, fmt):
         n = frame.height
@@ -133,22 +134,51 @@ def _suspected(
         row += frame.height
 
 
-class _HashLog:
-    """64-bit hashes, appended batch by batch; which ones occur more than once."""
+#: The most records whose hashes are set aside before the first batch (8 bytes each, in
+#: memory only as it is written): a file that says it holds more grows its log as it goes.
+_MOST_EXPECTED: Final = 2**26
 
-    def __init__(self) -> None:
+
+def _expected_records(path: str, fmt: str) -> int:
+    """How many records a Parquet file says it holds (0 for other formats, or if unsure)."""
+    if fmt != "parquet":
+        return 0
+    try:
+        import pyarrow.parquet as pq
+
+        from iran_russia_claims.readers.common import arrow_source
+
+        return min(int(pq.read_metadata(arrow_source(path)).num_rows), _MOST_EXPECTED)
+    except Exception:  # a hint only: the strict reader judges the file
+        return 0
+
+
+class _HashLog:
+    """64-bit hashes, appended batch by batch; which ones occur more than once. With the
+    number of records known, the hashes go straight into one array (no copy at the end)."""
+
+    def __init__(self, expected: int = 0) -> None:
+        import numpy as np
+
+        self.filled = 0
+        self.store = np.empty(expected, dtype=np.uint64)
         self.parts: list[np.ndarray] = []
 
     def add(self, hashes: np.ndarray) -> None:
-        self.parts.append(hashes)
+        n = len(hashes)
+        if not self.parts and self.filled + n <= len(self.store):
+            self.store[self.filled : self.filled + n] = hashes
+            self.filled += n
+        else:
+            self.parts.append(hashes)
 
     def repeated(self) -> np.ndarray:
         import numpy as np
 
-        if not self.parts:
-            return np.zeros(0, dtype=np.uint64)
-        every = np.concatenate(self.parts)  # a copy: the parts may be Polars' read-only memory
-        self.parts = []
+        every = self.store[: self.filled]
+        if self.parts:  # a copy: the parts may be Polars' read-only memory
+            every = np.concatenate([every, *self.parts])
+        self.parts, self.store = [], every
         every.sort()
         same = every[1:] == every[:-1]
         return np.unique(every[1:][same])
