@@ -82,3 +82,25 @@ def test_an_error_part_way_is_raised_where_the_batch_would_be(
     with pytest.raises(Declined):
         seen.extend(batch.height for batch in strict_batches(str(path), "jsonl"))
     assert 0 < sum(seen) < 150
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_line_over_the_careful_readers_limit_is_declined(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The careful reader reports such a line; the strict one must not read it as fine."""
+    from iran_russia_claims.readers import common
+    from iran_russia_claims.readers import csv as csv_reader
+
+    path = write_table(synth_table(5, seed=1), tmp_path / f"c{suffix}")
+    assert len(list(strict_batches(str(path), suffix[1:]))) == 1
+    longest = max(len(line) for line in path.read_bytes().splitlines(keepends=True))
+    monkeypatch.setattr(common, "MAX_RECORD_BYTES", longest)
+    monkeypatch.setattr(csv_reader, "MAX_CSV_ROW_BYTES", longest)
+    with pytest.raises(Declined):
+        list(strict_batches(str(path), suffix[1:]))
+    if suffix == ".csv":
+        monkeypatch.setattr(csv_reader, "MAX_CSV_ROW_BYTES", 2**20)
+        monkeypatch.setattr(common, "HEAD_BYTES", len(path.read_bytes().split(b"\n")[0]))
+        with pytest.raises(Declined):
+            list(strict_batches(str(path), "csv"))

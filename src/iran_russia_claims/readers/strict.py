@@ -103,18 +103,18 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
 def _longest_line(fmt: str) -> int:
     """The longest line the careful reader reads, with its line break (a row for CSV)."""
     if fmt == "csv":
-        from iran_russia_claims.readers import csv
+        from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES
 
-        return csv.MAX_CSV_ROW_BYTES
-    from iran_russia_claims.readers import jsonl
+        return MAX_CSV_ROW_BYTES
+    from iran_russia_claims.readers.common import MAX_RECORD_BYTES
 
-    return jsonl.MAX_RECORD_BYTES
+    return MAX_RECORD_BYTES
 
 
 def _longest_header() -> int:
-    from iran_russia_claims.readers import csv
+    from iran_russia_claims.readers.common import HEAD_BYTES
 
-    return csv.HEAD_BYTES
+    return HEAD_BYTES
 
 
 _DONE: Final = object()
