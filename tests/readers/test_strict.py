@@ -104,3 +104,43 @@ def test_a_line_over_the_careful_readers_limit_is_declined(
         monkeypatch.setattr(common, "HEAD_BYTES", len(path.read_bytes().split(b"\n")[0]))
         with pytest.raises(Declined):
             list(strict_batches(str(path), "csv"))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_text_that_is_not_utf8_is_declined(tmp_path: Path, suffix: str) -> None:
+    """No reader may hand on bytes that are not UTF-8 as text (pyarrow's JSON and Parquet
+    readers do not check): the careful reader locates them."""
+    import pyarrow.parquet as pq
+
+    table = synth_table(5, seed=1)
+    if suffix == ".parquet":
+        raw = pa.array([b"caf\xe9", *table.column("assertion").to_pylist()[1:]], pa.binary())
+        pq.write_table(
+            table.set_column(9, "assertion", raw.view(pa.string())), tmp_path / "c.parquet"
+        )
+        path = tmp_path / "c.parquet"
+    else:
+        path = write_table(table, tmp_path / f"c{suffix}")
+        data = path.read_bytes()
+        cut = data.index(b"Russia") if b"Russia" in data else data.index(b"Iran")
+        path.write_bytes(data[:cut] + b"\xff" + data[cut + 1 :])
+    with pytest.raises(Declined):
+        list(strict_batches(str(path), suffix[1:]))
+
+
+@pytest.mark.parametrize(("suffix", "line"), [(".jsonl", b"{}\n"), (".csv", b"\n")])
+def test_records_too_short_to_be_claims_are_declined_before_parsing(
+    tmp_path: Path, suffix: str, line: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iran_russia_claims.readers import strict
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(strict, "_jsonl", refuse)
+    monkeypatch.setattr(strict, "_csv", refuse)
+    path = tmp_path / f"c{suffix}"
+    head = write_table(synth_table(1, seed=1), path).read_bytes()
+    path.write_bytes(head + line * 100_000)
+    with pytest.raises(Declined):
+        list(strict_batches(str(path), suffix[1:]))

@@ -42,6 +42,11 @@ _COMPACT_LIST: Final = r'^\[(?:"[^"\\\x00-\x1f]*"(?:,"[^"\\\x00-\x1f]*")*)?\]$'
 #: No claim is written in fewer bytes (its SHA-256 alone is 64 characters): a file with more
 #: lines than that allows is left to the careful readers.
 _MIN_RECORD_BYTES: Final = 64
+#: The start of a file looked at for such lines before anything is parsed.
+_HEAD_BYTES: Final = 2**20
+#: The most records a batch holds: a Parquet batch, or a block of records of at least
+#: _MIN_RECORD_BYTES.
+_MOST_BATCH_ROWS: Final = max(BATCH_ROWS, BLOCK_BYTES // _MIN_RECORD_BYTES)
 
 
 class Declined(Exception):
@@ -81,6 +86,10 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
         size = os.path.getsize(path)
     except OSError as exc:
         raise Declined(str(exc)) from None
+    with open(path, "rb") as f:  # records too short to be claims: declined before parsing
+        head = f.read(_HEAD_BYTES)
+    if (head.count(b"\n") - 1) * _MIN_RECORD_BYTES > len(head):
+        raise Declined("records too short to be claims")
     lines = _Lines(path, objects=fmt == "jsonl")
     rows = 0
     batches = _csv(path) if fmt == "csv" else _jsonl(path)
@@ -213,15 +222,23 @@ class _Lines:
 
 
 def _guarded(
-    batches: Iterator[pa.RecordBatch], typed: Callable[[Any], pl.DataFrame]
+    batches: Iterator[pa.RecordBatch],
+    typed: Callable[[Any], pl.DataFrame],
+    *,
+    unchecked_text: bool = True,
 ) -> Iterator[pl.DataFrame]:
-    """Typed frames of Arrow batches; any Arrow or Polars error declines the file."""
+    """Typed frames of Arrow batches; any Arrow or Polars error declines the file. Text is
+    checked to be UTF-8 unless the reader did (``unchecked_text=False``)."""
     import polars as pl
     import pyarrow
 
     while True:
         try:
             batch = next(batches)
+            if batch.num_rows > _MOST_BATCH_ROWS:  # records too short to be claims
+                raise Declined(f"{batch.num_rows} records in one block")
+            if unchecked_text:  # text that is not UTF-8: the careful reader locates it
+                batch.validate(full=True)
             frame = typed(batch)
         except StopIteration:
             return
@@ -259,7 +276,6 @@ def _parquet(path: Path) -> Iterator[pl.DataFrame]:
         nonlocal text
         import pyarrow.compute as pc
 
-        batch.validate(full=True)  # text that is not UTF-8: the careful reader locates it
         for column in batch.columns:
             lengths = text_lengths(column)
             if lengths is not None and len(lengths):
@@ -300,7 +316,10 @@ def _csv(path: str) -> Iterator[pl.DataFrame]:
         raise Declined(str(exc)) from None
     if reader.schema.names != list(CLAIM_COLUMN_NAMES):
         raise Declined("not the claims columns, in order")
-    yield from _guarded(iter(reader), lambda batch: _typed(_csv_typed(_from_arrow(batch))))
+    # pyarrow's CSV reader checks that text is UTF-8 (ConvertOptions.check_utf8)
+    yield from _guarded(
+        iter(reader), lambda b: _typed(_csv_typed(_from_arrow(b))), unchecked_text=False
+    )
 
 
 def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
