@@ -93,10 +93,8 @@ def find_failures(
         for name, ok in zip(masks.columns, held, strict=True):
             if not ok:
                 out[name] = _positions((~masks[name]).arg_true())
-    for rule, verdict in plan.elements:
-        bad = _element_failures(frame, rule, verdict)
-        if bad is not None and len(bad):
-            out[rule.name] = bad
+    for column, names, verdict in plan.elements:
+        out.update(_element_failures(frame, column, names, verdict))
     return Failures(out)
 
 
@@ -129,7 +127,8 @@ class _Plan:
     """The rules' queries, built once per context and set of rules."""
 
     whole: Select | None
-    elements: list[tuple[Rule, Select]]
+    #: Per list column: the names of the rules on its elements, and their query.
+    elements: list[tuple[str, tuple[str, ...], Select]]
 
 
 @cache
@@ -137,32 +136,46 @@ def _plan(ctx: Context, rules: tuple[Rule, ...]) -> _Plan:
     import narwhals as nw
 
     whole = [passes(r, ctx).alias(r.name) for r in rules if r.scope in ("row", "table")]
+    columns: dict[str, list[Rule]] = {}
+    for r in rules:
+        if r.scope == "element":
+            columns.setdefault(str(r.column), []).append(r)
     elements = [
-        (r, compiled([nw.col(str(r.column)), passes(r, ctx).alias("ok")]))
-        for r in rules
-        if r.scope == "element"
+        (
+            column,
+            tuple(r.name for r in listed),
+            compiled([nw.col(column), *[passes(r, ctx).alias(r.name) for r in listed]]),
+        )
+        for column, listed in columns.items()
     ]
     return _Plan(compiled(whole) if whole else None, elements)
 
 
-def _element_failures(frame: pl.DataFrame, rule: Rule, verdict: Select) -> np.ndarray | None:
-    """Rows with an element that breaks ``rule``, testing each distinct element once. Empty
-    and missing lists have no element (a missing list is the ``required`` rule's)."""
+def _element_failures(
+    frame: pl.DataFrame, column: str, names: tuple[str, ...], verdict: Select
+) -> dict[str, np.ndarray]:
+    """Per rule on the column's elements, the rows with an element that breaks it. Each
+    distinct element is judged once, by every such rule in one query; the rows are looked
+    for only when some element fails. Empty and missing lists have no element (a missing
+    list is the ``required`` rule's); a missing element breaks every element rule."""
     import polars as pl
 
-    column = str(rule.column)
     col = pl.col(column)
-    listed = frame.select(col).with_row_index(_INDEX).filter(col.list.len() > 0)
-    elements = listed.explode(column)
-    judged = verdict(elements.select(col).unique())
-    bad = judged.filter(~pl.col("ok"))[column]
-    if not len(bad):
-        return None
-    found = col.is_in(bad.drop_nulls().implode())
-    if bad.null_count():  # a missing element breaks every element rule
-        found = found | col.is_null()
-    rows = elements.filter(found)[_INDEX].unique().sort()
-    return _positions(rows)
+    judged = verdict(frame.select(col.explode(keep_nulls=False).unique()))
+    broken = judged.select(~pl.col(n).all() for n in names).row(0)
+    if not any(broken):
+        return {}
+    elements = frame.select(col).with_row_index(_INDEX).explode(column, keep_nulls=False)
+    out = {}
+    for name, fails in zip(names, broken, strict=True):
+        if not fails:
+            continue
+        bad = judged.filter(~pl.col(name))[column]
+        found = col.is_in(bad.drop_nulls().implode())
+        if bad.null_count():  # a missing element breaks every element rule
+            found = found | col.is_null()
+        out[name] = _positions(elements.filter(found)[_INDEX].unique().sort())
+    return out
 
 
 def _positions(series: pl.Series) -> np.ndarray:
