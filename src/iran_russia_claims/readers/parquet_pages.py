@@ -13,6 +13,7 @@ bytes plus :data:`PARQUET_SPARE_ROWS` (memory kept per record is a few bytes).
 from __future__ import annotations
 
 import itertools
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, NamedTuple
@@ -261,11 +262,14 @@ def _longest(handle: BinaryIO, page: Page, compression: str) -> int | None:
         except (pa.ArrowException, ValueError):
             return None
     longest = pos = 0
-    while pos + 4 <= len(data):
-        length = int.from_bytes(data[pos : pos + 4], "little")
-        longest = max(longest, length)
+    size = len(data)
+    unpack = struct.Struct("<I").unpack_from
+    while pos + 4 <= size:
+        (length,) = unpack(data, pos)
+        if length > longest:
+            longest = length
         pos += 4 + length
-    return longest if pos == len(data) else None
+    return longest if pos == size else None
 
 
 def page_bytes(path: Path, metadata: pq.FileMetaData) -> int:
