@@ -85,6 +85,12 @@ def _first_line(exc: BaseException) -> str:
 def open_checked(path: Path) -> pq.ParquetFile:
     """The file, after its costs are checked: opened with the text that could expand past the
     limit (by the longest value of each dictionary page) read as dictionaries."""
+    return checked(path)[0]
+
+
+def checked(path: Path) -> tuple[pq.ParquetFile, list[str]]:
+    """:func:`open_checked`, and the columns it reads as dictionaries (none: every column
+    expands within the limit, whichever reader reads it)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -122,8 +128,9 @@ def open_checked(path: Path) -> pq.ParquetFile:
         while known and sum(most for most, _ in known) > limit:
             risky.append(text[known.pop()[1]])  # the largest first
         if not risky:
-            return parquet
-        return pq.ParquetFile(arrow_source(path), memory_map=False, read_dictionary=risky)
+            return parquet, []
+        opened = pq.ParquetFile(arrow_source(path), memory_map=False, read_dictionary=risky)
+        return opened, risky
     except UnicodeDecodeError:
         raise unreadable(
             path,

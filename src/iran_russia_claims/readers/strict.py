@@ -222,23 +222,18 @@ class _Lines:
 
 
 def _guarded(
-    batches: Iterator[pa.RecordBatch],
-    typed: Callable[[Any], pl.DataFrame],
-    *,
-    unchecked_text: bool = True,
+    batches: Iterator[Any], typed: Callable[[Any], pl.DataFrame]
 ) -> Iterator[pl.DataFrame]:
-    """Typed frames of Arrow batches; any Arrow or Polars error declines the file. Text is
-    checked to be UTF-8 unless the reader did (``unchecked_text=False``)."""
+    """Typed frames of Arrow batches or Polars frames; any Arrow or Polars error declines the
+    file, as does a batch of more records than claims could fill it with."""
     import polars as pl
     import pyarrow
 
     while True:
         try:
             batch = next(batches)
-            if batch.num_rows > _MOST_BATCH_ROWS:  # records too short to be claims
-                raise Declined(f"{batch.num_rows} records in one block")
-            if unchecked_text:  # text that is not UTF-8: the careful reader locates it
-                batch.validate(full=True)
+            if len(batch) > _MOST_BATCH_ROWS:  # records too short to be claims
+                raise Declined(f"{len(batch)} records in one block")
             frame = typed(batch)
         except StopIteration:
             return
@@ -248,78 +243,118 @@ def _guarded(
             yield frame
 
 
+def _utf8(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch, once its text is known to be UTF-8 (pyarrow's JSON and Parquet readers do
+    not check): text that is not is the careful reader's to locate."""
+    batch.validate(full=True)
+    return batch
+
+
 def _parquet(path: Path) -> Iterator[pl.DataFrame]:
-    """A Parquet file's batches, within the careful reader's limits (see readers.parquet)."""
+    """A Parquet file's batches, within the careful reader's limits (see readers.parquet):
+    read by Polars when every column expands within them, by pyarrow, text as dictionaries
+    where it could expand past them, otherwise."""
+    import polars as pl
     import pyarrow
 
     from iran_russia_claims.readers.common import KINDS, ReadError
-    from iran_russia_claims.readers.parquet import (
-        MAX_CELL_BYTES,
-        MAX_LIST_ITEMS,
-        open_checked,
-        text_lengths,
-    )
+    from iran_russia_claims.readers.parquet import checked
     from iran_russia_claims.readers.parquet_pages import PARQUET_ALLOWANCE, PARQUET_EXPANSION
 
     try:
-        parquet = open_checked(path)
+        parquet, risky = checked(path)
         names = parquet.schema_arrow.names
-        batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=True)
     except (ReadError, pyarrow.ArrowException, OSError) as exc:
         raise Declined(str(exc)) from None
     if len(names) != len(KINDS) or set(names) != set(KINDS) or not parquet.metadata.num_rows:
         raise Declined("not the claims columns, or no records")
-    limit = PARQUET_EXPANSION * path.stat().st_size + PARQUET_ALLOWANCE
-    text = 0
+    weigh = _Weights(PARQUET_EXPANSION * path.stat().st_size + PARQUET_ALLOWANCE)
+    if risky:
+        try:
+            batches = parquet.iter_batches(batch_size=BATCH_ROWS, use_threads=True)
+        except (pyarrow.ArrowException, OSError) as exc:
+            raise Declined(str(exc)) from None
+        yield from _guarded(iter(batches), lambda b: _typed(_from_arrow(weigh.arrow(_utf8(b)))))
+        return
+    try:  # hive_partitioning and glob off: this one file, its own columns
+        lazy = pl.scan_parquet(str(path), glob=False, hive_partitioning=False)
+        batches = lazy.collect_batches(chunk_size=BATCH_ROWS)
+    except (pl.exceptions.PolarsError, OSError, ValueError, TypeError) as exc:
+        raise Declined(str(exc)) from None
+    yield from _guarded(iter(batches), lambda frame: weigh.polars(_typed(frame)))
 
-    def typed(batch: pa.RecordBatch) -> pl.DataFrame:
-        nonlocal text
+
+class _Weights:
+    """The text of a Parquet file's batches, weighed as the careful reader weighs it: no cell
+    over MAX_CELL_BYTES, no list over MAX_LIST_ITEMS, no more text in all than ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.text = 0
+
+    def add(self, longest: int, total: int, items: int) -> None:
+        from iran_russia_claims.readers.parquet import MAX_CELL_BYTES, MAX_LIST_ITEMS
+
+        self.text += total
+        if longest > MAX_CELL_BYTES or items > MAX_LIST_ITEMS or self.text > self.limit:
+            raise Declined("text over the careful reader's limits")
+
+    def arrow(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        import pyarrow
         import pyarrow.compute as pc
+
+        from iran_russia_claims.readers.parquet import text_lengths
 
         for column in batch.columns:
             lengths = text_lengths(column)
             if lengths is not None and len(lengths):
-                if (pc.max(lengths).as_py() or 0) > MAX_CELL_BYTES:
-                    raise Declined("a cell over the limit")
-                text += pc.sum(lengths).as_py() or 0
-            listed = pyarrow.types.is_list(column.type) or pyarrow.types.is_large_list(column.type)
-            if listed and (pc.max(pc.list_value_length(column)).as_py() or 0) > MAX_LIST_ITEMS:
-                raise Declined("a list over the limit")
-        if text > limit:
-            raise Declined("more text than the file's size allows")
-        return _typed(_from_arrow(batch))
+                self.add(pc.max(lengths).as_py() or 0, pc.sum(lengths).as_py() or 0, 0)
+            if pyarrow.types.is_list(column.type) or pyarrow.types.is_large_list(column.type):
+                self.add(0, 0, pc.max(pc.list_value_length(column)).as_py() or 0)
+        return batch
 
-    yield from _guarded(iter(batches), typed)
+    def polars(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """A typed frame (plain strings and lists of them), weighed."""
+        import polars as pl
+
+        texts, lists = [], []
+        for name, dtype in frame.schema.items():
+            if dtype == pl.String:
+                texts.append(pl.col(name).str.len_bytes())
+            elif isinstance(dtype, pl.List):
+                texts.append(pl.col(name).list.eval(pl.element().str.len_bytes()).explode())
+                lists.append(pl.col(name).list.len().max())
+        longest = frame.select(pl.max_horizontal([t.max() for t in texts])).item() or 0
+        total = frame.select(pl.sum_horizontal([t.sum() for t in texts])).item() or 0
+        items = frame.select(pl.max_horizontal(lists)).item() if lists else 0
+        self.add(int(longest), int(total), int(items or 0))
+        return frame
 
 
 def _csv(path: str) -> Iterator[pl.DataFrame]:
-    """A CSV file's batches, each cell exactly as the exports write it."""
-    import pyarrow
-    import pyarrow.csv as pacsv
+    """A CSV file's batches, read by Polars as text, each cell exactly as the exports write
+    it (anything else, a quoted empty cell among it, is declined)."""
+    import polars as pl
 
-    from iran_russia_claims.readers.common import arrow_source
-
-    try:
-        reader = pacsv.open_csv(
-            arrow_source(path),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_BYTES),
-            # records on lines of their own; a record over several lines is found by counting
-            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pyarrow.string() for name in CLAIM_COLUMN_NAMES},
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
+    try:  # glob off: this one file; a ragged row, a stray quote or bytes not UTF-8: an error
+        lazy = pl.scan_csv(
+            path,
+            infer_schema=False,
+            glob=False,
+            raise_if_empty=True,
+            truncate_ragged_lines=False,
+            encoding="utf8",
         )
-    except (pyarrow.ArrowException, OSError, ValueError) as exc:
+        names = lazy.collect_schema().names()
+    except (pl.exceptions.PolarsError, OSError, ValueError, TypeError) as exc:
         raise Declined(str(exc)) from None
-    if reader.schema.names != list(CLAIM_COLUMN_NAMES):
+    if names != list(CLAIM_COLUMN_NAMES):
         raise Declined("not the claims columns, in order")
-    # pyarrow's CSV reader checks that text is UTF-8 (ConvertOptions.check_utf8)
-    yield from _guarded(
-        iter(reader), lambda b: _typed(_csv_typed(_from_arrow(b))), unchecked_text=False
-    )
+    try:
+        batches = lazy.collect_batches(chunk_size=BATCH_ROWS)
+    except (pl.exceptions.PolarsError, OSError, ValueError, TypeError) as exc:
+        raise Declined(str(exc)) from None
+    yield from _guarded(iter(batches), lambda frame: _typed(_csv_typed(frame)))
 
 
 def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
@@ -341,8 +376,8 @@ def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
             empty = pl.lit([], pl.List(pl.String))
             typed[column.name] = pl.when(text == "[]").then(empty).otherwise(inner)
             exact.append(text.str.contains(_COMPACT_LIST).fill_null(False).all())
-        else:
-            exact.append(text.is_not_null().all())
+        else:  # the careful reader reads an empty cell, quoted or not, as missing
+            exact.append((text.str.len_bytes() > 0).fill_null(False).all())
     if not all(raw.select(exact).row(0)):
         raise Declined("a number or list not written as the exports write it")
     return raw.with_columns(**typed)
@@ -366,7 +401,7 @@ def _jsonl(path: str) -> Iterator[pl.DataFrame]:
         )
     except (pyarrow.ArrowException, OSError, ValueError) as exc:
         raise Declined(str(exc)) from None
-    yield from _guarded(iter(reader), lambda batch: _typed(_from_arrow(batch)))
+    yield from _guarded(iter(reader), lambda batch: _typed(_from_arrow(_utf8(batch))))
 
 
 def _from_arrow(batch: pa.RecordBatch) -> pl.DataFrame:
