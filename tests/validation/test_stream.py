@@ -227,3 +227,43 @@ def test_a_record_over_several_lines_is_read_as_the_careful_reader_reads_it(
     records[20]["theme"] = "weather"
     report = _both(_write(records, tmp_path / "c.csv"))
     assert ("theme_vocabulary", 21 + 1) in {(p.rule, p.row) for p in report.problems}
+
+
+def _edit_line(path: Path, number: int, edit: Any) -> Path:
+    lines = path.read_bytes().split(b"\n")
+    lines[number] = edit(lines[number])
+    path.write_bytes(b"\n".join(lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda line: line.replace(b",intro,", b',"",', 1),  # a quoted empty cell
+        lambda line: line.replace(b",intro,", b",,", 1),  # an empty cell
+        lambda line: line.replace(b",intro,", b',"intro" ,', 1),  # space after a quote
+        lambda line: line.replace(b",intro,", b',in"tro,', 1),  # a stray quote
+        lambda line: line.replace(b",intro,", b",intro,,", 1),  # a cell more
+        lambda line: line.rsplit(b",", 1)[0],  # a cell fewer
+        lambda line: line + b"\r",  # a line ending \r\n
+        lambda line: b"\xef\xbb\xbf" + line,  # a byte order mark (header) or stray bytes
+        lambda line: line.replace(b"intro", b"in\xfftro", 1),  # not UTF-8
+    ],
+)
+@pytest.mark.parametrize("number", [0, 2])
+def test_csv_oddities_get_the_careful_readers_report(
+    edit: Any, number: int, tmp_path: Path
+) -> None:
+    """Each oddity either reads exactly as the exports' CSV or is declined: both readers
+    report the file alike (line 0 is the header)."""
+    path = _write(_claims(5), tmp_path / "c.csv")
+    _both(_edit_line(path, number, edit))
+
+
+def test_csv_with_carriage_returns_only_gets_the_careful_readers_report(tmp_path: Path) -> None:
+    path = _write(_claims(5), tmp_path / "c.csv")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    _both(path)
+    header = path.read_bytes().split(b"\r")[0]
+    path.write_bytes(path.read_bytes() + header)  # a duplicate header as a last row
+    _both(path)
