@@ -163,6 +163,25 @@ def _prefetched(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
         stop.set()
 
 
+def _breaks(block: bytes) -> tuple[int, int, int, int]:
+    """The line breaks in ``block``: how many, where the first and the last are, and the
+    longest line between two of them (with its break). NumPy only for a large block: a small
+    file is checked without importing it."""
+    if len(block) <= 2**20:
+        lines = block.split(b"\n")
+        if len(lines) == 1:
+            return 0, -1, -1, 0
+        inner = max((len(line) + 1 for line in lines[1:-1]), default=0)
+        return len(lines) - 1, len(lines[0]), len(block) - len(lines[-1]) - 1, inner
+    import numpy as np
+
+    found = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    if not len(found):
+        return 0, -1, -1, 0
+    inner = int(np.diff(found).max()) if len(found) > 1 else 0
+    return len(found), int(found[0]), int(found[-1]), inner
+
+
 #: Two JSON objects on one line: only white space between one's end and the next's start.
 _TWO_ON_A_LINE: Final = re.compile(rb"}[ \t\r]*{")
 _OPEN_START: Final = re.compile(rb"\A[ \t\r]*{")
@@ -184,23 +203,19 @@ class _Lines:
         self._thread.start()
 
     def _run(self, path: str, objects: bool) -> None:
-        import numpy as np
-
         count, last, open_end, carried = 0, b"\n", False, 0
         try:
             with open(path, "rb") as f:
                 while block := f.read(1 << 24):
-                    breaks = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-                    if len(breaks):
-                        first = carried + int(breaks[0]) + 1
-                        self.first = self.first or first
-                        inner = int(np.diff(breaks).max()) if len(breaks) > 1 else 0
-                        self.longest = max(self.longest, first, inner)
-                        carried = len(block) - int(breaks[-1]) - 1
+                    breaks, first_break, last_break, inner = _breaks(block)
+                    if breaks:
+                        self.first = self.first or carried + first_break + 1
+                        self.longest = max(self.longest, carried + first_break + 1, inner)
+                        carried = len(block) - last_break - 1
                     else:
                         carried += len(block)
                     self.longest = max(self.longest, carried)
-                    count += len(breaks)
+                    count += breaks
                     last = block[-1:]
                     if objects and not self._shared:
                         self._shared = bool(
@@ -226,9 +241,11 @@ def _guarded(
 ) -> Iterator[pl.DataFrame]:
     """Typed frames of Arrow batches or Polars frames; any Arrow or Polars error declines the
     file, as does a batch of more records than claims could fill it with."""
-    import polars as pl
-    import pyarrow
+    import sys
 
+    import polars as pl
+
+    errors: tuple[type[BaseException], ...] = (pl.exceptions.PolarsError, OSError, ValueError)
     while True:
         try:
             batch = next(batches)
@@ -237,8 +254,11 @@ def _guarded(
             frame = typed(batch)
         except StopIteration:
             return
-        except (pyarrow.ArrowException, pl.exceptions.PolarsError, OSError, ValueError) as exc:
-            raise Declined(f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:
+            arrow = sys.modules.get("pyarrow")  # its errors, if it is in use (never imported here)
+            if isinstance(exc, errors) or (arrow and isinstance(exc, arrow.ArrowException)):
+                raise Declined(f"{type(exc).__name__}: {exc}") from None
+            raise
         if frame.height:
             yield frame
 

@@ -16,14 +16,13 @@ it again with the careful reader.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.readers.strict import Declined, first_row, strict_batches
 from iran_russia_claims.spec.rules import Context, Rule, applicable
 from iran_russia_claims.validation.report import Sink, ValidationReport
 
 if TYPE_CHECKING:
-    import numpy as np
     import polars as pl
 
     from iran_russia_claims.spec.models import Registry
@@ -46,10 +45,7 @@ def check_streamed(
 
 
 def _check(path: str, fmt: str, sink: Sink, ctx: Context, registry: Registry | None) -> None:
-    import numpy as np
-
     from iran_russia_claims.spec.evaluate import find_failures
-    from iran_russia_claims.validation.locate import locate
 
     rules = applicable(ctx)
     by_row = tuple(r for r in rules if r.scope != "table")
@@ -62,11 +58,15 @@ def _check(path: str, fmt: str, sink: Sink, ctx: Context, registry: Registry | N
         sink.report.rows += n
         failures = find_failures(frame, ctx, by_row)
         if failures:
+            import numpy as np  # only for a file with problems
+
+            from iran_russia_claims.validation.locate import locate
+
             numbers = np.arange(row, row + n, dtype=np.int64)
             locate(failures, frame, numbers, _ids(frame), {}, sink, registry)
         hashed = frame.select(_hashes(keys))
         for log, column in zip(logs, hashed.iter_columns(), strict=True):
-            log.add(column.to_numpy())
+            log.add(column)
         row += n
     suspects = [log.repeated() for log in logs]
     if any(len(s) for s in suspects):
@@ -93,7 +93,7 @@ def _duplicates(
     path: str,
     fmt: str,
     keys: tuple[Rule, ...],
-    suspects: list[np.ndarray],
+    suspects: list[pl.Series],
     sink: Sink,
     ctx: Context,
     registry: Registry | None,
@@ -116,16 +116,13 @@ def _duplicates(
 
 
 def _suspected(
-    path: str, fmt: str, keys: tuple[Rule, ...], suspects: list[np.ndarray]
+    path: str, fmt: str, keys: tuple[Rule, ...], suspects: list[pl.Series]
 ) -> Iterator[pl.DataFrame]:
     """The records, with their row numbers, whose key hash is among the suspects."""
     import polars as pl
 
     hit = pl.any_horizontal(
-        [
-            h.is_in(pl.Series(s, dtype=pl.UInt64).implode())
-            for h, s in zip(_hashes(keys), suspects, strict=True)
-        ]
+        [h.is_in(s.implode()) for h, s in zip(_hashes(keys), suspects, strict=True)]
     )
     row = first_row(fmt)
     for frame in strict_batches(path, fmt):
@@ -154,31 +151,44 @@ def _expected_records(path: str, fmt: str) -> int:
 
 
 class _HashLog:
-    """64-bit hashes, appended batch by batch; which ones occur more than once. With the
-    number of records known, the hashes go straight into one array (no copy at the end)."""
+    """64-bit hashes, appended batch by batch; which ones occur more than once.
+
+    With the number of records known (a Parquet file, whose reader has NumPy loaded), the
+    hashes go straight into one NumPy array, sorted in place: 8 bytes per record, no copy.
+    Otherwise they are kept as Polars series, and NumPy is never imported for them."""
 
     def __init__(self, expected: int = 0) -> None:
-        import numpy as np
-
         self.filled = 0
-        self.store = np.empty(expected, dtype=np.uint64)
-        self.parts: list[np.ndarray] = []
+        self.store: Any = None
+        if expected:
+            import numpy as np
 
-    def add(self, hashes: np.ndarray) -> None:
+            self.store = np.empty(expected, dtype=np.uint64)
+        self.parts: list[pl.Series] = []
+
+    def add(self, hashes: pl.Series) -> None:
         n = len(hashes)
-        if not self.parts and self.filled + n <= len(self.store):
-            self.store[self.filled : self.filled + n] = hashes
+        if self.store is not None and not self.parts and self.filled + n <= len(self.store):
+            self.store[self.filled : self.filled + n] = hashes.to_numpy()
             self.filled += n
         else:
             self.parts.append(hashes)
 
-    def repeated(self) -> np.ndarray:
-        import numpy as np
+    def repeated(self) -> pl.Series:
+        """The hashes seen more than once, each once."""
+        import polars as pl
 
-        every = self.store[: self.filled]
-        if self.parts:  # a copy: the parts may be Polars' read-only memory
-            every = np.concatenate([every, *self.parts])
-        self.parts, self.store = [], every
-        every.sort()
-        same = every[1:] == every[:-1]
-        return np.unique(every[1:][same])
+        if self.store is not None:
+            import numpy as np
+
+            every = self.store[: self.filled]
+            if self.parts:
+                every = np.concatenate([every, *[p.to_numpy() for p in self.parts]])
+            self.parts, self.store = [], None
+            every.sort()
+            return pl.Series(np.unique(every[1:][every[1:] == every[:-1]]), dtype=pl.UInt64)
+        joined = pl.concat(self.parts) if self.parts else pl.Series([], dtype=pl.UInt64)
+        self.parts = []
+        joined = joined.sort()  # the parts are gone: one copy at a time
+        later, earlier = joined.slice(1), joined.slice(0, max(len(joined) - 1, 0))
+        return later.filter(later == earlier).unique()
