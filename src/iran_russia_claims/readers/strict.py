@@ -298,10 +298,28 @@ def _parquet(path: Path) -> Iterator[pl.DataFrame]:
         return
     try:  # hive_partitioning and glob off: this one file, its own columns
         lazy = pl.scan_parquet(str(path), glob=False, hive_partitioning=False)
-        batches = lazy.collect_batches(chunk_size=BATCH_ROWS)
     except (pl.exceptions.PolarsError, OSError, ValueError, TypeError) as exc:
         raise Declined(str(exc)) from None
-    yield from _guarded(iter(batches), lambda frame: weigh.polars(_typed(frame)))
+    groups = [
+        parquet.metadata.row_group(i).num_rows for i in range(parquet.metadata.num_row_groups)
+    ]
+    yield from _guarded(_slices(lazy, groups), lambda frame: weigh.polars(_typed(frame)))
+
+
+def _slices(lazy: pl.LazyFrame, groups: list[int]) -> Iterator[pl.DataFrame]:
+    """A Parquet file's records, a row group at a time (a large one BATCH_ROWS at a time): a
+    slice reads only the pages it needs, so memory holds one batch, where Polars' own
+    batches read ahead of what is checked without bound."""
+    start = 0
+    for rows in groups:
+        step = rows if rows <= 2 * BATCH_ROWS else BATCH_ROWS
+        for at in range(start, start + rows, step):
+            want = min(step, start + rows - at)
+            frame = lazy.slice(at, want).collect()
+            if frame.height != want:
+                raise Declined(f"{frame.height} records where the file says {want}")
+            yield frame
+        start += rows
 
 
 class _Weights:
