@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
@@ -43,9 +43,11 @@ FORMATS: Final = (".parquet", ".csv", ".json", ".jsonl")
 #: does, and smaller). The exports ask for :data:`.parquet.COMPRESSION_LEVEL`.
 DEFAULT_COMPRESSION_LEVEL: Final = 1
 #: Rows rendered at a time, by format, to bound memory: CSV in large chunks (Polars' writer
-#: uses every core on each), JSON in smaller ones (each chunk's text is one Arrow string array,
-#: which holds at most 2 GiB).
-CHUNK_ROWS: Final = {".csv": 1 << 20, ".json": 1 << 18, ".jsonl": 1 << 18}
+#: uses every core on each), JSON in smaller ones, several at once (each chunk's text is one
+#: Arrow string array, which holds at most 2 GiB).
+CHUNK_ROWS: Final = {".csv": 1 << 20, ".json": 1 << 17, ".jsonl": 1 << 17}
+#: Threads rendering JSON chunks at once (Polars' CSV writer uses its own).
+THREADS: Final = min(4, os.cpu_count() or 1)
 
 #: What ``json.dumps`` escapes in a string (``ensure_ascii=False``), the backslash first.
 _JSON_ESCAPES: Final = {
@@ -239,6 +241,25 @@ def _csv_batch(batch: Any, fields: Sequence[TableField], handle: BinaryIO, heade
 
 
 # -- the text formats ---------------------------------------------------------------------------
+def _in_order(render: Callable[[Any], Any], batches: Sequence[Any]) -> Iterator[Any]:
+    """``render`` of each batch, in order, on up to :data:`THREADS` threads (Arrow compute
+    releases the GIL), holding at most one more rendered batch than there are threads."""
+    from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    if THREADS < 2 or len(batches) < 2:
+        yield from map(render, batches)
+        return
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="irc-writer") as pool:
+        pending: deque[Future[Any]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(render, batch))
+            if len(pending) > THREADS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def _write_text(
     data: pa.Table, fields: Sequence[TableField], fmt: str, handle: BinaryIO, chunk_rows: int
 ) -> None:
@@ -255,8 +276,8 @@ def _write_text(
         return
     if fmt == ".json":
         handle.write(b"[\n" if data.num_rows else b"[]\n")
-    for number, batch in enumerate(batches):
-        text = _buffer_bytes(_json_rows(batch, fields, fmt))
+    texts = _in_order(lambda batch: _buffer_bytes(_json_rows(batch, fields, fmt)), batches)
+    for number, text in enumerate(texts):
         if fmt == ".json" and number == len(batches) - 1:
             handle.write(text[: len(text) - 2])  # the last object is followed by no comma
             handle.write(b"\n]\n")
