@@ -266,7 +266,7 @@ def _write_text(
     """Write a text file to ``handle`` (a binary file), ``chunk_rows`` rows at a time."""
     import pyarrow as pa
 
-    batches = data.to_batches(max_chunksize=chunk_rows)
+    batches = [b for b in data.to_batches(max_chunksize=chunk_rows) if b.num_rows]
     if fmt == ".csv":
         if not batches:  # the header alone
             empty = [column.combine_chunks() for column in data.columns]
