@@ -1,15 +1,19 @@
 """Claims files in every format the validator reads, written from records as users would.
 
-CSV goes through the exporter's own writer (lists as compact JSON arrays, floats as reprs), so
-the round trip is the one a user's file takes. Row numbers differ by format: a CSV's header is
-row 1, every other format counts records from 1 (JSON Lines: one record per line).
+CSV is written row by row with the :mod:`csv` module, as a user's script would write it (lists
+as compact JSON arrays, floats as reprs): :func:`render_csv` is also the reference that the
+column-wise writer (``publish.writer``) is compared with, byte for byte. Row numbers differ by
+format: a CSV's header is row 1, every other format counts records from 1 (JSON Lines: one
+record per line).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +21,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from iran_russia_claims.publish.export import render_csv
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES
 
 FORMATS = ("csv", "json", "jsonl", "parquet", "yaml")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that parses back to the same float
+    return str(value)
+
+
+def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
+    """RFC 4180 CSV with LF line ends, UTF-8 without BOM; lists as compact JSON arrays."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue().encode("utf-8")
 
 
 def columns_of(records: Sequence[dict[str, Any]]) -> list[str]:

@@ -29,10 +29,11 @@ from iran_russia_claims.publish.export import (
     PANDAS_CSV_RECIPE,
     export,
     render_checksums,
-    render_csv,
     render_json,
 )
 from iran_russia_claims.publish.frame import apply_dtypes, records_to_frame
+from iran_russia_claims.publish.tables import Table, TableField
+from iran_russia_claims.publish.writer import render
 from iran_russia_claims.validation import validate_frame
 from iran_russia_claims.validation.report import DataError
 
@@ -56,11 +57,18 @@ def _snapshot(*directories: Path) -> dict[Path, bytes]:
 
 # -- text formats --------------------------------------------------------------------------------
 def test_csv_is_rfc4180_with_lf_utf8_and_json_lists() -> None:
+    fields = (
+        TableField("a", "string", "A.", True, {}),
+        TableField("b", "list", "B.", True, {}),
+        TableField("c", "number", "C.", True, {}),
+        TableField("d", "integer", "D.", False, {}),
+    )
+    abcd = Table("abcd", "ABCD", "A test table.", fields, ("a",), (), lambda _: [])
     rows = [
         {"a": 'say "hi", then\nleave', "b": ["X", "Y"], "c": 0.1 + 0.2, "d": None},
         {"a": "Ir\u00e1n", "b": [], "c": 1e-05, "d": 3},
     ]
-    data = render_csv(rows, ["a", "b", "c", "d"])
+    data = render(pa.Table.from_pylist(rows), ".csv", table=abcd)
     assert not data.startswith(b"\xef\xbb\xbf")
     assert b"\r" not in data.replace(b"\n", b"")
     text = data.decode("utf-8")
@@ -71,7 +79,7 @@ def test_csv_is_rfc4180_with_lf_utf8_and_json_lists() -> None:
     assert json.loads(parsed[0]["b"]) == ["X", "Y"]
     assert json.loads(parsed[1]["b"]) == []
     assert float(parsed[0]["c"]) == 0.1 + 0.2  # shortest repr, exact on reading
-    assert float(parsed[1]["c"]) == 1e-05
+    assert parsed[1]["c"] == "1e-05"  # Python's repr, as json.dumps writes it
     assert parsed[0]["d"] == ""
 
 
@@ -257,10 +265,10 @@ def test_a_failure_part_way_restores_every_previous_file(
 def test_a_renderer_failure_writes_nothing(
     dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object) -> bytes:
+    def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("renderer broke")
 
-    monkeypatch.setattr(export_module, "render_parquet", broken)
+    monkeypatch.setattr(export_module, "render", broken)
     with pytest.raises(RuntimeError, match="renderer broke"):
         export(dataset, tmp_path / "exports", tmp_path / "schemas")
     assert list(tmp_path.iterdir()) == []

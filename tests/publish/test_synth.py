@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claims_files import render_csv
 from iran_russia_claims.cli import main
 from iran_russia_claims.curation.dataset import read_registry
-from iran_russia_claims.publish.export import render_csv, render_json
+from iran_russia_claims.publish.export import render_json
 from iran_russia_claims.publish.synth import (
     synth_frame,
     synth_registry,

@@ -18,7 +18,6 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from iran_russia_claims.publish.export import render_csv
 from iran_russia_claims.publish.synth import (
     synth_registry,
     synth_table,
@@ -42,10 +41,11 @@ def _agree(frame: pl.DataFrame, registry: Any, tmp_path: Path) -> bool:
         path = tmp_path / f"claims{suffix}"
         if suffix == ".parquet":
             frame.write_parquet(path)
-        elif suffix == ".csv":  # written as the exports write it
-            path.write_bytes(render_csv(frame.rows(named=True), CLAIM_COLUMN_NAMES))
-        else:
-            write_table(frame.select(CLAIM_COLUMN_NAMES).to_arrow(), path)
+        else:  # written as the exports write it
+            try:
+                write_table(frame.select(CLAIM_COLUMN_NAMES), path)
+            except ValueError:  # NaN: JSON has no way to write it, nor the exports' CSV
+                continue
         streamed = validate(path, registry=registry, engine="polars")
         chunked = validate(path, registry=registry, engine="pandas")
         assert [str(p) for p in streamed.problems] == [str(p) for p in chunked.problems], suffix
@@ -149,11 +149,7 @@ def _claims(n: int) -> list[dict[str, Any]]:
 
 
 def _write(records: list[dict[str, Any]], path: Path) -> Path:
-    frame = pl.DataFrame(records).select(CLAIM_COLUMN_NAMES)
-    if path.suffix == ".csv":
-        path.write_bytes(render_csv(frame.rows(named=True), CLAIM_COLUMN_NAMES))
-    else:
-        write_table(frame.to_arrow(), path)
+    write_table(pl.DataFrame(records).select(CLAIM_COLUMN_NAMES), path)
     return path
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from iran_russia_claims.spec.manifest import Manifest
 
 FILENAME: Final = "datapackage.json"
-#: The CSV dialect every CSV export is written in (see ``export.render_csv``).
+#: The CSV dialect every CSV export is written in (see ``writer``).
 CSV_DIALECT: Final = {
     "delimiter": ",",
     "lineTerminator": "\n",

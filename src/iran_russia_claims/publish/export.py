@@ -1,30 +1,30 @@
 """Exporting the validated dataset: CSV, JSON, Parquet, a data package, checksums and schemas.
 
-Validation comes first; then every file is rendered to bytes in memory, so the same dataset
-gives the same bytes (only Parquet's ``created_by`` names the pyarrow release). Writing goes
-through :func:`~iran_russia_claims.publish.atomic.write_files`: every file is staged beside its
-target, a journal commits the set, then the files are renamed into place; an exception
-part-way restores the files already replaced, and a kill part-way is completed by the next
-command (:func:`~iran_russia_claims.publish.atomic.recover`), so a reader sees the old set or
-the new one. An invalid dataset writes nothing. The ``export`` command writes the exports, the
-JSON Schemas and the refreshed metadata as one such set.
+Validation comes first; then every table is rendered to bytes in memory by the one column-wise
+writer (:mod:`.writer`), from one Arrow table per table, so the same dataset gives the same
+bytes (only Parquet's ``created_by`` names the pyarrow release). Writing goes through
+:func:`~iran_russia_claims.publish.atomic.write_files`: every file is staged beside its target,
+a journal commits the set, then the files are renamed into place; an exception part-way
+restores the files already replaced, and a kill part-way is completed by the next command
+(:func:`~iran_russia_claims.publish.atomic.recover`), so a reader sees the old set or the new
+one. An invalid dataset writes nothing. The ``export`` command writes the exports, the JSON
+Schemas and the refreshed metadata as one such set.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.publish import datapackage
 from iran_russia_claims.publish.atomic import write_files
 from iran_russia_claims.publish.jsonschemas import render_schemas
-from iran_russia_claims.publish.parquet import key_value_metadata, render_parquet
+from iran_russia_claims.publish.parquet import COMPRESSION_LEVEL, arrow_table, key_value_metadata
 from iran_russia_claims.publish.tables import claim_rows, source_records, tables
+from iran_russia_claims.publish.writer import render
 from iran_russia_claims.validation.report import DataError, Problem
 
 if TYPE_CHECKING:
@@ -45,30 +45,11 @@ PANDAS_JSON_RECIPE: Final = "pd.read_json(path, precise_float=True)"
 EXPORT_COMMAND: Final = "iran-russia-claims export"
 
 
-# -- text renderers ------------------------------------------------------------------------------
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, float):
-        return repr(value)  # the shortest text that parses back to the same float
-    return str(value)
-
-
-def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> bytes:
-    """RFC 4180 CSV with LF line ends, UTF-8 without BOM; lists as compact JSON arrays."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
-
-
-def render_json(rows: Any) -> bytes:
-    """A JSON document, two-space indented, keys in schema order, UTF-8, final newline."""
-    text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
+# -- documents ----------------------------------------------------------------------------------
+def render_json(document: Any) -> bytes:
+    """A JSON document (the data package, ``sources.json`` with its nested sections), two-space
+    indented, UTF-8, final newline: the layout :mod:`.writer` gives the tables' JSON files."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -111,12 +92,21 @@ def render_exports(dataset: Dataset) -> dict[str, bytes]:
     """Every file of the exports directory, by name, as bytes; the checksums last."""
     files: dict[str, bytes] = {}
     for table in tables():
-        rows = table.rows(dataset)
-        files[f"{table.name}.csv"] = render_csv(rows, table.field_names)
-        json_rows = source_records(dataset) if table.name == "sources" else rows
-        files[f"{table.name}.json"] = render_json(json_rows)
-        files[f"{table.name}.parquet"] = render_parquet(
-            table, rows, key_value_metadata(dataset, table)
+        metadata = key_value_metadata(dataset, table)
+        data = arrow_table(table, table.rows(dataset), metadata)
+        options: dict[str, Any] = {"table": table, "metadata": metadata}
+        files[f"{table.name}.csv"] = render(data, ".csv", **options)
+        files[f"{table.name}.json"] = (
+            render_json(source_records(dataset))  # the sources with their sections nested
+            if table.name == "sources"
+            else render(data, ".json", **options)
+        )
+        files[f"{table.name}.parquet"] = render(
+            data,
+            ".parquet",
+            sorted_by=table.order_by,
+            compression_level=COMPRESSION_LEVEL,
+            **options,
         )
     files[datapackage.FILENAME] = render_json(datapackage.descriptor(dataset))
     files[CHECKSUMS] = render_checksums(files)

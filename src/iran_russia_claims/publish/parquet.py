@@ -5,7 +5,9 @@ the ICD 203 bands) for categoricals, int64 offsets, float64 confidence; each fie
 description is in its Arrow field metadata, and the Arrow schema is stored in the file
 (``ARROW:schema``) so every Arrow-based reader gets these types back. Files are
 zstd-compressed, one row group, with page checksums and the row order declared
-(``sorting_columns``) so engines can skip a sort.
+(``sorting_columns``) so engines can skip a sort. This module defines the schema and metadata;
+:mod:`.writer` writes the files (the exports at :data:`COMPRESSION_LEVEL`, which costs
+milliseconds on the shipped tables; other tables at zstd's default by default).
 
 Reproducibility: pyarrow writes no timestamp and no path, so the same table gives the same
 bytes. The one writer-dependent item is the footer's ``created_by`` (e.g. ``parquet-cpp-arrow
@@ -30,7 +32,19 @@ if TYPE_CHECKING:
 #: Prefix of our keys in the Parquet footer's key-value metadata.
 METADATA_PREFIX: Final = "iran_russia_claims."
 COMPRESSION: Final = "zstd"
+#: The exports' zstd level: small files, shipped to every user.
 COMPRESSION_LEVEL: Final = 9
+
+
+def table_metadata(table: Table) -> dict[str, str]:
+    """Our key-value metadata that the table alone determines (any file of it carries these)."""
+    pairs = {
+        "table": table.name,
+        "description": table.description,
+        "schema_version": SCHEMA_VERSION,
+        "primary_key": json.dumps(list(table.primary_key)),
+    }
+    return {METADATA_PREFIX + key: value for key, value in pairs.items()}
 
 
 def key_value_metadata(dataset: Dataset, table: Table) -> dict[str, str]:
@@ -114,29 +128,85 @@ def arrow_table(
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+# -- any table's data with the published schema ------------------------------------------------
+def _to_vocabulary(chunk: Any, field: TableField, arrow_type: pa.DataType) -> Any:
+    """A text or dictionary chunk as indices into the field's whole vocabulary, in its order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    vocabulary = pa.array(field.vocabulary, pa.string())
+    if pa.types.is_dictionary(chunk.type):
+        if chunk.type == arrow_type and chunk.dictionary.equals(vocabulary):
+            return chunk
+        positions = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=vocabulary)
+        indices = positions.take(chunk.indices)
+    else:
+        indices = pc.index_in(chunk.cast(pa.string()), value_set=vocabulary)
+    if indices.null_count != chunk.null_count:
+        found = pc.unique(chunk.filter(pc.and_(pc.is_valid(chunk), pc.is_null(indices))))
+        raise ValueError(f"{field.name}: values outside its vocabulary: {found.to_pylist()[:5]}")
+    return pa.DictionaryArray.from_arrays(
+        indices.cast(pa.int32()), vocabulary, ordered=field.ordered
+    )
+
+
+def conform(
+    data: Any,
+    table: Table,
+    metadata: Mapping[str, str] | None = None,
+    *,
+    outside_vocabulary: str = "raise",
+) -> pa.Table:
+    """``data`` (an Arrow table or a Polars frame) with the published schema of ``table``.
+
+    ``metadata`` is the file's key-value metadata; by default the table's own
+    (:func:`table_metadata`) and any of our keys ``data`` carries. Columns are taken in the
+    table's order; a missing column raises ``ValueError``, and so does a value outside a
+    vocabulary, unless ``outside_vocabulary="text"``: that column is then written as plain
+    text (test data that breaks a rule on purpose).
+    """
+    import pyarrow as pa
+
+    if not isinstance(data, pa.Table):
+        data = data.to_arrow()  # a Polars frame
+    if metadata is None:
+        metadata = {**table_metadata(table), **our_metadata(data.schema.metadata)}
+    schema = arrow_schema(table, metadata)
+    missing = [f.name for f in table.fields if f.name not in data.column_names]
+    if missing:
+        raise ValueError(f"{table.name}: missing columns {missing}")
+    columns = []
+    for field in table.fields:
+        target = schema.field(field.name).type
+        column = data.column(field.name)
+        if field.vocabulary is not None:
+            try:
+                chunks = [_to_vocabulary(c, field, target) for c in column.chunks]
+            except ValueError:
+                if outside_vocabulary != "text":
+                    raise
+                plain = pa.string()
+                columns.append(column.cast(plain) if column.type != plain else column)
+                i = schema.get_field_index(field.name)
+                schema = schema.set(i, schema.field(i).with_type(plain))
+                continue
+            columns.append(pa.chunked_array(chunks, target))
+        else:
+            columns.append(column if column.type == target else column.cast(target))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
 def render_parquet(
     table: Table, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]
 ) -> bytes:
-    """One Parquet file as bytes."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """One export's Parquet file as bytes, rows sorted by the table's order (checked)."""
+    from iran_russia_claims.publish.writer import render
 
-    keys = [tuple(row[name] for name in table.order_by) for row in rows]
-    if keys != sorted(keys):
-        raise ValueError(f"rows of {table.name!r} are not sorted by {table.order_by}")
-    data = arrow_table(table, rows, metadata)
-    sink = pa.BufferOutputStream()
-    pq.write_table(
-        data,
-        sink,
-        compression=COMPRESSION,
+    return render(
+        arrow_table(table, rows, metadata),
+        ".parquet",
+        table=table,
+        metadata=metadata,
+        sorted_by=table.order_by,
         compression_level=COMPRESSION_LEVEL,
-        use_dictionary=True,
-        write_statistics=True,
-        write_page_checksum=True,
-        store_schema=True,
-        sorting_columns=[
-            pq.SortingColumn(table.field_names.index(name)) for name in table.order_by
-        ],
     )
-    return bytes(sink.getvalue().to_pybytes())

@@ -3,10 +3,10 @@
 Every rule holds in the output: ids are unique, actors come from the shipped actor registry,
 bands match confidences, and offsets, sections and lengths agree with a declared synthetic
 source registry (:func:`synth_registry`). Tables are built column by column with NumPy and
-Arrow compute, never row by row, so a million claims take a few seconds; the CSV and JSON
-writers render text the same way. Written files match the export format byte for byte (CSV with
-lists as compact JSON arrays, JSON two-space indented), so readers see what they would see in
-a real export.
+Arrow compute, never row by row, so a million claims take a few seconds. Files are written by
+the exports' own writer (:mod:`.writer`), so readers see what they would see in a real export:
+the same CSV and JSON bytes, and Parquet with the same schema, field descriptions and table
+metadata (marked as synthetic).
 """
 
 from __future__ import annotations
@@ -14,17 +14,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from iran_russia_claims.publish.writer import FORMATS, write
 from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
     CLAIM_COLUMN_NAMES,
     LIST_COLUMNS,
-    SCHEMA_VERSION,
     VOCABULARY_COLUMNS,
     Kind,
     Theme,
@@ -36,8 +35,16 @@ if TYPE_CHECKING:
 
     from iran_russia_claims.spec.models import Registry
 
-#: Formats :func:`write_synth` writes, by file extension.
-FORMATS: Final = (".parquet", ".csv", ".json", ".jsonl")
+__all__ = [
+    "FORMATS",
+    "SYNTH_SOURCES",
+    "synth_frame",
+    "synth_registry",
+    "synth_table",
+    "write_registry",
+    "write_synth",
+    "write_table",
+]
 
 #: The declared synthetic sources: id, length in characters, and section slugs. Sections tile
 #: each source in equal parts; several sources make the per-source registry checks do work.
@@ -147,14 +154,14 @@ def synth_registry() -> Registry:
 
 def _arrow_schema(rows: int, seed: int, offset: int = 0) -> pa.Schema:
     """The published claims schema (as in ``claims.parquet``), marked as synthetic."""
-    from iran_russia_claims.publish.parquet import METADATA_PREFIX, arrow_schema
+    from iran_russia_claims.publish.parquet import METADATA_PREFIX, arrow_schema, table_metadata
     from iran_russia_claims.publish.tables import table
 
+    claims = table("claims")
     return arrow_schema(
-        table("claims"),
+        claims,
         {
-            f"{METADATA_PREFIX}table": "claims",
-            f"{METADATA_PREFIX}schema_version": SCHEMA_VERSION,
+            **table_metadata(claims),
             f"{METADATA_PREFIX}synthetic": json.dumps(
                 {"rows": rows, "seed": seed} | ({"offset": offset} if offset else {})
             ),
@@ -322,131 +329,15 @@ def synth_frame(rows: int, seed: int = 0, registry: Registry | None = None) -> p
 
 
 # -- writers --------------------------------------------------------------------------------------
-def _join(*parts: Any) -> Any:
-    import pyarrow.compute as pc
-
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def _as_text(column: Any) -> Any:
-    """Each value as the text our exports write: plain strings, Python reprs of numbers."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_dictionary(column.type):
-        return column.cast(pa.string())
-    if pa.types.is_string(column.type):
-        return column
-    return pc.cast(column, pa.string())  # int64 as digits, float64 as the shortest repr
-
-
-def _json_list(column: Any, indent: str | None) -> Any:
-    """A list<string> column as JSON arrays: compact, or indented as ``json.dumps(indent=2)``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if indent is None:
-        opening, separator, closing = '["', '","', '"]'
-    else:
-        opening, separator, closing = f'[\n{indent}  "', f'",\n{indent}  "', f'"\n{indent}]'
-    column = column.cast(pa.list_(pa.string()))  # binary_join wants nullable elements
-    joined = _join(opening, pc.binary_join(column, separator), closing)
-    return pc.if_else(pc.equal(pc.list_value_length(column), 0), "[]", joined)
-
-
-def _csv_field(text: Any) -> Any:
-    """csv.QUOTE_MINIMAL: quote a field holding a comma, quote or line break; double quotes."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_dictionary(text.type):  # quote the few distinct values, not every row
-        return _csv_field(text.dictionary).take(text.indices)
-    if not pa.types.is_string(text.type):  # numbers never need quoting
-        return pc.cast(text, pa.string())
-    needs = pc.match_substring_regex(text, '[,"\r\n]')
-    quoted = _join('"', pc.replace_substring(text, '"', '""'), '"')
-    return pc.if_else(needs, quoted, text)
-
-
-def _rows_text(batch: Any, fmt: str) -> Any:
-    """The text of each row of ``batch`` in format ``fmt``, without row separators."""
-    import pyarrow.compute as pc
-
-    parts: list[Any] = []
-    if fmt == ".csv":
-        fields = [
-            _json_list(batch.column(n), None) if n in LIST_COLUMNS else batch.column(n)
-            for n in CLAIM_COLUMN_NAMES
-        ]
-        return pc.binary_join_element_wise(*(_csv_field(f) for f in fields), ",")
-    indent = "    " if fmt == ".json" else None
-    for i, name in enumerate(CLAIM_COLUMN_NAMES):
-        column = batch.column(name)
-        if name in LIST_COLUMNS:
-            value = _json_list(column, indent)
-        elif name in ("start", "end", "confidence"):
-            value = _as_text(column)
-        else:
-            value = _join('"', _as_text(column), '"')
-        if fmt == ".json":
-            lead = "  {\n    " if i == 0 else ",\n    "
-            parts += [f'{lead}"{name}": ', value]
-        else:
-            parts += [f'{"{" if i == 0 else ","}"{name}":', value]
-    parts.append("\n  }" if fmt == ".json" else "}")
-    return _join(*parts)
-
-
-def _buffer_bytes(rows: Any) -> memoryview:
-    """The concatenated text of a string array, straight from its data buffer (no copy)."""
-    if len(rows) == 0:
-        return memoryview(b"")
-    _, offsets_buf, data = rows.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
-    return memoryview(data)[int(offsets[0]) : int(offsets[-1])]
-
-
-def _text_chunks(table: pa.Table, fmt: str, chunk_rows: int) -> Iterator[bytes | memoryview]:
-    """The file's bytes in pieces, rendering ``chunk_rows`` rows at a time to bound memory."""
-    import pyarrow.compute as pc
-
-    if fmt == ".csv":
-        yield (",".join(CLAIM_COLUMN_NAMES) + "\n").encode()
-    elif fmt == ".json":
-        yield b"[\n" if table.num_rows else b"[]\n"
-    terminator = ",\n" if fmt == ".json" else "\n"
-    batches = table.combine_chunks().to_batches(max_chunksize=chunk_rows)
-    for number, batch in enumerate(batches):
-        last = number == len(batches) - 1
-        text = _rows_text(batch, fmt)
-        if fmt == ".json" and last:
-            # every object but the table's last is followed by ",\n"
-            head = _join(text.slice(0, len(text) - 1), terminator)
-            yield _buffer_bytes(head)
-            yield _buffer_bytes(_join(text.slice(len(text) - 1), "\n]\n"))
-        else:
-            yield _buffer_bytes(pc.binary_join_element_wise(text, terminator, ""))
-
-
-def write_table(table: pa.Table, path: str | Path, *, chunk_rows: int = 100_000) -> Path:
+def write_table(table: pa.Table, path: str | Path, *, chunk_rows: int | None = None) -> Path:
     """Write a claims table (as from :func:`synth_table`) in the format named by the extension.
 
-    ``.parquet`` (zstd), ``.csv`` and ``.json`` as the exports write them, ``.jsonl`` one compact
-    object per line. Text is rendered with Arrow compute in chunks, never row by row.
+    The one writer of the exports (:func:`.writer.write`), atomically: ``.parquet`` (zstd, with
+    the field descriptions and the table's metadata), ``.csv`` and ``.json`` as the exports
+    write them, ``.jsonl`` one compact object per line. A value outside a vocabulary (a file
+    broken on purpose) is written as it is, its column as plain text.
     """
-    import pyarrow.parquet as pq
-
-    path = Path(path)
-    fmt = path.suffix.lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {path.suffix!r}: use one of {', '.join(FORMATS)}")
-    if fmt == ".parquet":
-        pq.write_table(table, path, compression="zstd")
-        return path
-    with path.open("wb") as handle:
-        for piece in _text_chunks(table, fmt, chunk_rows):
-            handle.write(piece)
-    return path
+    return write(table, path, chunk_rows=chunk_rows, outside_vocabulary="text")
 
 
 def write_synth(path: str | Path, rows: int, seed: int = 0) -> Path:
