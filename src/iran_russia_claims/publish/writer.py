@@ -377,13 +377,18 @@ def write(
     """Write ``data`` to ``path`` in the format its extension names, atomically; return the path.
 
     The file is written beside ``path`` and renamed over it when complete, so a reader sees
-    the old file or the new one. Arguments as for :func:`render`; ``chunk_rows`` (rows rendered
-    at a time in text formats) defaults to the format's :data:`CHUNK_ROWS`.
+    the old file or the new one. ``path``'s folder must exist (FileNotFoundError otherwise).
+    Arguments as for :func:`render`; ``chunk_rows`` (rows rendered at a time in text formats)
+    defaults to the format's :data:`CHUNK_ROWS`.
     """
     from iran_russia_claims.publish.atomic import atomic_path
 
     path = Path(path)
     fmt = _format(path.suffix)
+    if not path.parent.is_dir():  # as open() would: a file goes into a folder that exists
+        import errno
+
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path.parent))
     published = _published(table)
     conformed = conform(data, published, metadata, outside_vocabulary=outside_vocabulary)
     with atomic_path(path) as stage:
