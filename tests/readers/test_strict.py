@@ -19,6 +19,7 @@ def test_valid_and_broken_files_are_streamed_whole(
     from iran_russia_claims.readers import strict
 
     monkeypatch.setattr(strict, "BATCH_ROWS", 100)
+    monkeypatch.setattr(strict, "_GROUP_SLICE_ROWS", 100)
     monkeypatch.setattr(strict, "BLOCK_BYTES", 16_384)
     table = synth_table(500, seed=8)
     good = write_table(table, tmp_path / f"good{suffix}")
