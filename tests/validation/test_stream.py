@@ -263,3 +263,10 @@ def test_csv_with_carriage_returns_only_gets_the_careful_readers_report(tmp_path
     header = path.read_bytes().split(b"\r")[0]
     path.write_bytes(path.read_bytes() + header)  # a duplicate header as a last row
     _both(path)
+
+
+def test_the_size_from_which_files_were_read_whole_is_deprecated() -> None:
+    import iran_russia_claims.validation as validation
+
+    with pytest.warns(DeprecationWarning, match="strict reader"):
+        assert validation.AUTO_POLARS_BYTES == 0

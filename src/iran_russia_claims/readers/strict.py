@@ -94,7 +94,9 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
         head = f.read(_HEAD_BYTES)
     if (head.count(b"\n") - 1) * _MIN_RECORD_BYTES > len(head):
         raise Declined("records too short to be claims")
-    lines = _Lines(path, objects=fmt == "jsonl")
+    # CSV: a record over several lines, a blank line or a row over the limit shows in its
+    # batch (see _csv_typed); JSON Lines: its lines are counted beside the read
+    lines = _Lines(path, objects=True) if fmt == "jsonl" else None
     rows = 0
     batches = _csv(path) if fmt == "csv" else _jsonl(path)
     for batch in batches:
@@ -104,30 +106,14 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
         yield batch
     if rows == 0:
         raise Declined("no records")
-    if lines.count() != rows + first_row(fmt) - 1:
+    if lines is None:
+        return
+    if lines.count() != rows:
         raise Declined("blank lines, records over several lines or sharing one")
-    # a few bytes of margin: a line near a limit is the careful reader's to judge
-    if lines.longest + 4 > _longest_line(fmt) or (
-        fmt == "csv" and lines.first + 4 > _longest_header()
-    ):
-        raise Declined("a line over the careful reader's limit")
-
-
-def _longest_line(fmt: str) -> int:
-    """The longest line the careful reader reads, with its line break (a row for CSV)."""
-    if fmt == "csv":
-        from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES
-
-        return MAX_CSV_ROW_BYTES
     from iran_russia_claims.readers.common import MAX_RECORD_BYTES
 
-    return MAX_RECORD_BYTES
-
-
-def _longest_header() -> int:
-    from iran_russia_claims.readers.common import HEAD_BYTES
-
-    return HEAD_BYTES
+    if lines.longest + 4 > MAX_RECORD_BYTES:  # a line near the limit: the careful reader's
+        raise Declined("a line over the careful reader's limit")
 
 
 _DONE: Final = object()
@@ -401,11 +387,17 @@ def _csv(path: str) -> Iterator[pl.DataFrame]:
 
 def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
     """CSV text as typed columns; declined unless every number and list is written exactly
-    as the exports write it (``007`` or ``[ "IRN" ]`` go to the careful reader)."""
+    as the exports write it (``007`` or ``[ "IRN" ]`` go to the careful reader), no text
+    holds a line break (so each record is one line of the file: a blank line is a row of
+    missing cells) and no row could be near the careful reader's limit."""
     import polars as pl
 
+    from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES
+
     typed: dict[str, pl.Expr] = {}
-    exact: list[pl.Expr] = []
+    # a row's bytes in the file: at most twice its text (quotes doubled) and 3 per cell
+    longest = pl.sum_horizontal(pl.all().str.len_bytes()).max() * 2 + 3 * raw.width + 4
+    exact: list[pl.Expr] = [(longest < MAX_CSV_ROW_BYTES).fill_null(True)]
     for column in CLAIM_COLUMNS:
         text = pl.col(column.name)
         if column.type in ("integer", "number"):
@@ -420,7 +412,9 @@ def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
             exact.append(text.str.contains(_COMPACT_LIST).fill_null(False).all())
         else:  # the careful reader reads an empty cell, quoted or not, as missing
             exact.append((text.str.len_bytes() > 0).fill_null(False).all())
-    if not all(raw.select(exact).row(0)):
+            broken = text.str.contains("\n", literal=True) | text.str.contains("\r", literal=True)
+            exact.append((~broken).fill_null(True).all())
+    if not all(raw.select(e.alias(f"_{i}") for i, e in enumerate(exact)).row(0)):
         raise Declined("a number or list not written as the exports write it")
     return raw.with_columns(**typed)
 
