@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -41,21 +40,6 @@ from records import MUTATIONS, TABLE_MUTATIONS, registry, valid_record
 
 REGISTRY = registry()
 COLUMNS = [field.name for field in spark_struct()]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("iran-russia-claims-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 from conftest import DATASET
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.curation.dataset import Dataset, read_dataset
-from iran_russia_claims.publish.parquet import key_value_metadata, our_metadata, render_parquet
+from iran_russia_claims.publish.export import render_parquet
+from iran_russia_claims.publish.parquet import key_value_metadata, our_metadata
 from iran_russia_claims.publish.tables import table, tables
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION, Band
 

@@ -23,7 +23,7 @@ from iran_russia_claims.publish import datapackage
 from iran_russia_claims.publish.atomic import write_files
 from iran_russia_claims.publish.jsonschemas import render_schemas
 from iran_russia_claims.publish.parquet import COMPRESSION_LEVEL, arrow_table, key_value_metadata
-from iran_russia_claims.publish.tables import claim_rows, source_records, tables
+from iran_russia_claims.publish.tables import Table, claim_rows, source_records, tables
 from iran_russia_claims.publish.writer import render
 from iran_russia_claims.validation.report import DataError, Problem
 
@@ -101,16 +101,25 @@ def render_exports(dataset: Dataset) -> dict[str, bytes]:
             if table.name == "sources"
             else render(data, ".json", **options)
         )
-        files[f"{table.name}.parquet"] = render(
-            data,
-            ".parquet",
-            sorted_by=table.order_by,
-            compression_level=COMPRESSION_LEVEL,
-            **options,
-        )
+        files[f"{table.name}.parquet"] = render_parquet(table, data, metadata)
     files[datapackage.FILENAME] = render_json(datapackage.descriptor(dataset))
     files[CHECKSUMS] = render_checksums(files)
     return files
+
+
+def render_parquet(table: Table, data: Any, metadata: Mapping[str, str]) -> bytes:
+    """One export's Parquet file as bytes (``data``: its rows as a table, or as records), rows
+    sorted by the table's order (checked), at :data:`.parquet.COMPRESSION_LEVEL`."""
+    if not hasattr(data, "schema"):
+        data = arrow_table(table, data, metadata)
+    return render(
+        data,
+        ".parquet",
+        table=table,
+        metadata=metadata,
+        sorted_by=table.order_by,
+        compression_level=COMPRESSION_LEVEL,
+    )
 
 
 def render_all(dataset: Dataset, out: Path, schemas: Path | None) -> dict[Path, bytes]:

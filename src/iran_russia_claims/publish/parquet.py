@@ -194,19 +194,3 @@ def conform(
         else:
             columns.append(column if column.type == target else column.cast(target))
     return pa.Table.from_arrays(columns, schema=schema)
-
-
-def render_parquet(
-    table: Table, rows: Sequence[Mapping[str, Any]], metadata: Mapping[str, str]
-) -> bytes:
-    """One export's Parquet file as bytes, rows sorted by the table's order (checked)."""
-    from iran_russia_claims.publish.writer import render
-
-    return render(
-        arrow_table(table, rows, metadata),
-        ".parquet",
-        table=table,
-        metadata=metadata,
-        sorted_by=table.order_by,
-        compression_level=COMPRESSION_LEVEL,
-    )
