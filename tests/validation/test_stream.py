@@ -270,3 +270,67 @@ def test_the_size_from_which_files_were_read_whole_is_deprecated() -> None:
 
     with pytest.warns(DeprecationWarning, match="strict reader"):
         assert validation.AUTO_POLARS_BYTES == 0
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda line: line.replace(b",intro,", b",in\x00tro,", 1),  # a NUL byte near the start
+        lambda line: line.replace(b",1,", b",1000000000000000000,", 1),  # 19 digits
+        lambda line: line.replace(b",1,", b",-9223372036854775808,", 1),
+    ],
+)
+def test_what_the_careful_csv_reader_refuses_the_strict_one_declines(
+    edit: Any, tmp_path: Path
+) -> None:
+    """Found by a review: bytes or numbers the careful reader calls unreadable or of the
+    wrong type must not be read as fine by the strict one."""
+    records = _claims(5)
+    records[1]["start"] = 1
+    path = _write(records, tmp_path / "c.csv")
+    before = path.read_bytes()
+    _edit_line(path, 2, edit)
+    assert path.read_bytes() != before
+    report = _both(path)
+    assert not report.valid
+
+
+def test_a_name_starting_with_a_tilde_is_the_file_python_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow takes a leading ~ for the home folder; open() does not: both readers must
+    read the same file."""
+    home, here = tmp_path / "home", tmp_path / "here"
+    (here / "~").mkdir(parents=True)
+    home.mkdir()
+    _write(_claims(5), home / "c.jsonl")
+    broken = _claims(5)
+    broken[0]["theme"] = "weather"
+    _write(broken, here / "~" / "c.jsonl")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(here)
+    report = _both(Path("~/c.jsonl"))
+    assert report.counts == {"theme_vocabulary": 1}
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_over_the_limit_both_readers_list_the_first_problems_in_report_order(
+    suffix: str, tmp_path: Path
+) -> None:
+    """Found by a review: the strict reader finds duplicates after its last batch, the
+    careful one with each chunk; the problems listed are the first in report order, however
+    they were found."""
+    records = _claims(40)
+    records[39]["id"] = records[0]["id"]
+    for record in records:
+        record["actors"] = ["ZZZ"]
+    path = _write(records, tmp_path / f"c{suffix}")
+    streamed = validate(path, registry=REGISTRY, max_problems=5)
+    chunked = validate(path, registry=REGISTRY, max_problems=5, engine="pandas")
+    assert [str(p) for p in streamed.problems] == [str(p) for p in chunked.problems]
+    assert streamed.counts == chunked.counts == {"actors_registered": 40, "id_unique": 2}
+    first = 2 if suffix == ".csv" else 1
+    assert [(p.rule, p.row) for p in streamed.problems][:2] == [
+        ("actors_registered", first),
+        ("id_unique", first),
+    ]

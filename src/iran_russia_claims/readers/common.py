@@ -10,6 +10,7 @@ UTF-8, and the JSON object hook that refuses a key given twice.
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +122,9 @@ def arrow_source(path: Path | str) -> Any:
         name.encode("utf-8")
     except UnicodeEncodeError:
         return open(path, "rb")  # pyarrow reads it; it closes when the reader is done
-    return name
+    # absolute, so that pyarrow reads the file Python's open() reads (pyarrow would take a
+    # leading ~ for the home folder)
+    return os.path.abspath(name)
 
 
 def check_encoding(path: Path, head: bytes) -> None:

@@ -49,8 +49,10 @@ if TYPE_CHECKING:
 
 #: Longest CSV row pyarrow will hold (its block size): an unclosed quote cannot eat the memory.
 MAX_CSV_ROW_BYTES: Final = 16 * 1024 * 1024
-_INT_TEXT: Final = r"^(?:[0-9]{1,18}|-[1-9][0-9]{0,17})$"
-_NUMBER_TEXT: Final = (
+#: How a whole number and a decimal number are written in a CSV cell (the strict reader takes
+#: no other form either).
+INT_TEXT: Final = r"^(?:[0-9]{1,18}|-[1-9][0-9]{0,17})$"
+NUMBER_TEXT: Final = (
     r"(?i)^-?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?|nan|inf|infinity)$"
 )
 #: A JSON array of strings as the exports write it: compact, no escapes. Anything else that
@@ -344,9 +346,9 @@ def _csv_chunk(table: pa.Table, rows: np.ndarray, path: Path, emit: Emit) -> Chu
         kind = KINDS.get(name)
         if kind in ("integer", "number"):
             pattern, target, hint = (
-                (_INT_TEXT, pa.int64(), _INT_HINT)
+                (INT_TEXT, pa.int64(), _INT_HINT)
                 if kind == "integer"
-                else (_NUMBER_TEXT, pa.float64(), _NUMBER_HINT)
+                else (NUMBER_TEXT, pa.float64(), _NUMBER_HINT)
             )
             ok = pc.match_substring_regex(text, pattern)
             wrong = _true(pc.invert(ok), n)

@@ -94,6 +94,12 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
         head = f.read(_HEAD_BYTES)
     if (head.count(b"\n") - 1) * _MIN_RECORD_BYTES > len(head):
         raise Declined("records too short to be claims")
+    from iran_russia_claims.readers.common import HEAD_BYTES, ReadError, check_encoding
+
+    try:  # UTF-16 or NUL bytes where the careful reader looks: its to report
+        check_encoding(Path(path), head[:HEAD_BYTES])
+    except ReadError as exc:
+        raise Declined(str(exc)) from None
     # CSV: a record over several lines, a blank line or a row over the limit shows in its
     # batch (see _csv_typed); JSON Lines: its lines are counted beside the read
     lines = _Lines(path, objects=True) if fmt == "jsonl" else None
@@ -302,6 +308,8 @@ def _slices(lazy: pl.LazyFrame, groups: list[int]) -> Iterator[pl.DataFrame]:
     batches read ahead of what is checked without bound."""
     start = 0
     for rows in groups:
+        if not rows:  # an empty row group
+            continue
         step = rows if rows <= 2 * _GROUP_SLICE_ROWS else _GROUP_SLICE_ROWS
         for at in range(start, start + rows, step):
             want = min(step, start + rows - at)
@@ -392,7 +400,7 @@ def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
     missing cells) and no row could be near the careful reader's limit."""
     import polars as pl
 
-    from iran_russia_claims.readers.csv import MAX_CSV_ROW_BYTES
+    from iran_russia_claims.readers.csv import INT_TEXT, MAX_CSV_ROW_BYTES, NUMBER_TEXT
 
     typed: dict[str, pl.Expr] = {}
     # a row's bytes in the file: at most twice its text (quotes doubled) and 3 per cell
@@ -404,7 +412,8 @@ def _csv_typed(raw: pl.DataFrame) -> pl.DataFrame:
             dtype = pl.Int64 if column.type == "integer" else pl.Float64
             value = text.cast(dtype, strict=False)
             typed[column.name] = value
-            exact.append((value.cast(pl.String) == text).fill_null(False).all())
+            written = text.str.contains(INT_TEXT if column.type == "integer" else NUMBER_TEXT)
+            exact.append(((value.cast(pl.String) == text) & written).fill_null(False).all())
         elif column.type == "list":
             inner = text.str.strip_prefix('["').str.strip_suffix('"]').str.split('","')
             empty = pl.lit([], pl.List(pl.String))

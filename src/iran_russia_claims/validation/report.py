@@ -117,8 +117,24 @@ class ValidationReport:
 
     def add(self, problem: Problem) -> None:
         self.counts[problem.rule] += 1
+        self.offer(problem)
+
+    def offer(self, problem: Problem) -> None:
+        """List ``problem`` (counted already) if it is among the first ``max_problems`` in
+        report order (:func:`order`): which problems are listed does not depend on the order
+        they were found in, so every engine lists the same ones."""
         if self.room():
             self.problems.append(problem)
+            return
+        if not self.problems:
+            return
+        worst = self.worst()
+        if order(problem) < order(self.problems[worst]):
+            self.problems[worst] = problem
+
+    def worst(self) -> int:
+        """The position of the listed problem that comes last in report order."""
+        return max(range(len(self.problems)), key=lambda i: order(self.problems[i]))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
@@ -238,25 +254,43 @@ class Sink:
         value: Callable[[int], Any] | None = None,
         hint: str | None = None,
     ) -> None:
-        """One problem per position: all counted, the first ones (up to the limit) listed."""
+        """One problem per position: all counted, the first ones in report order (up to the
+        limit) listed; only those listed are worded."""
+        import numpy as np
+
         report = self.report
         if not len(positions):
             return
         report.counts[rule] += len(positions)
-        for pos in positions[: report.room()]:
-            i = int(pos)
-            report.problems.append(
-                Problem(
-                    rule,
-                    message(i) if callable(message) else message,
-                    report.target,
-                    row=int(rows[i]),
-                    record_id=ids(i),
-                    column=column,
-                    value=value(i) if value is not None else None,
-                    hint=hint,
-                )
+
+        def problem(i: int) -> Problem:
+            return Problem(
+                rule,
+                message(i) if callable(message) else message,
+                report.target,
+                row=int(rows[i]),
+                record_id=ids(i),
+                column=column,
+                value=value(i) if value is not None else None,
+                hint=hint,
             )
+
+        room = report.room()
+        for pos in positions[:room]:
+            report.problems.append(problem(int(pos)))
+        rest = positions[room:]
+        if not len(rest) or not report.problems:
+            return
+        last = order(report.problems[report.worst()])
+        if not last[0]:  # every listed problem is of the whole input: none comes after it
+            return
+        # the rows that could come before the last one listed, the first of them only
+        found = rest[rows[rest] <= last[1]]
+        found = found[np.argsort(rows[found], kind="stable")][: len(report.problems)]
+        if len(found):
+            merged = report.problems + [problem(int(pos)) for pos in found]
+            merged.sort(key=order)
+            report.problems[:] = merged[: len(report.problems)]
 
 
 def with_changes(problem: Problem, **changes: Any) -> Problem:
