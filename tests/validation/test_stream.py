@@ -334,3 +334,14 @@ def test_over_the_limit_both_readers_list_the_first_problems_in_report_order(
         ("actors_registered", first),
         ("id_unique", first),
     ]
+
+
+def test_a_full_report_keeps_the_first_problems_in_report_order() -> None:
+    from iran_russia_claims.spec.problem import Problem
+    from iran_russia_claims.validation import ValidationReport
+
+    report = ValidationReport(target="t", max_problems=3)
+    for row in (9, 5, 7, 1, 8, 3, 2, 10_000, *range(100, 2000)):
+        report.add(Problem("theme_vocabulary", "x", "t", row=row, column="theme"))
+    assert sorted(p.row for p in report.problems) == [1, 2, 3]
+    assert report.total == 1908

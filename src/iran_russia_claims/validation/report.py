@@ -91,6 +91,8 @@ class ValidationReport:
     spans: dict[str, SpanTally] = field(default_factory=dict)
     #: Whether articles were given to check the spans against (``validate(source=...)``).
     articles_given: bool = False
+    #: The listed problem last in report order, and where it is (see :meth:`worst`).
+    _last: tuple[int, Problem] | None = field(default=None, repr=False, compare=False)
 
     @property
     def valid(self) -> bool:
@@ -131,10 +133,17 @@ class ValidationReport:
         worst = self.worst()
         if order(problem) < order(self.problems[worst]):
             self.problems[worst] = problem
+            self._last = None
 
     def worst(self) -> int:
-        """The position of the listed problem that comes last in report order."""
-        return max(range(len(self.problems)), key=lambda i: order(self.problems[i]))
+        """The position of the listed problem that comes last in report order (remembered
+        while it stays there, so that a stream of later problems costs one comparison each)."""
+        last = self._last
+        if last is not None and last[0] < len(self.problems) and self.problems[last[0]] is last[1]:
+            return last[0]
+        at = max(range(len(self.problems)), key=lambda i: order(self.problems[i]))
+        self._last = (at, self.problems[at])
+        return at
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
