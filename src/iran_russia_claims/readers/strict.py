@@ -102,7 +102,7 @@ def _batches(path: str, fmt: str) -> Iterator[pl.DataFrame]:
         raise Declined(str(exc)) from None
     # CSV: a record over several lines, a blank line or a row over the limit shows in its
     # batch (see _csv_typed); JSON Lines: its lines are counted beside the read
-    lines = _Lines(path, objects=True) if fmt == "jsonl" else None
+    lines = _Lines(path) if fmt == "jsonl" else None
     rows = 0
     batches = _csv(path) if fmt == "csv" else _jsonl(path)
     for batch in batches:
@@ -184,28 +184,27 @@ _OPEN_START: Final = re.compile(rb"\A[ \t\r]*{")
 
 
 class _Lines:
-    """The file's lines (a last line without a line break counts), counted beside the read;
-    for JSON Lines, also whether two objects share a line. As many lines as records, and no
-    line with two, is each record on a line of its own: a blank line or a record over several
-    lines adds a line, and only a line with two records could take one away."""
+    """A JSON Lines file's lines (a last line without a line break counts), counted beside
+    the read, its longest line, and whether two objects share a line. As many lines as
+    records, and no line with two, is each record on a line of its own: a blank line or a
+    record over several lines adds a line, and only a line with two records takes one away."""
 
-    def __init__(self, path: str, objects: bool) -> None:
+    def __init__(self, path: str) -> None:
         self._count = 0
         self._shared = False
-        #: The longest line and the first one, in bytes (with its line break).
-        self.longest = self.first = 0
+        #: The longest line, in bytes (with its line break).
+        self.longest = 0
         self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, args=(path, objects), daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
         self._thread.start()
 
-    def _run(self, path: str, objects: bool) -> None:
+    def _run(self, path: str) -> None:
         count, last, open_end, carried = 0, b"\n", False, 0
         try:
             with open(path, "rb") as f:
                 while block := f.read(1 << 24):
                     breaks, first_break, last_break, inner = _breaks(block)
                     if breaks:
-                        self.first = self.first or carried + first_break + 1
                         self.longest = max(self.longest, carried + first_break + 1, inner)
                         carried = len(block) - last_break - 1
                     else:
@@ -213,7 +212,7 @@ class _Lines:
                     self.longest = max(self.longest, carried)
                     count += breaks
                     last = block[-1:]
-                    if objects and not self._shared:
+                    if not self._shared:
                         self._shared = bool(
                             _TWO_ON_A_LINE.search(block) or (open_end and _OPEN_START.match(block))
                         )
@@ -222,7 +221,6 @@ class _Lines:
         except OSError as exc:
             self._error = exc
         self._count = count + (last != b"\n")
-        self.first = self.first or carried
 
     def count(self) -> int:
         """The lines, or -1 when two objects share one."""

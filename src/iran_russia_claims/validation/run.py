@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 #: streams a Parquet, CSV or JSON Lines file with the strict reader (Arrow and Polars, batch
 #: by batch), falling back to the careful readers for a file it declines. "auto" (the
 #: default) is "polars". Both run the same rules and report the same problems at the same
-#: rows; only a duplicate id or span more than CHUNK_ROWS rows apart is worded differently
-#: ("used again at row N" from the careful reader).
+#: rows; only a duplicate id or span in two of the careful reader's chunks (at most
+#: CHUNK_ROWS records each, cut where its read blocks end) is worded differently ("used
+#: again at row N").
 ENGINES: Final = ("auto", "pandas", "polars")
 
 
