@@ -21,6 +21,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+# NumPy's OpenBLAS starts a pool of threads when it is imported; imported after Polars' threads
+# run (a file the strict reader declines is read again by the careful readers, which import
+# NumPy), that pool aborted the process at exit now and then ("terminate called without an
+# active exception", 5 runs in 30). Nothing here multiplies matrices: one BLAS thread is all
+# the command needs. A value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from iran_russia_claims.__about__ import __version__
 from iran_russia_claims.cli import check, curate, data
 from iran_russia_claims.cli.common import (
