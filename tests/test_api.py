@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 import iran_russia_claims as irc
 from iran_russia_claims.publish.frame import DTYPES
@@ -84,3 +85,128 @@ def test_load_does_not_import_pandera_or_polars() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- every table, every backend -----------------------------------------------------------------
+TABLES = ("claims", "actors", "sources", "sections", "claim_actors")
+
+
+def _exported_records(name: str) -> list[dict]:
+    """The table as its JSON export holds it (sources: without their nested sections)."""
+    import json
+
+    records = json.loads(irc.files()[f"{name}.json"].read_text(encoding="utf-8"))
+    if name == "sources":
+        records = [{k: v for k, v in r.items() if k != "sections"} for r in records]
+    return records
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_loads_as_records_equal_to_its_json_export(name: str) -> None:
+    records = irc.load(name, as_frame=False)
+    expected = _exported_records(name)
+    assert records, name
+    # JSON leaves an absent optional value out or writes null; load() gives None either way
+    assert [{k: v for k, v in r.items() if v is not None} for r in records] == [
+        {k: v for k, v in r.items() if v is not None} for r in expected
+    ]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_backend_holds_the_same_values(name: str) -> None:
+    import polars as pl
+    import pyarrow as pa
+
+    records = irc.load(name, as_frame=False)
+    frame = irc.load(name)
+    polars_frame = irc.load(name, backend="polars")
+    arrow = irc.load(name, backend="pyarrow")
+    assert isinstance(frame, pd.DataFrame)
+    assert isinstance(polars_frame, pl.DataFrame)
+    assert isinstance(arrow, pa.Table)
+    from_pandas = [
+        {k: (None if v is pd.NA else v) for k, v in r.items()}
+        for r in frame.astype(object).to_dict("records")
+    ]
+    assert from_pandas == records
+    assert polars_frame.to_dicts() == records
+    assert arrow.to_pylist() == records
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_types_come_from_the_table_definition(name: str) -> None:
+    import polars as pl
+
+    from iran_russia_claims.publish.tables import table
+
+    definition = table(name)
+    frame = irc.load(name)
+    polars_frame = irc.load(name, backend="polars")
+    assert tuple(frame.columns) == definition.field_names
+    assert tuple(polars_frame.columns) == definition.field_names
+    for field in definition.fields:
+        column, dtype = frame[field.name], polars_frame.schema[field.name]
+        if field.vocabulary is not None:
+            assert list(column.cat.categories) == list(field.vocabulary)
+            assert column.cat.ordered == field.ordered
+            assert dtype == pl.Enum(list(field.vocabulary))
+        elif field.type == "integer":
+            assert column.dtype == ("int64" if field.required else "Int64")
+            assert dtype == pl.Int64
+        elif field.type == "list":
+            assert dtype == pl.List(pl.String)
+        elif field.type == "string":
+            assert column.dtype == object
+            assert all(isinstance(v, str) or (v is None and not field.required) for v in column)
+
+
+def test_an_ordinal_vocabulary_sorts_lowest_first_in_polars() -> None:
+    import polars as pl
+
+    bands = irc.load(backend="polars").sort("confidence_band")["confidence_band"]
+    assert bands.to_physical().is_sorted()
+    assert bands.dtype == pl.Enum(list(irc.load()["confidence_band"].cat.categories))
+
+
+def test_claims_frame_is_the_documented_one() -> None:
+    import pyarrow.parquet as pq
+
+    from iran_russia_claims.publish.frame import apply_dtypes
+
+    committed = apply_dtypes(pq.read_table(irc.files()["claims.parquet"]).to_pandas())
+    pd.testing.assert_frame_equal(irc.load(), committed)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [({"name": "claim"}, "no shipped table 'claim'"), ({"backend": "spark"}, "'spark'")],
+)
+def test_a_wrong_table_or_backend_names_the_choices(kwargs: dict, needle: str) -> None:
+    from iran_russia_claims.spec.problem import DataError
+
+    with pytest.raises(DataError) as caught:
+        irc.load(**kwargs)
+    message = str(caught.value)
+    assert needle in message
+    assert "claim_actors" in message or "polars" in message
+
+
+def test_files_are_every_shipped_export() -> None:
+    shipped = irc.files()
+    checksums = shipped["SHA256SUMS"].read_text(encoding="utf-8").splitlines()
+    listed = {line.split("  ", 1)[1] for line in checksums}
+    assert set(shipped) == listed | {"SHA256SUMS"}
+    assert {f"{t}.{ext}" for t in TABLES for ext in ("csv", "json", "parquet")} <= set(shipped)
+    assert "datapackage.json" in shipped
+    assert len({p.parent for p in shipped.values()}) == 1
+    assert all(p.is_file() for p in shipped.values())
+
+
+def test_dir_and_all_show_the_public_api_only() -> None:
+    names = dir(irc)
+    assert names == sorted(irc.__all__)
+    for plumbing in ("Any", "TYPE_CHECKING", "_moved", "_typing", "api", "annotations"):
+        assert plumbing not in names
+    for public in ("load", "files", "validate", "claims", "actors", "sources", "manifest"):
+        assert public in names
+    assert all(hasattr(irc, name) for name in irc.__all__)

@@ -1,8 +1,10 @@
 """Every example in the README runs, so none of them rots.
 
-Python blocks are executed, each in a fresh namespace with the repository as the working
-directory. Shell blocks: every ``iran-russia-claims`` line is parsed by the real argument parser,
-and the cheap, read-only ones are run. A block preceded by ``<!-- readme-test: needs-article -->``
+Python blocks are executed, each in a fresh namespace, in an empty working directory outside
+the checkout: they must work from a plain install (``tests/test_wheel.py`` runs them again with
+the package installed from its wheel). Shell blocks: every ``iran-russia-claims`` line is
+parsed by the real argument parser, and the cheap, read-only ones are run. A block preceded by
+``<!-- readme-test: needs-article -->``
 needs the article and is skipped, with the reason, when it is not available.
 """
 
@@ -69,7 +71,10 @@ def test_readme_has_examples_for_every_way_in() -> None:
     code = "\n".join(body for _, body, _ in PYTHON)
     for needle in (
         "irc.load()",
-        "pl.read_parquet",
+        'irc.load("actors")',
+        'backend="polars"',
+        'backend="pyarrow"',
+        "irc.files()",
         "duckdb.sql",
         "pd.read_csv",
         "json.loads",
@@ -90,14 +95,14 @@ def test_setup_section_is_exactly_the_two_commands() -> None:
     ("line", "body", "needs_article"), PYTHON, ids=[f"line{n}" for n, _, _ in PYTHON]
 )
 def test_python_example_runs(
-    line: int, body: str, needs_article: bool, monkeypatch: pytest.MonkeyPatch
+    line: int, body: str, needs_article: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     if needs_article:
         article = source_path()
         if article is None:
             pytest.skip(f"needs the article; set {SOURCE_ENV} to its path")
         monkeypatch.setenv(SOURCE_ENV, str(article))
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(tmp_path)
     code = compile(body, f"README.md:{line + 1}", "exec")
     exec(code, {"__name__": "__readme__"})
 

@@ -1,21 +1,23 @@
 """iran-russia-claims: the claims of one article on Iran-Russia relations, as validated data.
 
-``iran_russia_claims.load()`` returns every claim as a pandas DataFrame. Heavy dependencies
-(pandas, pyarrow, Polars, narwhals, pydantic, pandera) are imported on first use, not here.
+``iran_russia_claims.load()`` returns every claim as a pandas DataFrame; ``load("actors",
+backend="polars")`` any other shipped table in another library; ``files()`` the paths of the
+shipped exports. Heavy dependencies (pandas, pyarrow, Polars, narwhals, pydantic, pandera) are
+imported on first use, not here. ``dir()`` and ``__all__`` list the public API only.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from iran_russia_claims import _moved
 from iran_russia_claims.__about__ import __version__
-from iran_russia_claims.api import actors, claims, load, manifest, sources
+from iran_russia_claims.api import actors, claims, files, load, manifest, sources
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION
 
 _moved.install()  # old module names (iran_russia_claims.export, ...) still import, with a warning
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from iran_russia_claims.spec.manifest import Manifest
     from iran_russia_claims.spec.models import Actor, Claim, Registry, Source
     from iran_russia_claims.validation import ValidationReport, validate
@@ -31,6 +33,7 @@ __all__ = [
     "__version__",
     "actors",
     "claims",
+    "files",
     "load",
     "manifest",
     "sources",
@@ -44,7 +47,12 @@ _LAZY_MANIFEST = {"Manifest"}
 _LAZY_VALIDATION = {"ValidationReport", "validate"}
 
 
-def __getattr__(name: str) -> Any:
+def __dir__() -> list[str]:
+    """The public API, not the module's plumbing (``_moved``, ``_typing``, submodules)."""
+    return sorted(__all__)
+
+
+def __getattr__(name: str) -> _typing.Any:
     if name in _LAZY:
         from iran_russia_claims.spec import models
 

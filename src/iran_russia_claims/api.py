@@ -1,48 +1,117 @@
-"""The one-line entry points: the claims and registries as shipped inside the package.
+"""The one-line entry points: every shipped table, in the dataframe library of your choice.
 
-Loading reads the exported Parquet file with pyarrow (already validated at export time); it
-does not import pandera, so ``import iran_russia_claims; load()`` stays as cheap as reading the
-file with pandas.
+In the style of ``sklearn.datasets``: ``load(name, as_frame=..., backend=...)`` reads the
+exported Parquet file of one table (validated at export time) with pyarrow and hands it over
+as a pandas or Polars frame, an Arrow table, or plain records; ``files()`` gives the paths of the
+shipped exports for any other tool. Nothing here imports pandera, and only the backend asked
+for is imported, so ``import iran_russia_claims; load()`` costs what reading the file costs.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal, overload
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
-from iran_russia_claims.resources import exported
+from iran_russia_claims.resources import exported, exports_dir
+from iran_russia_claims.spec.problem import DataError, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
     from iran_russia_claims.spec.manifest import Manifest
     from iran_russia_claims.spec.models import Actor, Claim, Source
 
+TableName = Literal["claims", "actors", "sources", "sections", "claim_actors"]
+Backend = Literal["pandas", "polars", "pyarrow"]
+#: The backends ``load`` can hand a table to.
+BACKENDS: Final[tuple[str, ...]] = ("pandas", "polars", "pyarrow")
 CLAIMS_PARQUET = "claims.parquet"
 ACTORS_JSON = "actors.json"
 SOURCES_JSON = "sources.json"
 
 
 @overload
-def load(*, as_frame: Literal[True] = ...) -> pd.DataFrame: ...
+def load(
+    name: TableName = ..., *, as_frame: Literal[True] = ..., backend: Literal["pandas"] = ...
+) -> pd.DataFrame: ...
 @overload
-def load(*, as_frame: Literal[False]) -> list[dict[str, Any]]: ...
+def load(
+    name: TableName = ..., *, as_frame: Literal[True] = ..., backend: Literal["polars"]
+) -> pl.DataFrame: ...
+@overload
+def load(
+    name: TableName = ..., *, as_frame: Literal[True] = ..., backend: Literal["pyarrow"]
+) -> pa.Table: ...
+@overload
+def load(
+    name: TableName = ..., *, as_frame: Literal[False], backend: Backend = ...
+) -> list[dict[str, Any]]: ...
 
 
-def load(*, as_frame: bool = True) -> pd.DataFrame | list[dict[str, Any]]:
-    """All claims, as a pandas DataFrame with the documented dtypes, or as plain records.
+def load(
+    name: TableName = "claims", *, as_frame: bool = True, backend: Backend = "pandas"
+) -> pd.DataFrame | pl.DataFrame | pa.Table | list[dict[str, Any]]:
+    """One shipped table: ``claims`` (the default), ``actors``, ``sources``, ``sections`` or
+    ``claim_actors``.
 
-    Vocabulary columns are categoricals over the whole vocabulary, ``start``/``end`` int64,
-    ``confidence`` float64, ``actors``/``hedges`` lists of str (see ``frame.DTYPES``).
+    With ``as_frame`` (the default), a frame of the ``backend`` library: in **pandas**,
+    vocabulary columns are categoricals over the whole vocabulary (the confidence band ordered,
+    lowest first), integers int64, numbers float64, list columns Python lists of str, text
+    ``object`` (``None`` where an optional value is absent; see ``frame.DTYPES`` for claims); in
+    **Polars**, vocabulary columns are ``pl.Enum`` over the vocabulary and lists ``List(String)``;
+    in **pyarrow**, the table as stored (vocabularies dictionary-encoded). With
+    ``as_frame=False``, plain records (dicts of str, int, float, list and None).
     """
+    from iran_russia_claims.publish.tables import tables
+
+    by_name = {t.name: t for t in tables()}
+    if name not in by_name:
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    f"there is no shipped table {name!r}",
+                    "load()",
+                    hint=f"ask for one of {', '.join(repr(t) for t in by_name)}",
+                )
+            ]
+        )
+    if backend not in BACKENDS:
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    f"load() cannot hand a table to {backend!r}",
+                    "load()",
+                    hint=f"use backend= one of {', '.join(repr(b) for b in BACKENDS)}",
+                )
+            ]
+        )
     import pyarrow.parquet as pq
 
-    from iran_russia_claims.publish.frame import apply_dtypes, frame_to_records
+    from iran_russia_claims.publish import frame
 
-    with exported(CLAIMS_PARQUET).open("rb") as handle:
-        table = pq.read_table(handle)
-    frame = apply_dtypes(table.to_pandas())
-    return frame if as_frame else frame_to_records(frame)
+    with exported(f"{name}.parquet").open("rb") as handle:
+        data = pq.read_table(handle)
+    table = by_name[name]
+    if not as_frame:
+        return frame.arrow_records(data)
+    if backend == "pyarrow":
+        return data
+    if backend == "polars":
+        return frame.to_polars(data, table)
+    return frame.to_pandas(data, table)
+
+
+def files() -> dict[str, Path]:
+    """The path of every shipped export file (``claims.csv``, ``claims.parquet``,
+    ``datapackage.json``, ...), by file name, for tools that read files: R, DuckDB, a
+    spreadsheet. All of them sit in one folder: ``files()["claims.csv"].parent``."""
+    folder = exports_dir()
+    return {path.name: path for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def _json(name: str) -> list[dict[str, Any]]:

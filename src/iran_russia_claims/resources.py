@@ -36,6 +36,26 @@ def exported(name: str) -> Traversable:
     return path
 
 
+def exports_dir() -> Path:
+    """The folder of the shipped exports, on the file system (an installed wheel unpacks its
+    data files; a zipped or otherwise virtual install is refused with the remedy)."""
+    folder = data_root() / "exports"
+    path = Path(str(folder))
+    if not path.is_dir():
+        raise DataError(
+            [
+                Problem(
+                    "readable",
+                    "the package's exports are not a folder on the file system",
+                    str(folder),
+                    hint="install iran-russia-claims with pip into a virtual environment "
+                    "(not as a zip); in a checkout, run `iran-russia-claims export`",
+                )
+            ]
+        )
+    return path
+
+
 def shipped_dataset() -> Traversable:
     """The curated ``dataset/`` directory as shipped with the package."""
     return data_root() / "dataset"

@@ -1,4 +1,4 @@
-"""Records to pandas and back, with the documented dtypes.
+"""Records and exported tables to pandas (and Polars), with the documented dtypes, and back.
 
 Vocabulary columns are categoricals whose categories are the full vocabulary in its defined
 order (the band ordered from lowest to highest), offsets are int64, confidence is float64, and
@@ -14,6 +14,10 @@ from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, LIST_COLUMNS, VOCA
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    from iran_russia_claims.publish.tables import Table
 
 #: The dtype of each column of a frame returned by :func:`iran_russia_claims.load`.
 DTYPES: dict[str, str] = {
@@ -70,3 +74,47 @@ def frame_to_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             record[name] = [str(v) for v in record[name]]
         records.append(record)
     return records
+
+
+# -- any published table, from its Arrow rendering ----------------------------------------------
+def arrow_records(data: pa.Table) -> list[dict[str, Any]]:
+    """Plain records of an exported table (vocabularies as str, lists as lists, None where an
+    optional value is absent)."""
+    records: list[dict[str, Any]] = data.to_pylist()
+    return records
+
+
+def to_pandas(data: pa.Table, table: Table) -> pd.DataFrame:
+    """A published table as pandas, typed from its definition: vocabularies categorical over
+    the whole vocabulary (ordered where the vocabulary is ordinal), integers int64 (``Int64``
+    when optional), numbers float64, lists Python lists of str, text ``object`` with ``None``
+    where absent. For the claims this is exactly :data:`DTYPES`."""
+    import pandas as pd
+
+    columns: dict[str, Any] = {}
+    for field in table.fields:
+        values = data.column(field.name).to_pylist()
+        if field.vocabulary is not None:
+            dtype = pd.CategoricalDtype(list(field.vocabulary), ordered=field.ordered)
+            columns[field.name] = pd.Series(values, dtype=object).astype(dtype)
+        elif field.type == "integer":
+            columns[field.name] = pd.Series(values, dtype="int64" if field.required else "Int64")
+        elif field.type == "number":
+            columns[field.name] = pd.Series(values, dtype="float64")
+        else:  # text and lists of text stay Python objects
+            columns[field.name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, index=pd.RangeIndex(data.num_rows))
+
+
+def to_polars(data: pa.Table, table: Table) -> pl.DataFrame:
+    """A published table as Polars, vocabulary columns as ``pl.Enum`` over the vocabulary (so
+    the band sorts lowest first), the rest as Arrow gives them."""
+    import polars as pl
+
+    frame = pl.from_arrow(data)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(
+        pl.col(f.name).cast(pl.String).cast(pl.Enum(list(f.vocabulary)))
+        for f in table.fields
+        if f.vocabulary is not None
+    ).select(table.field_names)
