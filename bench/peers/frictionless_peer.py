@@ -12,16 +12,16 @@ check of references runs against the same registry as the other tools. This is w
 Frictionless stops listing errors at its default ``limit_errors`` (1000); a valid file is read
 whole.
 
-Our rules the Table Schema states (``RULES``): ``required`` (``required``), ``type`` (field
-types; an ``array`` must be a JSON array), ``no_extra_fields`` (``extra-label``,
-``extra-cell``), ``row_not_empty`` (``blank-row``), the patterns of id, source_id, section and
-span_sha256, ``start_non_negative`` (``minimum``), the three vocabularies (``enum``),
+Our rules the Table Schema states (``RULES``, which is ``datapackage.STATED_RULES``): ``required``
+(``required``), ``type`` (field types; an ``array`` must be a JSON array), ``no_extra_fields``
+(``extra-label``, ``extra-cell``), ``row_not_empty`` (``blank-row``), the patterns of id, source_id,
+section and span_sha256, ``start_non_negative`` (``minimum``), the three vocabularies (``enum``),
 ``actors_non_empty`` (``minLength``), ``assertion_length`` (``minLength``, ``maxLength``),
-``confidence_finite`` and ``confidence_range`` (``minimum``, ``maximum``: NaN and infinities
-fail them), ``id_unique`` (``primaryKey``) and ``source_registered`` (a foreign key). Not
-stated: the items of the lists (a Table Schema ``array`` has no item constraints in our
-export), the assertion's characters, rules across columns (the ``(source_id, section)``
-foreign key checks the section is one of the source's, not that it holds ``start``),
+``confidence_finite`` and ``confidence_range`` (``minimum``, ``maximum``: NaN and infinities fail
+them), ``id_unique`` (``primaryKey``), ``source_registered`` (a foreign key), and ``actors_pattern``
+and ``actors_registered`` (each element's ``arrayItem`` constraints: the pattern, and the registry's
+codes as an enum). Not stated: the assertion's characters, rules across columns (the ``(source_id,
+section)`` foreign key checks the section is one of the source's, not that it holds ``start``),
 ``span_unique`` (a second unique key), and the rest as for the other peers.
 """
 
@@ -34,17 +34,12 @@ from typing import Any
 from _common import arguments, finish
 from frictionless import Package, Resource, Schema
 
+from iran_russia_claims.publish.datapackage import STATED_RULES
 from iran_russia_claims.resources import exported
 from iran_russia_claims.spec.vocab import with_id_prefix
 
-#: The rules of ``spec/rules.py`` this peer states.
-RULES = (
-    "required", "type", "no_extra_fields", "row_not_empty",
-    "id_pattern", "source_id_pattern", "section_pattern", "start_non_negative",
-    "sha256_pattern", "theme_vocabulary", "kind_vocabulary", "band_vocabulary",
-    "actors_non_empty", "assertion_length", "confidence_finite", "confidence_range", "id_unique",
-    "source_registered",
-)  # fmt: skip
+#: The rules of ``spec/rules.py`` this peer states: those the exported Table Schema states.
+RULES = tuple(sorted(STATED_RULES))
 
 
 def claims_table_schema(id_prefix: str) -> dict[str, Any]:

@@ -83,11 +83,18 @@ def vocabulary_tables() -> str:
 
 
 def rules_table() -> str:
-    """Every named rule: the name a validation report prints, and what it demands."""
-    lines = ["| rule | column | what it demands |", "|---|---|---|"]
+    """Every named rule: the name a validation report prints, what it demands, and whether
+    ``frictionless validate datapackage.json`` checks it too (``datapackage.STATED_RULES``)."""
+    from iran_russia_claims.publish.datapackage import STATED_RULES
+
+    lines = [
+        "| rule | column | what it demands | also checked by `frictionless validate` |",
+        "|---|---|---|---|",
+    ]
     for r in RULES.values():
         column = f"`{r.column}`" if r.column else "-"
-        lines.append(f"| `{r.name}` | {column} | {_cell(r.description)} |")
+        frictionless = "yes" if r.name in STATED_RULES else "no: only `validate`"
+        lines.append(f"| `{r.name}` | {column} | {_cell(r.description)} | {frictionless} |")
     return "\n".join(lines)
 
 

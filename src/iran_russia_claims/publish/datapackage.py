@@ -3,14 +3,19 @@
 Each table's CSV file is a tabular data resource with a Table Schema built from
 :mod:`iran_russia_claims.publish.tables` (types, descriptions, constraints, primary and foreign
 keys), so ``frictionless validate datapackage.json`` checks every value and every reference. List
-fields are ``type: array``: the cell holds a JSON array, which Frictionless reads back as a
-list. The JSON and Parquet renderings are listed as plain file resources: Frictionless cannot
-read Parquet list columns, and reading JSON tables needs an extra it does not install by
-default. No timestamps or hashes, so the file is the same whenever the data is.
+fields are ``type: array``: the cell holds a JSON array, which Frictionless reads back as a list,
+and each element is declared with ``arrayItem`` (a string; for a claim's ``actors``, one of the
+registry's codes), which Table Schema's foreign keys cannot state for a list. The rules a Table
+Schema can state are :data:`STATED_RULES`; the others only ``validate`` checks (a test proves the
+split, rule by rule, with ``frictionless validate``). The JSON and Parquet renderings are listed as
+plain file resources: Frictionless cannot read Parquet list columns, and reading JSON tables needs
+an extra it does not install by default. No timestamps or hashes, so the file is the same whenever
+the data is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.publish.tables import Table, TableField, tables
@@ -36,7 +41,23 @@ _MEDIATYPES: Final = {
 }
 
 
-def _field(field: TableField) -> dict[str, Any]:
+#: The claim rules (``spec/rules.py``) that the data package's Table Schemas state, so that
+#: ``frictionless validate datapackage.json`` checks them too: types, required values, patterns,
+#: vocabularies, bounds, the primary key, the foreign keys and the list items. Every other rule
+#: (``describe.card`` lists them in the README) only ``validate`` checks.
+#: ``tests/publish/test_datapackage.py`` breaks each rule alone and runs Frictionless.
+STATED_RULES: Final = frozenset(
+    {
+        "required", "type", "no_extra_fields", "row_not_empty",
+        "id_pattern", "source_id_pattern", "section_pattern", "start_non_negative",
+        "sha256_pattern", "theme_vocabulary", "kind_vocabulary", "band_vocabulary",
+        "actors_non_empty", "actors_pattern", "actors_registered", "assertion_length",
+        "confidence_finite", "confidence_range", "id_unique", "source_registered",
+    }
+)  # fmt: skip
+
+
+def _field(field: TableField, keys: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     constraints: dict[str, Any] = {"required": True} if field.required else {}
     constraints.update(field.constraints)
     out: dict[str, Any] = {
@@ -46,6 +67,10 @@ def _field(field: TableField) -> dict[str, Any]:
     }
     if field.type == "list":
         out["description"] += " Written in CSV as a JSON array of strings."
+        item: dict[str, Any] = dict(field.item_constraints)
+        if field.items_refer_to is not None:  # a foreign key of each element, as an enum
+            item["enum"] = list(keys[field.items_refer_to])
+        out["arrayItem"] = {"type": "string"} | ({"constraints": item} if item else {})
     if constraints:
         out["constraints"] = constraints
     return out
@@ -55,10 +80,11 @@ def _keys(fields: tuple[str, ...]) -> str | list[str]:
     return fields[0] if len(fields) == 1 else list(fields)
 
 
-def table_schema(table: Table) -> dict[str, Any]:
-    """The Frictionless Table Schema of one table."""
+def table_schema(table: Table, keys: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The Frictionless Table Schema of one table; ``keys``: the primary keys of each table that
+    a list's elements refer to (``{"actors": codes}``), which become the items' enum."""
     schema: dict[str, Any] = {
-        "fields": [_field(f) for f in table.fields],
+        "fields": [_field(f, keys) for f in table.fields],
         "missingValues": [""],
         "primaryKey": _keys(table.primary_key),
     }
@@ -77,7 +103,7 @@ def table_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
-def _resources(table: Table) -> list[dict[str, Any]]:
+def _resources(table: Table, keys: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
     csv = {
         "name": table.resource,
         "title": table.title,
@@ -88,7 +114,7 @@ def _resources(table: Table) -> list[dict[str, Any]]:
         "mediatype": _MEDIATYPES["csv"],
         "encoding": "utf-8",
         "dialect": CSV_DIALECT,
-        "schema": table_schema(table),
+        "schema": table_schema(table, keys),
     }
     json_note = (
         "the source registry as records, each with its `sections` nested"
@@ -134,6 +160,7 @@ def descriptor(dataset: Dataset) -> dict[str, Any]:
     """The data package describing every export file but itself and ``SHA256SUMS``; its
     identity (name, title, description, version, licence, creators) is the manifest's."""
     manifest = dataset.manifest
+    keys = {"actors": sorted(dataset.registry.actors)}
     sources = [
         {"title": f"{src.title} ({src.author}); SHA-256 of the text {src.sha256}"}
         for _, src in sorted(dataset.registry.sources.items())
@@ -156,7 +183,7 @@ def descriptor(dataset: Dataset) -> dict[str, Any]:
             for c in manifest.creators
         ],
         "keywords": list(manifest.keywords),
-        "resources": [resource for table in tables() for resource in _resources(table)],
+        "resources": [resource for table in tables() for resource in _resources(table, keys)],
     }
     if manifest.homepage:
         package["homepage"] = manifest.homepage

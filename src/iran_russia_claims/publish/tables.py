@@ -10,7 +10,7 @@ extra fields) are written here, once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -66,6 +66,11 @@ class TableField:
     required: bool
     #: Table Schema constraints other than ``required`` (pattern, enum, minimum, ...).
     constraints: Mapping[str, Any]
+    #: A list's items: the Table Schema constraints of each element (from the JSON Schema's
+    #: ``items``), and the table whose primary key every element is, if any (a claim's
+    #: ``actors`` are codes of the actor registry).
+    item_constraints: Mapping[str, Any] = field(default_factory=dict)
+    items_refer_to: str | None = None
 
     @property
     def vocabulary(self) -> tuple[str, ...] | None:
@@ -174,12 +179,14 @@ def _field(
     description = prop.get("description") or docs.get(name)
     if not description:
         raise ValueError(f"field {name!r} has no description: give the model field one")
+    items = schema.get("items", {}) if schema["type"] == "array" else {}
     return TableField(
         name=name,
         type=_TYPES[schema["type"]],
         description=description,
         required=required and not nullable,
         constraints=_constraints(name, schema),
+        item_constraints=_constraints(name, items) if items else {},
     )
 
 
@@ -252,7 +259,9 @@ def tables() -> tuple[Table, ...]:
     """Every published table, claims first."""
     from iran_russia_claims.spec.models import Actor, Claim, Source
 
-    claim_fields = fields_of(Claim)
+    claim_fields = tuple(
+        replace(f, items_refer_to="actors") if f.name == "actors" else f for f in fields_of(Claim)
+    )
     actor_fields = fields_of(Actor, _ACTOR_DOCS)
     source_fields = fields_of(Source, _SOURCE_DOCS, exclude=("sections",))
     section_fields = (

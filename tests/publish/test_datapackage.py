@@ -1,0 +1,98 @@
+"""The data package's Table Schemas state exactly the rules they claim to, rule by rule.
+
+Each single-rule mutation of the conformance matrix is written as a claims CSV into a small data
+package (the test registry's sources and sections beside it, every schema from
+``datapackage.table_schema``) and checked with Frictionless itself: it must reject the file
+exactly when the rule is one of :data:`datapackage.STATED_RULES`. The README's list of rules that
+only ``validate`` checks is the complement, so it cannot claim more than Frictionless does.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claims_files import write_claims
+from iran_russia_claims.publish import datapackage
+from iran_russia_claims.publish.tables import table
+from iran_russia_claims.spec.rules import CHECKED
+from records import MUTATIONS, TABLE_MUTATIONS, mutated_table, registry
+
+frictionless = pytest.importorskip("frictionless")
+
+REGISTRY = registry()
+KEYS = {"actors": sorted(REGISTRY.actors)}
+
+
+def _write_csv(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    fields = table(name).field_names
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: ("" if r.get(k) is None else r[k]) for k in fields} for r in rows)
+
+
+def _package(folder: Path, records: list[dict[str, Any]]) -> Path:
+    """A data package of the records and the test registry, with our Table Schemas."""
+    sources = [s.model_dump(mode="json") for s in REGISTRY.sources.values()]
+    sections = [{"source_id": s["id"], **section} for s in sources for section in s.pop("sections")]
+    _write_csv(folder / "sources.csv", "sources", sources)
+    _write_csv(folder / "sections.csv", "sections", sections)
+    write_claims(records, folder / "claims.csv")
+    resources = [
+        {
+            "name": table(name).resource,
+            "path": f"{name}.csv",
+            "profile": "tabular-data-resource",
+            "schema": datapackage.table_schema(table(name), KEYS),
+        }
+        for name in ("claims", "sources", "sections")
+    ]
+    descriptor = folder / "datapackage.json"
+    descriptor.write_text(json.dumps({"name": "test", "resources": resources}), encoding="utf-8")
+    return descriptor
+
+
+def _errors(descriptor: Path) -> list[str]:
+    report = frictionless.validate(str(descriptor))
+    return [error.type for task in report.tasks for error in task.errors]
+
+
+def test_a_valid_table_passes(tmp_path: Path) -> None:
+    assert _errors(_package(tmp_path, mutated_table(None, 4))) == []
+
+
+@pytest.mark.parametrize("rule", sorted(set(MUTATIONS) | set(TABLE_MUTATIONS)))
+def test_frictionless_rejects_a_broken_rule_exactly_when_the_schema_states_it(
+    rule: str, tmp_path: Path
+) -> None:
+    errors = _errors(_package(tmp_path, mutated_table(rule, 4)))
+    if rule in datapackage.STATED_RULES:
+        assert errors, f"the Table Schema is said to state {rule}, but Frictionless passes it"
+    else:
+        assert errors == [], f"Frictionless catches {rule}: add it to STATED_RULES ({errors})"
+
+
+def test_stated_rules_are_rules() -> None:
+    names = {r.name for r in CHECKED} | {"required", "type", "no_extra_fields", "row_not_empty"}
+    assert names >= datapackage.STATED_RULES
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"actors": ["IRN", "XXX"]}, "constraint-error"),  # not in the registry's enum
+        ({"hedges": [1]}, "type-error"),  # arrayItem: a string
+    ],
+    ids=["unknown actor", "non-string hedge"],
+)
+def test_the_issues_examples_are_rejected(
+    change: dict[str, Any], error: str, tmp_path: Path
+) -> None:
+    records = mutated_table(None, 4)
+    records[1].update(change)
+    assert _errors(_package(tmp_path, records)) == [error]
