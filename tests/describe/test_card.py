@@ -162,6 +162,15 @@ def test_croissant_describes_the_model_and_the_files(snapshot: Any) -> None:
     doc = croissant(snapshot)
     claims = next(rs for rs in doc["recordSet"] if rs["@id"] == "claims")
     assert tuple(f["name"] for f in claims["field"]) == CLAIM_COLUMN_NAMES
+    from iran_russia_claims.publish.tables import tables
+
+    for table in tables():
+        record_set = next(rs for rs in doc["recordSet"] if rs["@id"] == table.name)
+        assert tuple(f["name"] for f in record_set["field"]) == table.field_names
+        sources = {f["source"]["fileObject"]["@id"] for f in record_set["field"]}
+        assert sources == {f"{table.name}.parquet"}
+    listed = {obj["name"] for obj in doc["distribution"]}
+    assert {f"{t.name}.{ext}" for t in tables() for ext in ("parquet", "csv", "json")} == listed
     for obj in doc["distribution"]:
         exported = snapshot.files[obj["name"]]
         assert obj["sha256"] == exported.sha256
@@ -199,8 +208,17 @@ def test_mlcroissant_validates_and_loads_every_record_set(no_network: None) -> N
         assert [_text(h) for h in got["hedges"]] == want["hedges"]
         assert got["confidence"] == want["confidence"]
     assert len(records["themes"]) == len(Theme)
-    actors = json.loads((EXPORTS / "actors.json").read_text(encoding="utf-8"))
-    assert len(records["actors"]) == len(actors)
+    import pyarrow.parquet as pq
+
+    from iran_russia_claims.publish.tables import tables
+
+    for table in tables():  # every table, read from its Parquet file
+        rows = pq.read_table(EXPORTS / f"{table.name}.parquet").to_pylist()
+        got = [{k.split("/", 1)[1]: _text(v) for k, v in r.items()} for r in records[table.name]]
+        assert len(got) == len(rows), table.name
+        for name in table.field_names:
+            if table.field(name).type == "string" and table.field(name).required:
+                assert [r[name] for r in got] == [r[name] for r in rows], (table.name, name)
 
 
 @pytest.mark.filterwarnings(RDFLIB_DEPRECATION)
@@ -211,8 +229,8 @@ def test_mlcroissant_rejects_a_file_that_does_not_match_its_hash(
     shutil.copytree(EXPORTS, tmp_path / "exports")
     (tmp_path / "metadata").mkdir()
     shutil.copy(METADATA / "croissant.json", tmp_path / "metadata" / "croissant.json")
-    with (tmp_path / "exports" / "actors.csv").open("a", encoding="utf-8") as handle:
-        handle.write("ZZZ,Tampered,group,,,\n")
+    with (tmp_path / "exports" / "actors.parquet").open("ab") as handle:
+        handle.write(b"tampered")  # the record set reads the Parquet file
     with pytest.raises(Exception) as info:  # noqa: PT011 - mlcroissant wraps the cause
         _load_all(tmp_path / "metadata" / "croissant.json")
     chain, error = [], info.value
@@ -287,6 +305,20 @@ def test_citation_agrees_with_package_changelog_and_registry() -> None:
         assert article["title"] == source["title"]
         assert article["authors"][0]["name"] == source["author"]
         assert source["sha256"] in article["notes"]
+
+
+def test_citation_prefers_the_dataset_itself_with_its_url() -> None:
+    from iran_russia_claims.readers.collection import read_manifest
+
+    cff, manifest = _cff(), read_manifest(DATASET)
+    preferred = cff["preferred-citation"]
+    assert preferred["type"] == "data"
+    assert preferred["title"] == cff["title"] == manifest.title
+    assert preferred["authors"] == cff["authors"]
+    assert preferred["version"] == cff["version"] == manifest.version
+    assert preferred["year"] == int(RELEASED[:4])
+    assert preferred["url"] == cff["url"] == manifest.homepage
+    assert "*id" not in (REPO / "CITATION.cff").read_text(encoding="utf-8")  # no YAML aliases
 
 
 def test_changelog_has_the_current_version_with_its_date() -> None:

@@ -7,6 +7,7 @@ source registry (the articles cited as references), never from constants.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from iran_russia_claims.describe.card import REGENERATE, Snapshot
@@ -37,6 +38,24 @@ def _author(creator: Creator) -> dict[str, str]:
     return entry
 
 
+def _preferred(doc: dict[str, Any]) -> dict[str, Any]:
+    """The collection as a reference (what ``cffconvert`` turns into BibTeX, APA, ...): the
+    same title, authors, version, licence and URL, and the year of the release."""
+    preferred: dict[str, Any] = {
+        "type": "data",
+        "title": doc["title"],
+        "authors": doc["authors"],
+        "version": doc["version"],
+    }
+    if "date-released" in doc:
+        preferred["year"] = int(doc["date-released"][:4])
+        preferred["month"] = int(doc["date-released"][5:7])
+    for key in ("url", "license", "abstract", "keywords"):
+        if key in doc:
+            preferred[key] = doc[key]
+    return copy.deepcopy(preferred)  # its own objects: YAML writes them out, not as aliases
+
+
 def citation(snap: Snapshot) -> dict[str, Any]:
     """The citation metadata (CFF 1.2.0) of the collection."""
     m = snap.manifest
@@ -56,6 +75,7 @@ def citation(snap: Snapshot) -> dict[str, Any]:
         doc["url"] = m.homepage
     if m.keywords:
         doc["keywords"] = list(m.keywords)
+    doc["preferred-citation"] = _preferred(doc)
     doc["references"] = [
         {
             "type": "article",

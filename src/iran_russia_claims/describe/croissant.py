@@ -1,10 +1,12 @@
 """A Croissant (MLCommons) description of the exported data, for dataset search engines.
 
-Croissant 1.0 JSON-LD: the files of exports/ with their sizes and SHA-256 hashes, and record
-sets whose fields are the claim columns of :mod:`vocab` (so the description cannot list a column
-the data lacks), plus the closed vocabularies as enumerations the claims refer to. Only the
-byte-reproducible CSV and JSON files are listed: a Parquet file's footer names the pyarrow
-release that wrote it, so its hash would change with the environment that ran the export.
+Croissant 1.0 JSON-LD: every rendering (Parquet, CSV, JSON) of every table of exports/ with its
+size and SHA-256, and one record set per table, read from its Parquet file, whose fields are the
+table's definition (``publish.tables``: so the description cannot list a column the data lacks),
+with its keys and references, plus the closed vocabularies as enumerations the claims refer to.
+The hashes are those of the files as written (a Parquet file's footer names the pyarrow release
+that wrote it, so a re-export with another release changes its hash here too, and
+``SHA256SUMS``, in the same set of files).
 File URLs are relative to the JSON-LD file, which lives in ``metadata/`` beside ``exports/``, so
 a checkout loads as it stands (``mlcroissant load --jsonld metadata/croissant.json``).
 """
@@ -12,15 +14,13 @@ a checkout loads as it stands (``mlcroissant load --jsonld metadata/croissant.js
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from iran_russia_claims.describe.card import Snapshot
-from iran_russia_claims.spec.vocab import (
-    CLAIM_COLUMNS,
-    KIND_DEFINITIONS,
-    THEME_DEFINITIONS,
-    Band,
-)
+from iran_russia_claims.spec.vocab import KIND_DEFINITIONS, THEME_DEFINITIONS, Band
+
+if TYPE_CHECKING:
+    from iran_russia_claims.publish.tables import Table, TableField
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 #: Where the exports are, seen from the JSON-LD file (metadata/croissant.json).
@@ -73,41 +73,25 @@ _DATA_TYPES = {
     "list": "sc:Text",
 }
 _FORMATS = {".csv": "text/csv", ".json": "application/json", ".parquet": "application/x-parquet"}
-
-#: The files the record sets read, with what each holds.
-_DISTRIBUTION = {
-    "claims.json": "Every claim, as a JSON array of objects (lists as JSON arrays).",
-    "claims.csv": "Every claim, one row each (CSV; list cells hold JSON arrays).",
-    "actors.csv": "The actor registry: every code a claim may name.",
-    "sources.csv": "The source registry: the article(s) the claims come from.",
-    "sections.csv": "The sections of each source and the offsets they cover.",
+_RENDERINGS = {
+    ".parquet": "Parquet, typed columns (lists as list<string>, vocabularies dictionary-encoded)",
+    ".csv": "CSV (list cells hold JSON arrays)",
+    ".json": "JSON, an array of objects",
 }
 
-#: Registry columns (not part of the claim model): name, type, description.
-_ACTORS = (
-    ("code", "sc:Text", "Actor code used in claims.actors."),
-    ("name", "sc:Text", "Name of the actor."),
-    ("kind", "sc:Text", "What sort of entity the code stands for."),
-    ("iso3", "sc:Text", "ISO 3166-1 alpha-3 code, for states."),
-    ("wikidata", "sc:Text", "Wikidata item, where known."),
-    ("cameo", "sc:Text", "CAMEO actor code, where known."),
-)
-_SOURCES = (
-    ("id", "sc:Text", "Key of the source registry."),
-    ("title", "sc:Text", "Title of the article."),
-    ("author", "sc:Text", "Author of the article."),
-    ("language", "sc:Text", "Language of the article (ISO 639)."),
-    ("filename", "sc:Text", "File name the offsets were counted in."),
-    ("sha256", "sc:Text", "SHA-256 of the article file: the text the offsets refer to."),
-    ("length", "sc:Integer", "Length of the article in characters (Python str)."),
-)
-_SECTIONS = (
-    ("source_id", "sc:Text", "Key of the source registry."),
-    ("slug", "sc:Text", "Section slug, as used in claims.section."),
-    ("title", "sc:Text", "Our short label for the section."),
-    ("start", "sc:Integer", "Offset of the section's first character."),
-    ("end", "sc:Integer", "Offset just past the section's last character."),
-)
+
+def _distribution(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every rendering of every table; the record sets read the Parquet files."""
+    from iran_russia_claims.publish.tables import tables
+
+    objects = []
+    for table in tables():
+        for suffix, rendering in _RENDERINGS.items():
+            name = f"{table.name}{suffix}"
+            if name in snap.files:
+                description = f"{table.title}: {table.description} {rendering}."
+                objects.append(_file_object(snap, name, description))
+    return objects
 
 
 def _file_object(snap: Snapshot, name: str, description: str) -> dict[str, Any]:
@@ -125,17 +109,14 @@ def _file_object(snap: Snapshot, name: str, description: str) -> dict[str, Any]:
     }
 
 
-def _field(
-    record_set: str, name: str, data_type: str, description: str, file: str, **extra: Any
-) -> dict[str, Any]:
-    extract = {"jsonPath": f"$[*].{name}"} if file.endswith(".json") else {"column": name}
+def _field(record_set: str, field: TableField, file: str, **extra: Any) -> dict[str, Any]:
     return {
         "@type": "cr:Field",
-        "@id": f"{record_set}/{name}",
-        "name": name,
-        "description": description,
-        "dataType": data_type,
-        "source": {"fileObject": {"@id": file}, "extract": extract},
+        "@id": f"{record_set}/{field.name}",
+        "name": field.name,
+        "description": field.description,
+        "dataType": _DATA_TYPES[field.type],
+        "source": {"fileObject": {"@id": file}, "extract": {"column": field.name}},
         **extra,
     }
 
@@ -169,56 +150,47 @@ def _enumeration(name: str, description: str, values: dict[str, str]) -> dict[st
     }
 
 
-def _claims_record_set() -> dict[str, Any]:
+def _refers(table: Table) -> bool:
+    """Whether a table refers to others. mlcroissant (1.x) cannot follow a reference to such a
+    record set (its join fails), so a reference to one (``claim_actors.claim_id`` to the
+    claims) is left out; the data package states it as a foreign key."""
+    return bool(table.foreign_keys) or any(f.items_refer_to for f in table.fields)
+
+
+def _record_set(table: Table, enumerations: dict[tuple[str, ...], str]) -> dict[str, Any]:
+    """A table as a record set read from its Parquet file: every field of its definition, the
+    single-column foreign keys (and a list's elements' table) as references, and each closed
+    vocabulary as a reference to its enumeration."""
+    from iran_russia_claims.publish.tables import table as table_named
+
     references = {
-        "source_id": "sources/id",
-        "theme": "themes/name",
-        "kind": "kinds/name",
-        "confidence_band": "confidence_bands/name",
+        fk.fields[0]: f"{fk.table}/{fk.reference[0]}"
+        for fk in table.foreign_keys
+        if len(fk.fields) == 1 and not _refers(table_named(fk.table))
     }
     fields = []
-    for column in CLAIM_COLUMNS:
+    for field in table.fields:
         extra: dict[str, Any] = {}
-        if column.type == "list":
+        if field.type == "list":
             extra["repeated"] = True
-        if column.name in references:
-            extra["references"] = {"field": {"@id": references[column.name]}}
-        fields.append(
-            _field(
-                "claims",
-                column.name,
-                _DATA_TYPES[column.type],
-                column.description,
-                "claims.json",
-                **extra,
-            )
-        )
-    return {
-        "@type": "cr:RecordSet",
-        "@id": "claims",
-        "name": "claims",
-        "description": "One record per claim of the article.",
-        "key": {"@id": "claims/id"},
-        "field": fields,
-    }
-
-
-def _registry_record_set(
-    name: str,
-    description: str,
-    file: str,
-    columns: tuple[tuple[str, str, str], ...],
-    key: str | None,
-) -> dict[str, Any]:
+        target = references.get(field.name)
+        if field.items_refer_to is not None:
+            (key,) = table_named(field.items_refer_to).primary_key
+            target = f"{field.items_refer_to}/{key}"
+        if field.vocabulary is not None and field.vocabulary in enumerations:
+            target = f"{enumerations[field.vocabulary]}/name"
+        if target is not None:
+            extra["references"] = {"field": {"@id": target}}
+        fields.append(_field(table.name, field, f"{table.name}.parquet", **extra))
     record_set: dict[str, Any] = {
         "@type": "cr:RecordSet",
-        "@id": name,
-        "name": name,
-        "description": description,
+        "@id": table.name,
+        "name": table.name,
+        "description": table.description,
     }
-    if key:
-        record_set["key"] = {"@id": f"{name}/{key}"}
-    record_set["field"] = [_field(name, col, type_, desc, file) for col, type_, desc in columns]
+    if len(table.primary_key) == 1:
+        record_set["key"] = {"@id": f"{table.name}/{table.primary_key[0]}"}
+    record_set["field"] = fields
     return record_set
 
 
@@ -227,6 +199,27 @@ def _band_descriptions() -> dict[str, str]:
 
     ranges = band_ranges()
     return {b.value: f"ICD 203 band for confidence in {ranges[b.value]}" for b in Band}
+
+
+def _ordered_tables() -> tuple[Table, ...]:
+    """The tables, each after the tables its references point at (a record set must be
+    declared before a field refers to it)."""
+    from iran_russia_claims.publish.tables import tables
+
+    done: list[Table] = []
+    pending = list(tables())
+    while pending:
+        for table in pending:
+            needs = {fk.table for fk in table.foreign_keys} | {
+                f.items_refer_to for f in table.fields if f.items_refer_to is not None
+            }
+            if needs <= {t.name for t in done} | {table.name}:
+                done.append(table)
+                pending.remove(table)
+                break
+        else:  # pragma: no cover - a cycle of foreign keys
+            raise ValueError(f"tables refer to each other in a cycle: {pending}")
+    return tuple(done)
 
 
 def croissant(snap: Snapshot) -> dict[str, Any]:
@@ -238,6 +231,26 @@ def croissant(snap: Snapshot) -> dict[str, Any]:
         for c in m.creators
     ]
     names = ", ".join(c.name for c in m.creators)
+    enumerations = [
+        _enumeration(
+            "themes",
+            "What a claim is mainly about (exactly one per claim).",
+            {k.value: v for k, v in THEME_DEFINITIONS.items()},
+        ),
+        _enumeration(
+            "kinds",
+            "The logical form of a claim.",
+            {k.value: v for k, v in KIND_DEFINITIONS.items()},
+        ),
+        _enumeration(
+            "confidence_bands",
+            "ICD 203 expressions of likelihood, lowest first.",
+            _band_descriptions(),
+        ),
+    ]
+    by_values = {
+        tuple(row[f"{e['@id']}/name"] for row in e["data"]): e["@id"] for e in enumerations
+    }
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -256,31 +269,11 @@ def croissant(snap: Snapshot) -> dict[str, Any]:
         "rai:dataCollection": "Claims were coded by hand from the article under a written "
         "codebook (docs/codebook.md); every record stores the character offsets and SHA-256 of "
         "its span, and validation rejects any record whose span hash does not match.",
-        "distribution": [_file_object(snap, n, d) for n, d in _DISTRIBUTION.items()],
-        "recordSet": [
-            _enumeration(
-                "themes",
-                "What a claim is mainly about (exactly one per claim).",
-                {k.value: v for k, v in THEME_DEFINITIONS.items()},
-            ),
-            _enumeration(
-                "kinds",
-                "The logical form of a claim.",
-                {k.value: v for k, v in KIND_DEFINITIONS.items()},
-            ),
-            _enumeration(
-                "confidence_bands",
-                "ICD 203 expressions of likelihood, lowest first.",
-                _band_descriptions(),
-            ),
-            _registry_record_set("sources", "The source registry.", "sources.csv", _SOURCES, "id"),
-            _registry_record_set(
-                "sections", "Sections of each source.", "sections.csv", _SECTIONS, None
-            ),
-            _registry_record_set("actors", "The actor registry.", "actors.csv", _ACTORS, "code"),
-            _claims_record_set(),
-        ],
+        "distribution": _distribution(snap),
+        "recordSet": [*enumerations, *(_record_set(t, by_values) for t in _ordered_tables())],
     }
+    if m.homepage:
+        document["url"] = m.homepage
     if m.released:  # after "version", as the committed file has it
         items = list(document.items())
         at = [k for k, _ in items].index("version") + 1

@@ -113,6 +113,11 @@ class Table:
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
+    def field(self, name: str) -> TableField:
+        """One field by name."""
+        (found,) = (f for f in self.fields if f.name == name)
+        return found
+
     @property
     def resource(self) -> str:
         """Its name in the data package (Data Package names allow no underscore)."""
