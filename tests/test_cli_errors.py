@@ -8,6 +8,7 @@ documented one (0, 1, 2, or 141 for a closed pipe).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -113,3 +114,47 @@ def test_a_closed_stdout_ends_quietly(command: str, tmp_path: Path) -> None:
     assert "Traceback" not in err, err
     assert "BrokenPipe" not in err, err
     assert code in (0, 141), (code, err)
+
+
+def test_the_whole_output_and_the_exit_code_survive_the_quick_exit(tmp_path: Path) -> None:
+    """The command leaves with ``os._exit`` once its output is flushed (native thread pools torn
+    down at exit abort the process now and then): a report far larger than a pipe's buffer
+    still arrives whole with its exit code, and a short one is not lost in Python's buffer."""
+    import iran_russia_claims as irc
+    from claims_files import write_claims
+
+    rows = [{**r, "theme": "weather"} for r in irc.load(as_frame=False)] * 4
+    bad = write_claims(rows, tmp_path / "bad.csv")  # an unknown theme on every row
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    env.pop("PYTHONUNBUFFERED", None)  # stdout to a pipe is buffered, as for most users
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iran_russia_claims",
+            "validate",
+            str(bad),
+            "--format",
+            "json",
+            "--max-problems",
+            "0",
+        ],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert len(done.stdout) > 65536  # more than a pipe holds: the rest was written after a wait
+    report = json.loads(done.stdout)
+    themes = [p for p in report["reports"][0]["problems"] if p["column"] == "theme"]
+    assert len(themes) == len(rows)
+    # print() to a pipe stays in Python's buffer until flushed: the summary shows it was
+    done = subprocess.run(
+        [sys.executable, "-m", "iran_russia_claims", "summary", "--format", "json"],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["claims"] == len(rows) // 4
