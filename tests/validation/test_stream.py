@@ -115,7 +115,9 @@ def test_the_validate_command_confirms_a_valid_file_without_pandas(tmp_path: Pat
         "from iran_russia_claims.cli import main\n"
         "code = main(['validate', sys.argv[1], '--engine', 'polars', '--dataset', sys.argv[2]])\n"
         "heavy = [m for m in ('pandas', 'pandera') if m in sys.modules]\n"
-        "print(code, heavy)\n"
+        "print(code, heavy, flush=True)\n"
+        "import os\n"
+        "os._exit(0)  # as the command does: no teardown of Arrow's threads (see cli.run)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, str(path), str(tmp_path / "registry")],
