@@ -96,3 +96,25 @@ def test_the_issues_examples_are_rejected(
     records = mutated_table(None, 4)
     records[1].update(change)
     assert _errors(_package(tmp_path, records)) == [error]
+
+
+@pytest.mark.parametrize("name", ["claims", "actors", "sources", "sections", "claim_actors"])
+def test_categories_say_what_load_gives_every_vocabulary(name: str) -> None:
+    """Each vocabulary field lists its values as ``categories`` (Table Schema v2), in the order of
+    load()'s categoricals, and ``categoriesOrdered`` exactly where load() orders them: R and other
+    readers take their factors from the descriptor."""
+    import pandas as pd
+
+    import iran_russia_claims as irc
+
+    descriptor = json.loads((Path(irc.files()["datapackage.json"])).read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == table(name).resource)
+    frame = irc.load(name)
+    categorical = {c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert {n for n, f in fields.items() if "categories" in f} == categorical
+    for column in categorical:
+        dtype = frame[column].dtype
+        assert fields[column]["categories"] == list(dtype.categories)
+        assert fields[column]["categories"] == fields[column]["constraints"]["enum"]
+        assert fields[column]["categoriesOrdered"] is bool(dtype.ordered)

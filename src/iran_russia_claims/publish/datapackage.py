@@ -73,6 +73,9 @@ def _field(field: TableField, keys: Mapping[str, Sequence[str]]) -> dict[str, An
         out["arrayItem"] = {"type": "string"} | ({"constraints": item} if item else {})
     if constraints:
         out["constraints"] = constraints
+    if field.vocabulary is not None:  # Table Schema v2: the values, and whether they run in order
+        out["categories"] = list(field.vocabulary)
+        out["categoriesOrdered"] = field.ordered
     return out
 
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, LIST_COLUMNS, VOCABULARY_COLUMNS
+from iran_russia_claims.spec.vocab import (
+    CLAIM_COLUMN_NAMES,
+    LIST_COLUMNS,
+    ORDINAL_VOCABULARIES,
+    VOCABULARY_COLUMNS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +44,7 @@ def apply_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.loc[:, list(CLAIM_COLUMN_NAMES)].copy()
     for name, vocabulary in VOCABULARY_COLUMNS.items():
         values = [str(v) for v in vocabulary]
-        dtype = pd.CategoricalDtype(values, ordered=name == "confidence_band")
+        dtype = pd.CategoricalDtype(values, ordered=vocabulary in ORDINAL_VOCABULARIES)
         out[name] = out[name].astype(object).astype(dtype)
     for name in ("start", "end"):
         out[name] = out[name].astype("int64")

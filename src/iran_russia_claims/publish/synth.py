@@ -24,6 +24,7 @@ from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
     CLAIM_COLUMN_NAMES,
     LIST_COLUMNS,
+    ORDINAL_VOCABULARIES,
     VOCABULARY_COLUMNS,
     Kind,
     Theme,
@@ -309,7 +310,8 @@ def synth_frame(rows: int, seed: int = 0, registry: Registry | None = None) -> p
                 [categories.index(v) for v in column.dictionary.to_pylist()], dtype=np.int8
             )
             codes = recode[column.indices.to_numpy()]
-            dtype = pd.CategoricalDtype(categories, ordered=name == "confidence_band")
+            ordered = VOCABULARY_COLUMNS[name] in ORDINAL_VOCABULARIES
+            dtype = pd.CategoricalDtype(categories, ordered=ordered)
             data[name] = pd.Categorical.from_codes(codes, dtype=dtype)
         elif name in LIST_COLUMNS:
             values = np.empty(len(column), dtype=object)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from iran_russia_claims.spec.vocab import Band
+from iran_russia_claims.spec.vocab import ORDINAL_VOCABULARIES
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -80,8 +80,8 @@ class TableField:
 
     @property
     def ordered(self) -> bool:
-        """Whether the vocabulary is ordinal: only the ICD 203 bands run lowest first."""
-        return self.vocabulary == tuple(Band)
+        """Whether the vocabulary is ordinal (listed in ``ORDINAL_VOCABULARIES``)."""
+        return self.vocabulary in ORDINAL_VOCABULARIES
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,3 +248,6 @@ CLAIM_COLUMN_NAMES: Final = tuple(c.name for c in CLAIM_COLUMNS)
 LIST_COLUMNS: Final = tuple(c.name for c in CLAIM_COLUMNS if c.type == "list")
 #: Columns whose values come from a closed vocabulary (categoricals in pandas).
 VOCABULARY_COLUMNS: Final = {c.name: c.vocabulary for c in CLAIM_COLUMNS if c.vocabulary}
+#: The vocabularies whose values run in order, lowest first (ordered categoricals, ordered
+#: dictionaries, ``categoriesOrdered`` in the data package): only the ICD 203 bands.
+ORDINAL_VOCABULARIES: Final[tuple[tuple[str, ...], ...]] = (tuple(Band),)
