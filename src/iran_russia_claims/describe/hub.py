@@ -58,7 +58,7 @@ def hub_parquet(snap: Snapshot) -> dict[str, bytes]:
 
     files = {}
     for table in tables():
-        data = pq.read_table(pa.BufferReader(snap.parquet[table.name]))
+        data = pq.ParquetFile(pa.BufferReader(snap.parquet[table.name])).read()
         metadata = our_metadata(data.schema.metadata)
         files[table.name] = render_parquet(table, data, metadata, vocabularies_as_text=True)
     return files
@@ -73,7 +73,7 @@ def num_bytes(table: Table, parquet: bytes) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    data = pq.read_table(pa.BufferReader(parquet))
+    data = pq.ParquetFile(pa.BufferReader(parquet)).read()
     for i, field in enumerate(table.fields):
         if field.vocabulary is not None:
             position = {value: n for n, value in enumerate(field.vocabulary)}
