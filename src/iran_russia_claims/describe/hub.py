@@ -171,7 +171,8 @@ def loading(snap: Snapshot) -> list[str]:
     default = tables()[0].name
     for t in tables():
         name = f"`{t.name}` (default)" if t.name == default else f"`{t.name}`"
-        lines.append(f"| {name} | `{data_file(t)}` | {t.description} |")
+        what = t.description.replace("|", "\\|")  # a pipe would end the cell
+        lines.append(f"| {name} | `{data_file(t)}` | {what} |")
     lines += [
         "",
         "```python",
