@@ -29,7 +29,16 @@ def bad_paths(missing: str, folder: str) -> dict[str, list[list[str]]]:
         "export": [["--collection", missing], ["--collection", folder]],
         "summary": [["--collection", missing]],
         "plot": [["--out", f"{folder}/img", "--collection", missing]],
-        "metadata": [["--collection", missing], ["--exports", missing]],
+        "metadata": [
+            ["--collection", missing],
+            ["--exports", missing],
+            # the Hub repository under a file (README.md is current, so not rewritten)
+            [
+                *("--collection", str(DATASET), "--readme", str(REPO / "README.md")),
+                *("--out", f"{folder}/m", "--citation", f"{folder}/c"),
+                *("--hub", f"{folder}/inside.txt/hub"),
+            ],
+        ],
         "synth": [["--rows", "3", "--out", f"{missing}/x/y.parquet", "--registry", folder]],
         "validate": [[missing], [folder], [str(EXPORTS / "claims.csv"), "--source", missing]],
         "verify-source": [[missing], [folder]],

@@ -18,13 +18,13 @@ from iran_russia_claims import SCHEMA_VERSION, __version__
 from iran_russia_claims.cli import main
 from iran_russia_claims.describe.card import (
     REGENERATE,
-    card_header,
     data_dictionary,
     read_snapshot,
     readme_blocks,
     sync_blocks,
 )
 from iran_russia_claims.describe.croissant import croissant
+from iran_russia_claims.describe.hub import card_header, hub_layout
 from iran_russia_claims.describe.metadata import stale_files
 from iran_russia_claims.readers.collection import read_manifest
 from iran_russia_claims.spec.rules import RULES
@@ -251,14 +251,28 @@ def test_card_header_file_is_the_card_front_matter(snapshot: Any) -> None:
 
 
 def test_card_header_agrees_with_the_data(snapshot: Any) -> None:
+    from iran_russia_claims.publish.tables import tables
+
     header = card_header(snapshot)
-    assert header["license"] == "cc-by-4.0"
-    info = header["dataset_info"][0]
-    assert [f["name"] for f in info["features"]] == list(CLAIM_COLUMN_NAMES)
-    assert info["splits"][0]["num_examples"] == len(snapshot.claims)
+    assert header["license"] == MANIFEST.license.id.lower() == "cc-by-4.0"
+    assert header["pretty_name"] == MANIFEST.title
+    names = [t.name for t in tables()]
+    assert [c["config_name"] for c in header["configs"]] == names
+    assert [c["config_name"] for c in header["configs"] if c.get("default")] == ["claims"]
+    assert [i["config_name"] for i in header["dataset_info"]] == names
+    layout = hub_layout(snapshot)  # every config reads a file of the Hub repository
     for config in header["configs"]:
         for files in config["data_files"]:
-            assert (REPO / files["path"]).is_file(), files["path"]
+            assert files["path"] in layout, files["path"]
+    for table, info in zip(tables(), header["dataset_info"], strict=True):
+        assert tuple(f["name"] for f in info["features"]) == table.field_names
+        rows = json.loads((EXPORTS / f"{table.name}.json").read_text(encoding="utf-8"))
+        (split,) = info["splits"]
+        assert split["num_examples"] == len(rows)
+        assert split["num_bytes"] == info["dataset_size"] > 0
+    claims = header["dataset_info"][0]
+    assert [f["name"] for f in claims["features"]] == list(CLAIM_COLUMN_NAMES)
+    assert claims["splits"][0]["num_examples"] == len(snapshot.claims)
 
 
 # -- citation, changelog, licences --------------------------------------------------------------

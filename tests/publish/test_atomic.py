@@ -79,6 +79,14 @@ def _as_names(files: dict[Path, bytes], root: Path) -> dict[str, bytes]:
     return {str(path.relative_to(root)): data for path, data in files.items()}
 
 
+def test_a_set_with_a_file_in_a_folder_s_path_leaves_no_folder_behind(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    files = {tmp_path / "new" / "one.txt": b"1", tmp_path / "a-file" / "sub" / "two.txt": b"2"}
+    with pytest.raises(NotADirectoryError):
+        write_files(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
 def test_recovery_completes_a_write_killed_after_its_commit_point(tmp_path: Path) -> None:
     _, new = _two_folders(tmp_path)
     staged = atomic_module._stage(new)

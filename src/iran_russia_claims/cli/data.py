@@ -186,7 +186,7 @@ def cmd_metadata(args: argparse.Namespace) -> int:
     from iran_russia_claims.describe.metadata import stale_files, write_metadata
 
     if args.check:
-        stale = stale_files(*where)
+        stale = stale_files(*where, hub=args.hub)
         for name in stale:
             print(f"out of date: {name}", file=sys.stderr)
         if stale:
@@ -194,7 +194,7 @@ def cmd_metadata(args: argparse.Namespace) -> int:
             return EXIT_INVALID
         print("metadata and README are up to date")
         return EXIT_OK
-    written = write_metadata(*where)
+    written = write_metadata(*where, hub=args.hub)
     print("wrote " + (", ".join(str(path) for path in written) or "nothing (all up to date)"))
     return EXIT_OK
 
@@ -303,6 +303,14 @@ def register(sub: Any) -> None:
         type=Path,
         default=None,
         help="where to write the citation file (default: CITATION.cff there)",
+    )
+    p.add_argument(
+        "--hub",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write a Hugging Face dataset repository to DIR: README.md (the card), "
+        "CITATION.cff and data/<table>.parquet, ready for `hf upload`",
     )
     p.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if any file is out of date"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 from typing import Any
 
+from iran_russia_claims.describe.hub import card_yaml, hub_parquet, loading
 from iran_russia_claims.describe.summary import band_ranges, summarise
 from iran_russia_claims.publish.frame import DTYPES
 from iran_russia_claims.spec.manifest import Manifest
@@ -138,6 +139,8 @@ class Snapshot:
     sources: list[dict[str, Any]]
     files: dict[str, ExportedFile]
     manifest: Manifest
+    #: Each table's exported Parquet file, by table name.
+    parquet: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def read_snapshot(
@@ -150,6 +153,7 @@ def read_snapshot(
     about to be written there (by name), read as if they were on disk already."""
     import hashlib
 
+    from iran_russia_claims.publish.tables import tables
     from iran_russia_claims.readers.article import sha256_file
     from iran_russia_claims.readers.collection import read_manifest
     from iran_russia_claims.resources import shipped_dataset
@@ -157,9 +161,11 @@ def read_snapshot(
     directory = Path(exports)
     pending = dict(written or {})
 
+    def read(name: str) -> bytes:
+        return pending[name] if name in pending else (directory / name).read_bytes()
+
     def load(name: str) -> list[dict[str, Any]]:
-        text = pending[name] if name in pending else (directory / name).read_bytes()
-        data: list[dict[str, Any]] = json.loads(text)
+        data: list[dict[str, Any]] = json.loads(read(name))
         return data
 
     # a new exports/ holds only what is about to be written
@@ -173,7 +179,10 @@ def read_snapshot(
         files[name] = ExportedFile(name, len(data), hashlib.sha256(data).hexdigest())
     files = dict(sorted(files.items()))
     manifest = read_manifest(collection if collection is not None else str(shipped_dataset()))
-    return Snapshot(load("claims.json"), load("actors.json"), load("sources.json"), files, manifest)
+    parquet = {t.name: read(f"{t.name}.parquet") for t in tables()}
+    return Snapshot(
+        load("claims.json"), load("actors.json"), load("sources.json"), files, manifest, parquet
+    )
 
 
 def _share(n: int, total: int) -> str:
@@ -234,78 +243,15 @@ def sync_blocks(text: str, blocks: Mapping[str, str]) -> str:
 
 
 # -- the Hugging Face-style card ----------------------------------------------------------------
-_HF_DTYPES = {"string": "string", "integer": "int64", "number": "float64"}
-
-
-def _hf_features() -> list[dict[str, Any]]:
-    features: list[dict[str, Any]] = []
-    for c in CLAIM_COLUMNS:
-        if c.type == "list":
-            features.append({"name": c.name, "sequence": "string"})
-        else:
-            features.append({"name": c.name, "dtype": _HF_DTYPES[c.type]})
-    return features
-
-
-def card_header(snap: Snapshot) -> dict[str, Any]:
-    """The card's YAML metadata (Hugging Face dataset card fields), from the model and data."""
-    manifest = snap.manifest
-    return {
-        "pretty_name": manifest.title,
-        "license": manifest.license.id.lower(),
-        "language": sorted({manifest.language, *(s["language"] for s in snap.sources)}),
-        "multilinguality": "monolingual",
-        "size_categories": [_size_category(len(snap.claims))],
-        "source_datasets": ["original"],
-        "task_categories": ["text-classification"],
-        "tags": [k.lower().replace(" ", "-") for k in manifest.keywords],
-        "configs": [
-            {
-                "config_name": "claims",
-                "default": True,
-                "data_files": [{"split": "train", "path": "exports/claims.parquet"}],
-            },
-            {
-                "config_name": "actors",
-                "data_files": [{"split": "train", "path": "exports/actors.parquet"}],
-            },
-            {
-                "config_name": "sources",
-                "data_files": [{"split": "train", "path": "exports/sources.parquet"}],
-            },
-        ],
-        "dataset_info": [
-            {
-                "config_name": "claims",
-                "features": _hf_features(),
-                "splits": [{"name": "train", "num_examples": len(snap.claims)}],
-            }
-        ],
-    }
-
-
-def _size_category(n: int) -> str:
-    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
-        if n < limit:
-            return label
-    return "n>100K"
-
-
-def card_yaml(snap: Snapshot) -> str:
-    """The card's YAML header on its own, for tools that read the metadata only."""
-    import yaml
-
-    return str(yaml.safe_dump(card_header(snap), sort_keys=False, allow_unicode=True, width=100))
-
-
 def _counts_table(title: str, counts: Mapping[str, int], total: int) -> list[str]:
     lines = [f"| {title} | claims | share |", "|---|---:|---:|"]
     lines += [f"| `{k}` | {v} | {_share(v, total)} |" for k, v in counts.items()]
     return lines
 
 
-def card_markdown(snap: Snapshot) -> str:
-    """The whole card: YAML front matter, then the prose a catalogue page shows."""
+def card_markdown(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) -> str:
+    """The whole card: YAML front matter, then the prose a catalogue page shows; ``parquet``:
+    the Hub's Parquet files the header describes (by default made from the exports)."""
     summary = summarise(snap.claims)
     total = summary["claims"]
     manifest = snap.manifest
@@ -320,7 +266,7 @@ def card_markdown(snap: Snapshot) -> str:
     ]
     parts = [
         "---",
-        card_yaml(snap).rstrip("\n"),
+        card_yaml(snap, parquet).rstrip("\n"),
         "---",
         "",
         f"# {manifest.title}",
@@ -340,16 +286,7 @@ def card_markdown(snap: Snapshot) -> str:
         "against it: `iran-russia-claims verify-source PATH` recomputes the hash of the file and "
         "of every span.",
         "",
-        "## Loading",
-        "",
-        "```python",
-        "import pandas as pd",
-        "",
-        'claims = pd.read_parquet("exports/claims.parquet")',
-        "```",
-        "",
-        "or, with the Python package installed, `iran_russia_claims.load()`.",
-        "",
+        *loading(snap),
         "## Data fields",
         "",
         columns_table(manifest.id_prefix),
@@ -387,8 +324,9 @@ def _licence(manifest: Manifest) -> str:
 
 
 def render_card_files(snap: Snapshot) -> dict[str, bytes]:
-    """The Hugging Face-style card and its header, by file name."""
+    """The Hugging Face-style card and its header (:mod:`.hub`), by file name."""
+    parquet = hub_parquet(snap)
     return {
-        "dataset_card.md": card_markdown(snap).encode("utf-8"),
-        "dataset_card.yaml": card_yaml(snap).encode("utf-8"),
+        "dataset_card.md": card_markdown(snap, parquet).encode("utf-8"),
+        "dataset_card.yaml": card_yaml(snap, parquet).encode("utf-8"),
     }

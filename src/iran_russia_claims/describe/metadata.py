@@ -3,7 +3,8 @@
 ``iran-russia-claims metadata`` writes ``metadata/croissant.json``, ``metadata/dataset_card.md``,
 ``metadata/dataset_card.yaml`` and ``CITATION.cff`` from exports/, the collection's manifest and
 the model, and refreshes the generated sections of README.md; ``--check`` only reports what is
-out of date, which is what CI and the drift tests need.
+out of date, which is what CI and the drift tests need. With ``--hub DIR`` it also writes (or
+checks) the Hugging Face dataset repository (:func:`.hub.hub_layout`) in DIR, in the same set.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from iran_russia_claims.describe.card import (
 )
 from iran_russia_claims.describe.citation import render_citation
 from iran_russia_claims.describe.croissant import render_croissant
+from iran_russia_claims.describe.hub import hub_layout
 from iran_russia_claims.publish.atomic import write_files
 from iran_russia_claims.spec.problem import DataError, Problem
 
@@ -32,10 +34,11 @@ def expected_files(
     collection: str | Path | None = None,
     citation: str | Path | None = None,
     written: Mapping[str, bytes] | None = None,
+    hub: str | Path | None = None,
 ) -> dict[Path, bytes]:
     """Each generated file's path and the bytes it should hold, given the current exports (and
     ``written``: exports about to be written, by name) and the manifest of ``collection``
-    (default: the shipped one)."""
+    (default: the shipped one); with ``hub``, the Hugging Face repository's files there too."""
     snap = read_snapshot(exports, collection, written)
     out = Path(out)
     files = {out / "croissant.json": render_croissant(snap)}
@@ -46,6 +49,8 @@ def expected_files(
         path = Path(readme)
         current = check_readme(path)
         files[path] = sync_blocks(current, readme_blocks(snap)).encode("utf-8")
+    if hub is not None:
+        files.update({Path(hub) / name: data for name, data in hub_layout(snap).items()})
     return files
 
 
@@ -123,10 +128,12 @@ def stale_files(
     readme: str | Path | None,
     collection: str | Path | None = None,
     citation: str | Path | None = None,
+    hub: str | Path | None = None,
 ) -> list[str]:
     """Paths whose committed content differs from what would be generated now."""
     stale = []
-    for path, data in expected_files(exports, out, readme, collection, citation).items():
+    expected = expected_files(exports, out, readme, collection, citation, hub=hub)
+    for path, data in expected.items():
         if not path.is_file() or path.read_bytes() != data:
             stale.append(str(path))
     return stale
@@ -139,10 +146,11 @@ def changed_files(
     collection: str | Path | None = None,
     citation: str | Path | None = None,
     written: Mapping[str, bytes] | None = None,
+    hub: str | Path | None = None,
 ) -> dict[Path, bytes]:
     """The generated files whose content would change, and their new bytes; ``written``: the
     exports about to be written, so that ``export`` writes them and these as one set."""
-    expected = expected_files(exports, out, readme, collection, citation, written)
+    expected = expected_files(exports, out, readme, collection, citation, written, hub)
     return {
         path: data
         for path, data in expected.items()
@@ -156,6 +164,7 @@ def write_metadata(
     readme: str | Path | None,
     collection: str | Path | None = None,
     citation: str | Path | None = None,
+    hub: str | Path | None = None,
 ) -> list[Path]:
     """Write every generated file that changed, all or none; returns the paths written."""
-    return write_files(changed_files(exports, out, readme, collection, citation))
+    return write_files(changed_files(exports, out, readme, collection, citation, hub=hub))

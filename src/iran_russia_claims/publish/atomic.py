@@ -58,15 +58,26 @@ def _keep_copy(target: Path, backup: Path) -> None:
 
 
 def _make_directories(directories: list[Path]) -> list[Path]:
-    """Create the missing directories; returns those created, outermost first."""
+    """Create the missing directories; returns those created, outermost first. If one cannot
+    be made (a file stands in its path), those made so far are removed again."""
     created: list[Path] = []
-    for directory in directories:
-        for missing in reversed([d for d in (directory, *directory.parents) if not d.exists()]):
-            with contextlib.suppress(FileExistsError):
-                missing.mkdir()
-                created.append(missing)
-                sync_directory(missing.parent)
+    try:
+        for directory in directories:
+            for missing in reversed([d for d in (directory, *directory.parents) if not d.exists()]):
+                with contextlib.suppress(FileExistsError):
+                    missing.mkdir()
+                    created.append(missing)
+                    sync_directory(missing.parent)
+    except BaseException:
+        _remove_empty(created)
+        raise
     return created
+
+
+def _remove_empty(created: list[Path]) -> None:
+    for directory in reversed(created):
+        with contextlib.suppress(OSError):  # empty again: leave no trace
+            directory.rmdir()
 
 
 def _stage(targets: Mapping[Path, bytes]) -> Journal:
@@ -126,9 +137,7 @@ def write_files(files: Mapping[Path, bytes]) -> list[Path]:
                 raise
             finish(journal)
     except BaseException:
-        for directory in reversed(created):
-            with contextlib.suppress(OSError):  # empty again: leave no trace
-                directory.rmdir()
+        _remove_empty(created)
         raise
     return list(files)
 

@@ -107,9 +107,12 @@ def render_exports(dataset: Dataset) -> dict[str, bytes]:
     return files
 
 
-def render_parquet(table: Table, data: Any, metadata: Mapping[str, str]) -> bytes:
+def render_parquet(
+    table: Table, data: Any, metadata: Mapping[str, str], *, vocabularies_as_text: bool = False
+) -> bytes:
     """One export's Parquet file as bytes (``data``: its rows as a table, or as records), rows
-    sorted by the table's order (checked), at :data:`.parquet.COMPRESSION_LEVEL`."""
+    sorted by the table's order (checked), at :data:`.parquet.COMPRESSION_LEVEL`;
+    ``vocabularies_as_text`` as for :func:`.writer.render`."""
     if not hasattr(data, "schema"):
         data = arrow_table(table, data, metadata)
     return render(
@@ -119,6 +122,7 @@ def render_parquet(table: Table, data: Any, metadata: Mapping[str, str]) -> byte
         metadata=metadata,
         sorted_by=table.order_by,
         compression_level=COMPRESSION_LEVEL,
+        vocabularies_as_text=vocabularies_as_text,
     )
 
 

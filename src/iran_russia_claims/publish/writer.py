@@ -325,6 +325,17 @@ def _write_parquet(
     )
 
 
+def _decoded(data: pa.Table) -> pa.Table:
+    """``data`` with every dictionary column as plain text, field metadata kept."""
+    import pyarrow as pa
+
+    for i, field in enumerate(data.schema):
+        if pa.types.is_dictionary(field.type):
+            plain = field.with_type(pa.string())
+            data = data.set_column(i, plain, data.column(i).cast(pa.string()))
+    return data
+
+
 # -- the writer -----------------------------------------------------------------------------------
 def _format(fmt: str) -> str:
     fmt = fmt.lower()
@@ -342,18 +353,23 @@ def render(
     sorted_by: Sequence[str] = (),
     compression_level: int = DEFAULT_COMPRESSION_LEVEL,
     outside_vocabulary: str = "raise",
+    vocabularies_as_text: bool = False,
 ) -> bytes:
     """One file of ``data`` in ``fmt`` (an extension of :data:`FORMATS`), as bytes.
 
     ``table`` (default: claims), ``metadata`` and ``outside_vocabulary`` as for
     :func:`conform`; ``sorted_by`` names
     the key the rows are sorted by, checked and declared in Parquet files.
+    ``vocabularies_as_text``: vocabulary columns as plain text, not dictionaries (for readers
+    that cannot take a dictionary column: the Hugging Face Hub's copy, :mod:`.describe.hub`).
     """
     import pyarrow as pa
 
     fmt = _format(fmt)
     published = _published(table)
     conformed = conform(data, published, metadata, outside_vocabulary=outside_vocabulary)
+    if vocabularies_as_text:
+        conformed = _decoded(conformed)
     if fmt == ".parquet":
         sink = pa.BufferOutputStream()
         _write_parquet(conformed, sink, published, sorted_by, compression_level)
