@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
+import shutil
 import sqlite3
+import subprocess
+from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 import iran_russia_claims as irc
-from conftest import DATASET, EXPORTS
+from conftest import DATASET, EXPORTS, REPO
 from iran_russia_claims.curation.dataset import Dataset, read_dataset
 from iran_russia_claims.publish import datasette, sqlite
 from iran_russia_claims.publish.drift import stale
@@ -197,3 +201,26 @@ def test_facets_name_columns_that_exist_and_arrays_hold_json() -> None:
                         f'SELECT count(*) FROM "{name}" WHERE json_type("{column}") != \'array\''
                     ).fetchone()[0]
                     assert bad == 0, (name, column)
+
+
+def test_the_readme_sqlite3_example_counts_the_actors() -> None:
+    """The README's `sqlite3` shell line, run as written from the checkout."""
+    lines = [
+        line
+        for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("sqlite3 ")
+    ]
+    assert lines, "the README lost its sqlite3 example"
+    if shutil.which("sqlite3") is None:
+        pytest.skip("the sqlite3 shell is not installed: apt-get install sqlite3")
+    claims = irc.load(as_frame=False)
+    expected = Counter(code for c in claims for code in c["actors"])
+    for line in lines:
+        out = subprocess.run(
+            shlex.split(line), cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout
+        header, _, *rows = out.splitlines()
+        assert header.split() == ["actor", "claims"]
+        counts = {actor: int(n) for actor, n in (row.split() for row in rows)}
+        assert counts == dict(expected)
+        assert list(counts) == sorted(expected, key=lambda a: (-expected[a], a))
