@@ -224,3 +224,17 @@ def test_the_readme_sqlite3_example_counts_the_actors() -> None:
         counts = {actor: int(n) for actor, n in (row.split() for row in rows)}
         assert counts == dict(expected)
         assert list(counts) == sorted(expected, key=lambda a: (-expected[a], a))
+
+
+def test_another_collection_gets_its_own_titles_and_licence() -> None:
+    """Nothing in the metadata is a constant: the worked example's manifest names its own."""
+    example = read_dataset(REPO / "docs" / "example" / "kz-kg-water")
+    document = datasette.metadata(example)
+    manifest = example.manifest
+    assert document["title"] == manifest.title != irc.manifest().title
+    assert document["about"] == f"{manifest.name} {manifest.version}"
+    assert document["license"] == (manifest.license.title or manifest.license.id)
+    assert ("license_url" in document) == (manifest.license.url is not None)
+    assert ("about_url" in document) == (manifest.homepage is not None)
+    titles = {s.title for s in example.registry.sources.values()}
+    assert all(title in document["source"] for title in titles)
