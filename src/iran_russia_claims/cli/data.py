@@ -226,7 +226,7 @@ def cmd_browse(args: argparse.Namespace) -> int:
     import shlex
     import subprocess
 
-    from iran_russia_claims.publish import datasette
+    from iran_russia_claims.publish import datasette, sqlite
 
     if importlib.util.find_spec("datasette") is None:
         print(
@@ -246,7 +246,8 @@ def cmd_browse(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    print(f"serving {exports} at {datasette.url(args.port)} (Ctrl-C stops it)", flush=True)
+    database = exports / sqlite.FILENAME
+    print(f"serving {database} at {datasette.url(args.port)} (Ctrl-C stops it)", flush=True)
     return subprocess.run(command, check=False).returncode
 
 

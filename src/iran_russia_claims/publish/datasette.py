@@ -8,7 +8,10 @@ written by hand, so it names no column the database lacks.
 
 :func:`serve_command` is what ``iran-russia-claims browse`` runs: Datasette's own command line,
 through the same Python, the database opened read-only and immutable (the shipped file may sit
-in a read-only site-packages, and nothing is written beside it), on 127.0.0.1 only.
+in a read-only site-packages, and nothing is written beside it), on 127.0.0.1 only. A child
+process, not Datasette imported here: its command line is the interface it documents and keeps
+across releases (its Python API and server set-up are not), its server handles Ctrl-C and logs
+as Datasette does, and ``--dry-run`` can print the very command a user may run by hand.
 """
 
 from __future__ import annotations
