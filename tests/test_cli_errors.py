@@ -48,6 +48,7 @@ def bad_paths(missing: str, folder: str) -> dict[str, list[list[str]]]:
         "sentences": [[missing], [folder]],
         "locate": [[missing, "quote"], [folder, "quote"]],
         "fill": [["--collection", missing], ["--source", missing, "--collection", str(EXAMPLE)]],
+        "browse": [["--exports", missing], ["--exports", folder]],
     }
 
 
@@ -67,6 +68,8 @@ def good(tmp: Path) -> dict[str, list[str]]:
         "sentences": [str(ARTICLE)],
         "locate": [str(ARTICLE), "Toktogul reservoir"],
         "fill": ["--collection", str(EXAMPLE), "--check"],
+        # a server runs until stopped: the dry run prints its command and URL, starting nothing
+        "browse": ["--dry-run"],
     }
 
 
@@ -119,6 +122,8 @@ def test_a_closed_stdout_ends_quietly(command: str, tmp_path: Path) -> None:
         run(["init", *calls["init"]], tmp_path)
     if command == "plot":
         pytest.importorskip("matplotlib", reason="plot needs the plot extra")
+    if command == "browse":
+        pytest.importorskip("datasette", reason="browse needs the browse extra")
     code, err = run([command, *calls[command]], REPO if command == "metadata" else tmp_path, True)
     assert "Traceback" not in err, err
     assert "BrokenPipe" not in err, err

@@ -1,8 +1,8 @@
 """The ``iran-russia-claims`` command: a thin shell over the package's functions.
 
 Commands come in three groups, one module each: :mod:`.data` (export, summary, plot,
-metadata, synth), :mod:`.check` (validate, verify-source, coverage) and :mod:`.curate` (init,
-add-source, sentences, locate, fill: a curator's work on a collection of their own).
+metadata, synth, browse), :mod:`.check` (validate, verify-source, coverage) and :mod:`.curate`
+(init, add-source, sentences, locate, fill: a curator's work on a collection of their own).
 
 Exit codes: 0 success; 1 the data broke rules (every problem is listed); 2 bad usage, or an
 input that cannot be used: a path that is missing, a directory or unreadable, a file that is not

@@ -1,4 +1,4 @@
-"""Commands on a collection's data: export, summary, plot, metadata, synth."""
+"""Commands on a collection's data: export, summary, plot, metadata, synth, browse."""
 
 from __future__ import annotations
 
@@ -213,11 +213,49 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a TCP port, 1 to 65535, not {value}")
+    return value
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    """Serve claims.sqlite with Datasette: its own command line, run by this Python."""
+    import importlib.util
+    import shlex
+    import subprocess
+
+    from iran_russia_claims.publish import datasette, sqlite
+
+    if importlib.util.find_spec("datasette") is None:
+        print(
+            f"error: browse needs Datasette, which is not installed: {datasette.INSTALL_HINT}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    exports = datasette.servable(args.exports)
+    command = datasette.serve_command(exports, args.port, open_browser=args.open)
+    if args.dry_run:
+        print(shlex.join(command))
+        print(datasette.url(args.port))
+        return EXIT_OK
+    if not datasette.port_free(args.port):
+        print(
+            f"error: port {args.port} of {datasette.HOST} is in use; pass another with --port",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    database = exports / sqlite.FILENAME
+    print(f"serving {database} at {datasette.url(args.port)} (Ctrl-C stops it)", flush=True)
+    return subprocess.run(command, check=False).returncode
+
+
 def register(sub: Any) -> None:
     """Add the data commands to the parser's subcommands."""
     p = sub.add_parser(
         "export",
-        help="validate a collection; write its exports (CSV, JSON, Parquet, "
+        help="validate a collection; write its exports (CSV, JSON, Parquet, SQLite, "
         "datapackage.json, SHA256SUMS) and JSON Schemas",
     )
     collection_option(
@@ -333,3 +371,25 @@ def register(sub: Any) -> None:
         help="also write the synthetic registry the claims cite to this directory",
     )
     p.set_defaults(func=cmd_synth)
+
+    from iran_russia_claims.publish.datasette import DEFAULT_PORT, HOST
+
+    p = sub.add_parser(
+        "browse", help=f"serve claims.sqlite with Datasette on {HOST}; needs the browse extra"
+    )
+    p.add_argument(
+        "--exports",
+        type=Path,
+        default=None,
+        help="the exports to serve (default: those shipped with the package)",
+    )
+    p.add_argument(
+        "--port", type=port, default=DEFAULT_PORT, help=f"port on {HOST} (default: %(default)s)"
+    )
+    p.add_argument("--open", action="store_true", help="open the page in a web browser too")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the Datasette command and the URL; start nothing",
+    )
+    p.set_defaults(func=cmd_browse, outcome="nothing was served")

@@ -9,8 +9,8 @@ registry's codes), which Table Schema's foreign keys cannot state for a list. Th
 Schema can state are :data:`STATED_RULES`; the others only ``validate`` checks (a test proves the
 split, rule by rule, with ``frictionless validate``). The JSON and Parquet renderings are listed as
 plain file resources: Frictionless cannot read Parquet list columns, and reading JSON tables needs
-an extra it does not install by default. No timestamps or hashes, so the file is the same whenever
-the data is.
+an extra it does not install by default; so are the SQLite database of every table and its
+Datasette metadata. No timestamps or hashes, so the file is the same whenever the data is.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.publish import datasette, sqlite
 from iran_russia_claims.publish.tables import Table, TableField, tables
 from iran_russia_claims.spec.vocab import SCHEMA_VERSION, with_id_prefix
 
@@ -38,6 +39,7 @@ _MEDIATYPES: Final = {
     "csv": "text/csv",
     "json": "application/json",
     "parquet": "application/vnd.apache.parquet",
+    "sqlite": "application/vnd.sqlite3",
 }
 
 
@@ -149,6 +151,34 @@ def _resources(table: Table, keys: Mapping[str, Sequence[str]]) -> list[dict[str
     return [csv, *others]
 
 
+def _database_resources() -> list[dict[str, Any]]:
+    """The SQLite database of every table, and Datasette's metadata for it."""
+    return [
+        {
+            "name": "database-sqlite",
+            "title": "Every table (SQLite)",
+            "description": "SQLite database of every table, typed, with primary and foreign "
+            "keys; list columns hold JSON arrays.",
+            "type": "file",
+            "path": sqlite.FILENAME,
+            "format": "sqlite",
+            "mediatype": _MEDIATYPES["sqlite"],
+        },
+        {
+            "name": "database-datasette",
+            "title": "Datasette metadata",
+            "description": f"Datasette metadata for {sqlite.FILENAME}: titles, descriptions, "
+            "licence and facets (`datasette serve --immutable "
+            f"{sqlite.FILENAME} --metadata {datasette.FILENAME}`).",
+            "type": "file",
+            "path": datasette.FILENAME,
+            "format": "json",
+            "mediatype": _MEDIATYPES["json"],
+            "encoding": "utf-8",
+        },
+    ]
+
+
 def license_of(manifest: Manifest) -> dict[str, str]:
     """The data licence as a Data Package ``licenses`` entry."""
     entry = {"name": manifest.license.id}
@@ -174,7 +204,8 @@ def descriptor(dataset: Dataset) -> dict[str, Any]:
         "title": manifest.title,
         "description": (
             f"{manifest.description} Schema version {SCHEMA_VERSION}. Every table is given as "
-            "CSV (described here), JSON and Parquet; SHA256SUMS lists the hash of every file."
+            "CSV (described here), JSON and Parquet, and all of them in one SQLite database; "
+            "SHA256SUMS lists the hash of every file."
         ),
         "version": manifest.version,
         "licenses": [license_of(manifest)],
@@ -186,7 +217,10 @@ def descriptor(dataset: Dataset) -> dict[str, Any]:
             for c in manifest.creators
         ],
         "keywords": list(manifest.keywords),
-        "resources": [resource for table in tables() for resource in _resources(table, keys)],
+        "resources": [
+            *(resource for table in tables() for resource in _resources(table, keys)),
+            *_database_resources(),
+        ],
     }
     if manifest.homepage:
         package["homepage"] = manifest.homepage

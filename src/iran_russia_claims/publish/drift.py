@@ -3,8 +3,10 @@
 Text files must match byte for byte. A Parquet file must match in decoded schema (field
 metadata included), values and our own key-value metadata, but not in bytes: the footer names
 the pyarrow release that wrote it (``created_by``), and a new patch release must not count as
-drift. For the same reason a Parquet file's line in ``SHA256SUMS`` is checked against the file
-beside it, not against a fresh hash.
+drift. The SQLite database likewise must hold the same schema and the same rows, each value of
+the same type, but its header records the version of the SQLite library that wrote it. For the
+same reason the line of either in ``SHA256SUMS`` is checked against the file beside it, not
+against a fresh hash.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Final
 from iran_russia_claims.publish.export import CHECKSUMS, EXPORT_COMMAND
 
 REMEDY: Final = f"run `{EXPORT_COMMAND}` and commit the result"
+#: Files compared by what they hold, not by their bytes, which name the library that wrote them.
+BY_CONTENT: Final = (".parquet", ".sqlite")
 
 
 def _parquet_difference(expected: bytes, actual: bytes) -> str | None:
@@ -39,6 +43,24 @@ def _parquet_difference(expected: bytes, actual: bytes) -> str | None:
     return None
 
 
+def _sqlite_difference(expected: bytes, actual: bytes) -> str | None:
+    import sqlite3
+
+    from iran_russia_claims.publish.sqlite import contents
+
+    try:
+        old_schema, old_rows = contents(actual)
+    except sqlite3.Error as error:
+        return f"cannot be read as SQLite ({error})"
+    new_schema, new_rows = contents(expected)
+    if old_schema != new_schema:
+        return "its schema differs (tables, columns, types or keys)"
+    for name, rows in new_rows.items():
+        if old_rows.get(name) != rows:
+            return f"the rows of its table {name!r} differ"
+    return None
+
+
 def _checksums(data: bytes) -> dict[str, str]:
     sums = {}
     for line in data.decode("utf-8", "replace").splitlines():
@@ -52,7 +74,7 @@ def _checksums_difference(expected: bytes, actual: bytes, directory: Path) -> st
     if set(new) != set(old):
         return f"lists {sorted(old)}, but the exports are {sorted(new)}"
     for name in sorted(new):
-        if not name.endswith(".parquet"):
+        if not name.endswith(BY_CONTENT):
             if new[name] != old[name]:
                 return f"the hash of {name} is out of date"
             continue
@@ -67,12 +89,14 @@ def difference(path: Path, expected: bytes) -> str | None:
     if not path.is_file():
         return "is missing"
     actual = path.read_bytes()
+    if path.name == CHECKSUMS:  # even when unchanged: a file beside it may have changed bytes
+        return _checksums_difference(expected, actual, path.parent)
     if actual == expected:
         return None
     if path.suffix == ".parquet":
         return _parquet_difference(expected, actual)
-    if path.name == CHECKSUMS:
-        return _checksums_difference(expected, actual, path.parent)
+    if path.suffix == ".sqlite":
+        return _sqlite_difference(expected, actual)
     return "differs from a fresh export"
 
 

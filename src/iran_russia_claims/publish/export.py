@@ -1,13 +1,15 @@
-"""Exporting the validated dataset: CSV, JSON, Parquet, a data package, checksums and schemas.
+"""Exporting the validated dataset: CSV, JSON, Parquet, SQLite (with Datasette's metadata), a
+data package, checksums and schemas.
 
 Validation comes first; then every table is rendered to bytes in memory by the one column-wise
-writer (:mod:`.writer`), from one Arrow table per table, so the same dataset gives the same
-bytes (only Parquet's ``created_by`` names the pyarrow release). Writing goes through
-:func:`~iran_russia_claims.publish.atomic.write_files`: every file is staged beside its target,
-a journal commits the set, then the files are renamed into place; an exception part-way
-restores the files already replaced, and a kill part-way is completed by the next command
-(:func:`~iran_russia_claims.publish.atomic.recover`), so a reader sees the old set or the new
-one. An invalid dataset writes nothing. The ``export`` command writes the exports, the JSON
+writer (:mod:`.writer`), from one Arrow table per table, and all of them into one SQLite
+database (:mod:`.sqlite`), so the same dataset gives the same bytes (only Parquet's
+``created_by`` names the pyarrow release, and the SQLite header the SQLite library). Writing
+goes through :func:`~iran_russia_claims.publish.atomic.write_files`: every file is staged beside
+its target, a journal commits the set, then the files are renamed into place; an exception
+part-way restores the files already replaced, and a kill part-way is completed by the next
+command (:func:`~iran_russia_claims.publish.atomic.recover`), so a reader sees the old set or
+the new one. An invalid dataset writes nothing. The ``export`` command writes the exports, the JSON
 Schemas and the refreshed metadata as one such set.
 """
 
@@ -19,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.publish import datapackage
+from iran_russia_claims.publish import datapackage, datasette, sqlite
 from iran_russia_claims.publish.atomic import write_files
 from iran_russia_claims.publish.jsonschemas import render_schemas
 from iran_russia_claims.publish.parquet import COMPRESSION_LEVEL, arrow_table, key_value_metadata
@@ -102,6 +104,8 @@ def render_exports(dataset: Dataset) -> dict[str, bytes]:
             else render(data, ".json", **options)
         )
         files[f"{table.name}.parquet"] = render_parquet(table, data, metadata)
+    files[sqlite.FILENAME] = sqlite.render_sqlite(dataset)
+    files[datasette.FILENAME] = render_json(datasette.metadata(dataset))
     files[datapackage.FILENAME] = render_json(datapackage.descriptor(dataset))
     files[CHECKSUMS] = render_checksums(files)
     return files
