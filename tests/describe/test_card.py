@@ -19,13 +19,13 @@ from iran_russia_claims.cli import main
 from iran_russia_claims.describe.card import (
     REGENERATE,
     data_dictionary,
-    read_snapshot,
     readme_blocks,
     sync_blocks,
 )
 from iran_russia_claims.describe.croissant import croissant
-from iran_russia_claims.describe.hub import card_header, hub_layout
-from iran_russia_claims.describe.metadata import stale_files
+from iran_russia_claims.describe.hub import card_header
+from iran_russia_claims.describe.metadata import hub_layout, stale_files
+from iran_russia_claims.describe.snapshot import read_snapshot
 from iran_russia_claims.readers.collection import read_manifest
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Kind, Theme

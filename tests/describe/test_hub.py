@@ -26,8 +26,9 @@ import yaml
 from conftest import DATASET, EXPORTS, REPO
 from iran_russia_claims import load
 from iran_russia_claims.cli import main
-from iran_russia_claims.describe.card import Snapshot, read_snapshot
-from iran_russia_claims.describe.hub import card_header, data_file, hub_layout
+from iran_russia_claims.describe.hub import card_header, data_file
+from iran_russia_claims.describe.metadata import hub_layout
+from iran_russia_claims.describe.snapshot import Snapshot, read_snapshot
 from iran_russia_claims.publish.tables import Table, tables
 
 TABLES = [t.name for t in tables()]

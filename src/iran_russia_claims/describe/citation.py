@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from iran_russia_claims.describe.card import REGENERATE, Snapshot
+from iran_russia_claims.describe.card import REGENERATE
+from iran_russia_claims.describe.snapshot import Snapshot
 from iran_russia_claims.spec.manifest import Creator
 
 FILENAME = "CITATION.cff"

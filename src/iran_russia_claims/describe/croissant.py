@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from iran_russia_claims.describe.card import Snapshot
+from iran_russia_claims.describe.snapshot import Snapshot
 from iran_russia_claims.spec.vocab import KIND_DEFINITIONS, THEME_DEFINITIONS, Band
 
 if TYPE_CHECKING:

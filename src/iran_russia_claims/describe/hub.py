@@ -8,8 +8,9 @@ is a list of strings; actor codes stay strings, since the registry, not the sche
 them and ids by registry position would shift when an actor is added), and the split's size as
 ``datasets`` records it. With all of that, ``datasets`` loads every config without a warning.
 
-:func:`hub_layout` is the repository itself: ``README.md`` (the card), ``CITATION.cff`` and
-``data/<table>.parquet``, which ``iran-russia-claims metadata --hub DIR`` writes. Its Parquet
+:func:`.metadata.hub_layout` is the repository itself: ``README.md`` (the card),
+``CITATION.cff`` and ``data/<table>.parquet``, which ``iran-russia-claims metadata --hub DIR``
+writes. Its Parquet
 files hold the exports' rows and schema, except that vocabulary columns are plain text:
 ``datasets`` casts text to a ``ClassLabel`` but not the exports' dictionary columns.
 """
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from iran_russia_claims.publish.tables import Table, TableField, tables
 
 if TYPE_CHECKING:
-    from iran_russia_claims.describe.card import Snapshot
+    from iran_russia_claims.describe.snapshot import Snapshot
 
 #: The folder of the Hub repository that holds the Parquet files.
 DATA: Final = "data"
@@ -190,16 +191,3 @@ def loading(snap: Snapshot) -> list[str]:
         "",
     ]
     return lines
-
-
-def hub_layout(snap: Snapshot) -> dict[str, bytes]:
-    """The Hub dataset repository, by path relative to its root: ``README.md`` (the card, whose
-    configs read the files below), ``CITATION.cff`` and ``data/<table>.parquet``."""
-    from iran_russia_claims.describe.card import card_markdown
-    from iran_russia_claims.describe.citation import render_citation
-
-    parquet = hub_parquet(snap)
-    files = {"README.md": card_markdown(snap, parquet).encode("utf-8")}
-    files["CITATION.cff"] = render_citation(snap)
-    files.update({data_file(t): parquet[t.name] for t in tables()})
-    return files

@@ -4,7 +4,7 @@
 ``metadata/dataset_card.yaml`` and ``CITATION.cff`` from exports/, the collection's manifest and
 the model, and refreshes the generated sections of README.md; ``--check`` only reports what is
 out of date, which is what CI and the drift tests need. With ``--hub DIR`` it also writes (or
-checks) the Hugging Face dataset repository (:func:`.hub.hub_layout`) in DIR, in the same set.
+checks) the Hugging Face dataset repository (:func:`hub_layout`) in DIR, in the same set.
 """
 
 from __future__ import annotations
@@ -15,16 +15,28 @@ from pathlib import Path
 
 from iran_russia_claims.describe.card import (
     BLOCKS,
-    read_snapshot,
+    card_markdown,
     readme_blocks,
     render_card_files,
     sync_blocks,
 )
 from iran_russia_claims.describe.citation import render_citation
 from iran_russia_claims.describe.croissant import render_croissant
-from iran_russia_claims.describe.hub import hub_layout
+from iran_russia_claims.describe.hub import data_file, hub_parquet
+from iran_russia_claims.describe.snapshot import Snapshot, read_snapshot
 from iran_russia_claims.publish.atomic import write_files
+from iran_russia_claims.publish.tables import tables
 from iran_russia_claims.spec.problem import DataError, Problem
+
+
+def hub_layout(snap: Snapshot) -> dict[str, bytes]:
+    """The Hub dataset repository, by path relative to its root: ``README.md`` (the card, whose
+    configs read the files below), ``CITATION.cff`` and ``data/<table>.parquet``."""
+    parquet = hub_parquet(snap)
+    files = {"README.md": card_markdown(snap, parquet).encode("utf-8")}
+    files["CITATION.cff"] = render_citation(snap)
+    files.update({data_file(t): parquet[t.name] for t in tables()})
+    return files
 
 
 def expected_files(
