@@ -42,6 +42,8 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--no-proxy-server",  # 127.0.0.1 directly, whatever proxy the environment names
+    "--disable-dev-shm-usage",  # containers often have a small /dev/shm
     "--hide-scrollbars",
 )
 INSTALL_CHROMIUM = "apt-get install chromium"
@@ -60,18 +62,26 @@ def free_port() -> int:
     return port
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+#: Straight to 127.0.0.1: an ``http_proxy`` of the environment is not asked.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"browse ended (exit {process.returncode}) before serving {url}")
+            said = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(
+                f"browse ended (exit {process.returncode}) before serving {url}: {said}"
+            )
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (127.0.0.1)
+            with _DIRECT.open(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise TimeoutError(f"nothing served at {url} after {timeout:.0f} s")
+    said = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+    raise TimeoutError(f"nothing served at {url} after {timeout:.0f} s: {said}")
 
 
 @contextmanager
@@ -84,16 +94,17 @@ def serving(exports: Path | None = None, timeout: float = 30) -> Iterator[str]:
     if exports is not None:
         argv += ["--exports", str(exports)]
     path = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
+    log = tempfile.NamedTemporaryFile(prefix="irc-browse-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         argv,
         env={**os.environ, "PYTHONPATH": path},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,  # to a file: a pipe nobody reads would stall the server
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + PAGE + ".json", process, timeout)
+        _wait(base + PAGE + ".json", process, timeout, Path(log.name))
         yield base
     finally:
         if process.poll() is None:
@@ -103,8 +114,8 @@ def serving(exports: Path | None = None, timeout: float = 30) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()
+        os.unlink(log.name)
 
 
 def _chromium(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -138,3 +138,38 @@ def test_the_claims_pages_show_the_counts_of_the_data() -> None:
     kinds = Counter(c["kind"] for c in claims if c["theme"] == theme)
     assert _facet(filtered, "kind") == dict(kinds)
     assert _rows_shown(containing) == with_actor
+
+
+@needs_datasette
+def test_sigterm_to_the_command_stops_the_server(tmp_path: Path) -> None:
+    """``kill PID`` of ``browse`` (as a service manager or a CI step's timeout sends it) stops
+    Datasette too: the command becomes Datasette, so no server is left serving on its own."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    port = shots.free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    log = (tmp_path / "browse.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "iran_russia_claims", "browse", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        shots._wait(f"http://127.0.0.1:{port}/claims.json", process, 30, tmp_path / "browse.log")
+        os.kill(process.pid, signal.SIGTERM)  # the command only, not its process group
+        process.wait(timeout=20)
+        time.sleep(0.2)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0, "something still serves the port"
+        with pytest.raises(ProcessLookupError):
+            os.killpg(process.pid, 0)  # nothing of the session is left
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,8 +184,13 @@ def cmd_metadata(args: argparse.Namespace) -> int:
         places.collection,
         args.citation or places.citation,
     )
-    from iran_russia_claims.describe.metadata import stale_files, write_metadata
+    from iran_russia_claims.describe.metadata import hub_clash, stale_files, write_metadata
+    from iran_russia_claims.spec.neutral import neutral
 
+    clash = hub_clash(args.hub, *where[:4]) if args.hub is not None else None
+    if clash is not None:  # the Hub's README.md or data/ would overwrite the project's files
+        print(f"error: --hub {neutral(clash)}; pass an empty folder", file=sys.stderr)
+        return EXIT_USAGE
     if args.check:
         stale = stale_files(*where, hub=args.hub)
         for name in stale:
@@ -248,7 +254,11 @@ def cmd_browse(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     database = exports / sqlite.FILENAME
     print(f"serving {database} at {datasette.url(args.port)} (Ctrl-C stops it)", flush=True)
-    return subprocess.run(command, check=False).returncode
+    sys.stderr.flush()
+    if os.name == "posix":  # Datasette becomes this process: SIGTERM and Ctrl-C reach it
+        os.execv(command[0], command)  # noqa: S606 (our own Python, our arguments)
+    code = subprocess.run(command, check=False).returncode  # pragma: no cover - Windows
+    return 128 - code if code < 0 else code  # pragma: no cover - killed by a signal
 
 
 def register(sub: Any) -> None:
