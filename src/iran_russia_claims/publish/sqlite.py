@@ -8,8 +8,8 @@ and Datasette's array facets read it), ``NOT NULL`` where a value is required, a
 and foreign keys of the definitions. A missing value is ``NULL``. Rows are inserted in each
 table's order.
 
-Reproducibility: the database is written in one transaction into a new file with a fixed page
-size and the rollback journal (no WAL), then vacuumed, so the same rows give the same bytes
+Reproducibility: the database is built in memory in one transaction with a fixed page size,
+vacuumed and serialised, so the same rows give the same bytes
 with the same SQLite library. The file header records the version of that library (and a
 change counter its writes move), so drift checks compare the schema and the rows
 (:func:`contents`), not the bytes, as they do for Parquet.
@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import tempfile
 from collections.abc import Mapping, Sequence
 from contextlib import closing
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.publish.tables import Table, TableField, tables
@@ -81,22 +79,20 @@ def _fill(connection: sqlite3.Connection, table: Table, rows: Sequence[Mapping[s
 
 
 def render_sqlite(dataset: Dataset) -> bytes:
-    """The database of every published table of ``dataset``, as bytes."""
-    with tempfile.TemporaryDirectory(prefix="irc-sqlite-") as folder:
-        path = Path(folder) / FILENAME
-        with closing(sqlite3.connect(path, isolation_level=None)) as connection:
-            connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            connection.execute("PRAGMA journal_mode = DELETE")
-            connection.execute("BEGIN")
-            for table in tables():
-                _fill(connection, table, table.rows(dataset))
-            connection.execute("COMMIT")
-            # every reference is checked once all rows are in (whatever the insertion order)
-            problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                raise ValueError(f"{FILENAME}: rows refer to missing keys: {problems[:5]}")
-            connection.execute("VACUUM")
-        return path.read_bytes()
+    """The database of every published table of ``dataset``, as bytes: built in memory (no
+    temporary file for a killed export to leave behind) and serialised as a database file."""
+    with closing(sqlite3.connect(":memory:", isolation_level=None)) as connection:
+        connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        connection.execute("BEGIN")
+        for table in tables():
+            _fill(connection, table, table.rows(dataset))
+        connection.execute("COMMIT")
+        # every reference is checked once all rows are in (whatever the insertion order)
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(f"{FILENAME}: rows refer to missing keys: {problems[:5]}")
+        connection.execute("VACUUM")
+        return connection.serialize()
 
 
 # -- reading it back (drift checks, tests) ------------------------------------------------------
@@ -106,19 +102,16 @@ Contents = tuple[list[tuple[str, str, str]], dict[str, list[tuple[tuple[str, Any
 def contents(data: bytes) -> Contents:
     """What a database holds, whatever wrote it: its schema (type, name, SQL of every object)
     and each table's rows in stored order, every value with its SQLite type."""
-    with tempfile.TemporaryDirectory(prefix="irc-sqlite-") as folder:
-        path = Path(folder) / FILENAME
-        path.write_bytes(data)
-        uri = f"{path.as_uri()}?mode=ro&immutable=1"
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
-            schema = connection.execute(
-                "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name"
-            ).fetchall()
-            rows = {}
-            for (name,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            ).fetchall():
-                query = f"SELECT * FROM {quoted(name)} ORDER BY rowid"  # noqa: S608 (quoted)
-                cursor = connection.execute(query)
-                rows[name] = [tuple((type(v).__name__, v) for v in row) for row in cursor]
+    with closing(sqlite3.connect(":memory:")) as connection:
+        connection.deserialize(data)  # a copy in memory: nothing on disk, the bytes unchanged
+        schema = connection.execute(
+            "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        rows = {}
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall():
+            query = f"SELECT * FROM {quoted(name)} ORDER BY rowid"  # noqa: S608 (quoted)
+            cursor = connection.execute(query)
+            rows[name] = [tuple((type(v).__name__, v) for v in row) for row in cursor]
     return schema, rows
