@@ -186,6 +186,31 @@ def test_the_cli_checks_the_hub_folder(hub: Path, tmp_path: Path) -> None:
     assert main(argv) == 1
 
 
+@pytest.mark.parametrize("where", ["the README's folder", "metadata", "exports"])
+def test_a_hub_folder_that_would_overwrite_the_projects_files_is_refused(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--hub .`` in a checkout would write the card over the project's README.md; the Hub folder
+    may be neither the README's folder nor the metadata or exports folder (nor inside one)."""
+    exports = tmp_path / "exports"
+    shutil.copytree(EXPORTS, exports)
+    readme = tmp_path / "README.md"
+    shutil.copy(REPO / "README.md", readme)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    hub = {"the README's folder": tmp_path, "metadata": tmp_path / "metadata" / "hub"}
+    folder = hub.get(where, exports)
+    argv = ["metadata", "--exports", str(exports), "--collection", str(DATASET)]
+    argv += ["--out", str(tmp_path / "metadata"), "--readme", str(readme)]
+    argv += ["--citation", str(tmp_path / "CITATION.cff"), "--hub", str(folder)]
+    assert main(argv) == 2
+    assert main([*argv, "--check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --hub "), err
+    assert "pass an empty folder" in err, err
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before  # nothing written
+
+
 # -- the card names the manifest's identity, not constants ---------------------------------------
 def test_title_licence_and_version_come_from_the_manifest(snapshot: Snapshot) -> None:
     manifest = snapshot.manifest.model_copy(

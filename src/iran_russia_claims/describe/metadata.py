@@ -66,6 +66,26 @@ def expected_files(
     return files
 
 
+def hub_clash(
+    hub: str | Path,
+    exports: str | Path,
+    out: str | Path,
+    readme: str | Path | None,
+    collection: str | Path,
+) -> str | None:
+    """Why the Hub repository cannot be written in ``hub``, or None: the folder is (or is inside)
+    the exports, the metadata folder or the collection, or its ``README.md`` is the README this
+    command refreshes (``--hub .`` in a checkout would overwrite the project's README)."""
+    root = Path(hub).resolve()
+    for what, folder in (("exports", exports), ("metadata", out), ("collection", collection)):
+        place = Path(folder).resolve()
+        if root == place or place in root.parents:
+            return f"{root} is the {what} folder or inside it ({place})"
+    if readme is not None and root / "README.md" == Path(readme).resolve():
+        return f"{root / 'README.md'} would be the card, but it is the project's README"
+    return None
+
+
 def check_readme(path: Path) -> str:
     """The README's text, if it holds each generated section's markers once; else DataError
     naming the file and the markers to add."""
