@@ -210,3 +210,13 @@ def test_dir_and_all_show_the_public_api_only() -> None:
     for public in ("load", "files", "validate", "claims", "actors", "sources", "manifest"):
         assert public in names
     assert all(hasattr(irc, name) for name in irc.__all__)
+
+
+def test_the_loader_names_every_published_table_and_nothing_else() -> None:
+    """``TableName`` (a Literal, for type checkers) names exactly the published tables."""
+    from typing import get_args
+
+    from iran_russia_claims.api import TableName
+    from iran_russia_claims.publish.tables import tables
+
+    assert set(get_args(TableName)) == {t.name for t in tables()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args, overload
 
 from iran_russia_claims.resources import exported, exports_dir
 from iran_russia_claims.spec.problem import DataError, Problem
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 TableName = Literal["claims", "actors", "sources", "sections", "claim_actors"]
 Backend = Literal["pandas", "polars", "pyarrow"]
 #: The backends ``load`` can hand a table to.
-BACKENDS: Final[tuple[str, ...]] = ("pandas", "polars", "pyarrow")
+BACKENDS: Final[tuple[str, ...]] = get_args(Backend)
 CLAIMS_PARQUET = "claims.parquet"
 ACTORS_JSON = "actors.json"
 SOURCES_JSON = "sources.json"
