@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMN_NAMES,
+    CLAIM_COLUMNS,
     LIST_COLUMNS,
     ORDINAL_VOCABULARIES,
     VOCABULARY_COLUMNS,
@@ -25,15 +26,15 @@ if TYPE_CHECKING:
     from iran_russia_claims.publish.tables import Table
 
 #: The dtype of each column of a frame returned by :func:`iran_russia_claims.load`.
+#: (A vocabulary column is a categorical; other columns follow the column's type.)
+_BY_TYPE: dict[str, str] = {
+    "integer": "int64",
+    "number": "float64",
+    "string": "object (str)",
+    "list": "object (list of str)",
+}
 DTYPES: dict[str, str] = {
-    name: (
-        "category"
-        if name in VOCABULARY_COLUMNS
-        else "object (list of str)"
-        if name in LIST_COLUMNS
-        else {"start": "int64", "end": "int64", "confidence": "float64"}.get(name, "object (str)")
-    )
-    for name in CLAIM_COLUMN_NAMES
+    c.name: "category" if c.vocabulary else _BY_TYPE[c.type] for c in CLAIM_COLUMNS
 }
 
 
@@ -44,14 +45,15 @@ def apply_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.loc[:, list(CLAIM_COLUMN_NAMES)].copy()
     for name, vocabulary in VOCABULARY_COLUMNS.items():
         values = [str(v) for v in vocabulary]
-        dtype = pd.CategoricalDtype(values, ordered=vocabulary in ORDINAL_VOCABULARIES)
-        out[name] = out[name].astype(object).astype(dtype)
-    for name in ("start", "end"):
-        out[name] = out[name].astype("int64")
-    for name in CLAIM_COLUMN_NAMES:
-        if DTYPES[name] == "object (str)":
+        categorical = pd.CategoricalDtype(values, ordered=vocabulary in ORDINAL_VOCABULARIES)
+        out[name] = out[name].astype(object).astype(categorical)
+    for name, dtype in DTYPES.items():
+        if dtype == "int64":
+            out[name] = out[name].astype("int64")
+        elif dtype == "float64":
+            out[name] = out[name].astype("float64")
+        elif dtype == "object (str)":
             out[name] = out[name].astype(object)
-    out["confidence"] = out["confidence"].astype("float64")
     for name in LIST_COLUMNS:
         out[name] = [list(map(str, v)) for v in out[name]]
     return out.reset_index(drop=True)
