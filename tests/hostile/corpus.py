@@ -1650,6 +1650,41 @@ def _(d: Path) -> Invocation:
 
 
 @case(
+    "parquet_60000_columns",
+    "parquet",
+    broken(Expect("no_extra_fields", column="c00001"), Expect("no_extra_fields")),
+    "60,000 extra int8 columns in 10 MB: the first 64 named, the rest counted and never read "
+    "(each column read cost time and memory: 88 s for 12,000 of them once)",
+    timeout=30.0,
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    table = parquet_table(records(2))
+    column = pa.array([1, 2], pa.int8())
+    extra = {f"c{i:05d}": column for i in range(1, 60_001)}
+    table = pa.table({**{n: table.column(n) for n in table.column_names}, **extra})
+    _pq_write(table, d / "claims.parquet")
+    return cli("claims.parquet")
+
+
+@case(
+    "parquet_column_name_4mb",
+    "parquet",
+    broken(Expect("no_extra_fields")),
+    "a column named by 4 MB of text holding escapes: the report keeps its ends and its length",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    table = parquet_table(records(2))
+    name = "\x1b]0;pwned\x07" + "n" * (4 * 1024 * 1024) + "\x1b[2J"
+    table = table.append_column(name, pa.array([1, 2], pa.int8()))
+    _pq_write(table, d / "claims.parquet")
+    return cli("claims.parquet")
+
+
+@case(
     "parquet_invalid_utf8_text",
     "parquet",
     unreadable(row=1, column="assertion"),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 from iran_russia_claims.readers.chunks import arrow_chunk, record_ids
 from iran_russia_claims.readers.common import (
     KINDS,
+    MAX_EXTRA_FIELDS,
     MAX_RECORD_BYTES,
     Chunk,
     Emit,
@@ -59,9 +60,11 @@ def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
     parquet = open_checked(path)
     schema = parquet.schema_arrow
+    columns = _columns_read(schema.names, path, emit)
     row = 1
     try:
-        for batch in parquet.iter_batches(batch_size=chunk_rows, use_threads=True):
+        batches = parquet.iter_batches(batch_size=chunk_rows, columns=columns, use_threads=True)
+        for batch in batches:
             table = pa.Table.from_batches([batch])
             rows = np.arange(row, row + table.num_rows, dtype=np.int64)
             for part, part_rows, bad in _weighed(table, rows, path, emit):
@@ -75,7 +78,30 @@ def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
             hint="the file may be cut short; write it again",
         ) from None
     if row == 1:  # no records: still check the columns
-        yield arrow_chunk(schema.empty_table(), np.zeros(0, dtype=np.int64), path, emit)
+        empty = schema.empty_table()
+        empty = empty if columns is None else empty.select(columns)
+        yield arrow_chunk(empty, np.zeros(0, dtype=np.int64), path, emit)
+
+
+def _columns_read(names: list[str], path: Path, emit: Emit) -> list[str] | None:
+    """The columns to read: all (None), unless more than MAX_EXTRA_FIELDS lie outside the
+    schema; then the schema's and the first MAX_EXTRA_FIELDS others by name, the rest named in
+    one problem and never read (each column costs time and memory, whatever it holds: a file
+    of 60,000 tiny columns is 10 MB), as for the fields of parsed records."""
+    extra = sorted({n for n in names if n not in KINDS})
+    if len(extra) <= MAX_EXTRA_FIELDS:
+        return None
+    emit(
+        Problem(
+            "no_extra_fields",
+            f"{len(extra) - MAX_EXTRA_FIELDS} more columns outside the claims schema, beyond "
+            f"the {MAX_EXTRA_FIELDS} named one by one, were not read",
+            str(path),
+            hint="a claim has the 13 columns of the data dictionary; remove the others",
+        )
+    )
+    kept = set(extra[:MAX_EXTRA_FIELDS])
+    return list(dict.fromkeys(n for n in names if n in KINDS or n in kept))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -175,11 +201,13 @@ def _weighed(
     n = table.num_rows
     weight = np.zeros(n, dtype=np.int64)
     bad: dict[str, np.ndarray] = {}
+    flags: dict[int, pa.Array] = {}
     for index, name in enumerate(table.column_names):
         column = table.column(index).combine_chunks()
         if name not in KINDS:  # never decoded: only whether each cell holds something
-            flag = pc.if_else(column.is_valid(), pa.scalar(True), pa.scalar(None, pa.bool_()))
-            table = table.set_column(index, name, flag)
+            flags[index] = pc.if_else(
+                column.is_valid(), pa.scalar(True), pa.scalar(None, pa.bool_())
+            )
             continue
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
             items = pc.list_value_length(column).fill_null(0).to_numpy(zero_copy_only=False)
@@ -195,6 +223,13 @@ def _weighed(
         table = table.set_column(index, name, column)
         sizes = np.where(bad.get(name, False), 0, sizes)
         weight += sizes
+    if flags:  # one new table: replacing tens of thousands of columns one by one is quadratic
+        fields = [
+            pa.field(field.name, pa.bool_()) if i in flags else field
+            for i, field in enumerate(table.schema)
+        ]
+        arrays = [flags.get(i, table.column(i)) for i in range(table.num_columns)]
+        table = pa.Table.from_arrays(arrays, schema=pa.schema(fields, table.schema.metadata))
     coded_lists = any(
         (pa.types.is_list(t) or pa.types.is_large_list(t)) and _coded(t) for t in table.schema.types
     )
