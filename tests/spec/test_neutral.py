@@ -281,3 +281,27 @@ def test_numpy_values_read_as_python_ones() -> None:
     assert json_value(np.float64("nan")) == "nan"
     assert json_value(np.array(["a", "b"], dtype=object)) == ["a", "b"]
     assert shorten(np.array([1, 2])) == "[1, 2]"
+
+
+@pytest.mark.parametrize("field", ["record_id", "column"])
+def test_a_long_record_id_or_column_name_is_cut_and_says_from_what(field: str) -> None:
+    """A hostile file may name a column (or a record) with megabytes of text: the problem keeps
+    its ends, its full length beside it, and every report stays small."""
+    from iran_russia_claims.spec.problem import MAX_NAME_CHARS
+
+    name = "\x1b[2J" + "n" * 5_000_000 + "end"
+    problem = Problem("no_extra_fields", "m", "f.parquet", **{field: name})
+    kept = getattr(problem, field)
+    assert len(kept) <= MAX_NAME_CHARS
+    assert kept.startswith("\x1b[2J")
+    assert kept.endswith("end")
+    assert problem.to_dict()[f"{field}_length"] == len(name)
+    text = str(problem)
+    assert len(text) < 2 * MAX_NAME_CHARS + 200
+    assert f"(shortened from {len(name)} characters)" in text
+    assert "\x1b" not in text
+    short = Problem("no_extra_fields", "m", "f.parquet", **{field: "n" * MAX_NAME_CHARS})
+    assert (getattr(short, field), short.to_dict()[f"{field}_length"]) == (
+        "n" * MAX_NAME_CHARS,
+        None,
+    )

@@ -17,6 +17,7 @@ import pytest
 from claims_files import FORMATS, write_claims
 from iran_russia_claims.cli import main
 from iran_russia_claims.publish.synth import write_registry
+from iran_russia_claims.validation.report import REPORT_VERSION
 from iran_russia_claims.validation.report_schema import report_schema
 from records import registry, valid_record
 
@@ -67,7 +68,7 @@ def test_json_reports_hold_real_values_and_validate_against_the_schema(
     code, out = run(capsys, good, bad, missing, "--collection", reg, "--format", "json")
     data = json.loads(out)
     jsonschema.Draft202012Validator(report_schema()).validate(data)
-    assert (code, data["exit_code"], data["report_version"]) == (2, 2, "1.2")
+    assert (code, data["exit_code"], data["report_version"]) == (2, 2, REPORT_VERSION)
     good_report, bad_report, missing_report = data["reports"]
     assert good_report["valid"] is True
     assert missing_report["readable"] is False
@@ -81,7 +82,7 @@ def test_the_schema_can_fail() -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(report_schema())
-    wrong_code = {"report_version": "1.2", "valid": True, "exit_code": 3, "reports": []}
+    wrong_code = {"report_version": REPORT_VERSION, "valid": True, "exit_code": 3, "reports": []}
     assert not validator.is_valid(wrong_code)
     assert not validator.is_valid({"valid": True, "exit_code": 0, "reports": []})
 

@@ -26,7 +26,7 @@ import pytest
 from iran_russia_claims.publish.synth import write_registry
 from iran_russia_claims.spec.neutral import json_text
 from iran_russia_claims.spec.patterns import HIDDEN_RANGES
-from iran_russia_claims.spec.problem import Problem
+from iran_russia_claims.spec.problem import MAX_NAME_CHARS, Problem
 from iran_russia_claims.validation import formats
 from iran_russia_claims.validation.report import (
     SpanTally,
@@ -135,7 +135,11 @@ def test_json_parses_to_the_very_data_and_validates() -> None:
     reports = hostile_reports()
     data = json.loads(json_text(render_json(reports)))
     assert data == render_json(reports)
-    assert data["reports"][0]["problems"][0]["record_id"] == NASTY
+    first = data["reports"][0]["problems"][0]
+    assert len(NASTY) > MAX_NAME_CHARS  # so the report keeps its ends, and its length
+    keep = (MAX_NAME_CHARS - 5) // 2
+    assert first["record_id"] == f"{NASTY[:keep]} ... {NASTY[-keep:]}"
+    assert first["record_id_length"] == len(NASTY)
     jsonschema.Draft202012Validator(report_schema()).validate(data)
     hedges = data["reports"][0]["problems"][2]
     assert (hedges["value_truncated"], hedges["value_length"]) == (True, 3)

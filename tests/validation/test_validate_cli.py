@@ -113,6 +113,8 @@ def test_json_output_is_the_same_report_machine_readably(
         "hint": 'write a list of strings, e.g. ["IRN", "RUS"] (or [] for none)',
         "value_truncated": False,
         "value_length": None,
+        "record_id_length": None,
+        "column_length": None,
     }
     assert report["problems_by_rule"] == {"type": 1}
 

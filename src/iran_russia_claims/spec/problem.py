@@ -27,6 +27,9 @@ _MAX_DEPTH: Final = 4
 #: most this many bits (some 180 digits) is known to be shorter without writing it.
 _MAX_INT_BITS: Final = 600
 _CUT: Final = "..."
+#: How much of a record id or a column name a problem keeps (a hostile file may hold a name of
+#: megabytes): cut in the middle beyond this, its full length kept beside it.
+MAX_NAME_CHARS: Final = 200
 
 
 def _plain(value: Any) -> Any:
@@ -258,6 +261,10 @@ class Problem:
     #: The length of the value at fault when it was cut: characters of a text (or of the text a
     #: number or object is shown as), items of a list or mapping; None otherwise.
     value_length: int | None = None
+    #: The length in characters of ``record_id`` / ``column`` when the problem keeps only their
+    #: ends (longer than :data:`MAX_NAME_CHARS`); None otherwise.
+    record_id_length: int | None = None
+    column_length: int | None = None
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -270,6 +277,12 @@ class Problem:
                 object.__setattr__(self, "value_length", length)
         if self.hint is None and RULES[self.rule].hint:
             object.__setattr__(self, "hint", RULES[self.rule].hint)
+        for name in ("record_id", "column"):
+            text = getattr(self, name)
+            if isinstance(text, str) and len(text) > MAX_NAME_CHARS:
+                keep = (MAX_NAME_CHARS - 5) // 2
+                object.__setattr__(self, name, f"{text[:keep]} ... {text[-keep:]}")
+                object.__setattr__(self, f"{name}_length", len(text))
 
     def where(self) -> str:
         """File, row, record and column, as text safe to show."""
@@ -277,9 +290,9 @@ class Problem:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.record_id is not None:
-            parts.append(f"record {neutral(self.record_id)}")
+            parts.append(f"record {neutral(self.record_id)}{_cut_name(self.record_id_length)}")
         if self.column is not None:
-            parts.append(f"column {neutral(self.column)}")
+            parts.append(f"column {neutral(self.column)}{_cut_name(self.column_length)}")
         return ", ".join(parts)
 
     def shown_value(self) -> str:
@@ -300,6 +313,10 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _cut_name(length: int | None) -> str:
+    return "" if length is None else f" (shortened from {length} characters)"
 
 
 def _shortened(kept: Any, length: int | None) -> str:

@@ -38,8 +38,10 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 #: The version of the JSON report's layout (``schemas/report.schema.json``): a new key is a
 #: minor change, a key renamed or removed a major one. 1.1: a problem says whether its value
 #: was shortened (``value_truncated``) and from what length (``value_length``). 1.2: the
-#: format ``spark`` (``validate --engine spark``), whose problems have a file and no row.
-REPORT_VERSION: Final = "1.2"
+#: format ``spark`` (``validate --engine spark``), whose problems have a file and no row. 1.3:
+#: a record id or column name of more than 200 characters is cut, with its length beside it
+#: (``record_id_length``, ``column_length``).
+REPORT_VERSION: Final = "1.3"
 #: What "row" means in a report, by format: every report says it.
 ROW_MEANING: Final = {
     "csv": "the row of the file, the header being row 1 (a row starts on a later line only "

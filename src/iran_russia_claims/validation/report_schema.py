@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from iran_russia_claims.spec.problem import MAX_NAME_CHARS
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.validation.report import REPORT_VERSION, ROW_MEANING
 
@@ -37,6 +38,8 @@ def report_schema() -> dict[str, Any]:
             "hint",
             "value_truncated",
             "value_length",
+            "record_id_length",
+            "column_length",
         ],
         "properties": {
             "rule": {"enum": sorted(RULES), "description": "The rule broken (see the README)."},
@@ -62,6 +65,19 @@ def report_schema() -> dict[str, Any]:
                 "description": "The length of the value at fault when value is a part of it: "
                 "characters of a text (or of the text a number or object is shown as), items of "
                 "a list or mapping; null when it was not cut, or its length is not known.",
+            },
+            "record_id_length": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "The length in characters of the record id when record_id keeps "
+                "only its ends (a name of more than "
+                f"{MAX_NAME_CHARS} characters); null otherwise.",
+            },
+            "column_length": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "The length in characters of the column name when column keeps "
+                f"only its ends (a name of more than {MAX_NAME_CHARS} characters); null otherwise.",
             },
         },
     }
