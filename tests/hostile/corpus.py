@@ -1632,6 +1632,18 @@ def _(d: Path) -> Invocation:
     return cli("claims.parquet")
 
 
+def _wide_parquet(d: Path, columns: int) -> Invocation:
+    """Two valid claims and ``columns`` extra int8 columns, c00001 onwards."""
+    import pyarrow as pa
+
+    table = parquet_table(records(2))
+    column = pa.array([1, 2], pa.int8())
+    extra = {f"c{i:05d}": column for i in range(1, columns + 1)}
+    table = pa.table({**{n: table.column(n) for n in table.column_names}, **extra})
+    _pq_write(table, d / "claims.parquet")
+    return cli("claims.parquet")
+
+
 @case(
     "parquet_6000_columns",
     "parquet",
@@ -1639,14 +1651,7 @@ def _(d: Path) -> Invocation:
     "6000 extra int8 columns",
 )
 def _(d: Path) -> Invocation:
-    import pyarrow as pa
-
-    table = parquet_table(records(2))
-    column = pa.array([1, 2], pa.int8())
-    extra = {f"c{i:05d}": column for i in range(1, 6001)}
-    table = pa.table({**{n: table.column(n) for n in table.column_names}, **extra})
-    _pq_write(table, d / "claims.parquet")
-    return cli("claims.parquet")
+    return _wide_parquet(d, 6000)
 
 
 @case(
@@ -1658,14 +1663,7 @@ def _(d: Path) -> Invocation:
     timeout=30.0,
 )
 def _(d: Path) -> Invocation:
-    import pyarrow as pa
-
-    table = parquet_table(records(2))
-    column = pa.array([1, 2], pa.int8())
-    extra = {f"c{i:05d}": column for i in range(1, 60_001)}
-    table = pa.table({**{n: table.column(n) for n in table.column_names}, **extra})
-    _pq_write(table, d / "claims.parquet")
-    return cli("claims.parquet")
+    return _wide_parquet(d, 60_000)
 
 
 @case(
