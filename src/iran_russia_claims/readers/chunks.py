@@ -387,7 +387,8 @@ def _ordinary_fields(
                 f"{len(over)} more fields outside the claims schema, beyond the "
                 f"{MAX_EXTRA_FIELDS} named one by one, were not read",
                 str(path),
-                hint="a claim has the 13 fields of the data dictionary; remove the others",
+                hint=f"a claim has the {len(KINDS)} fields of the data dictionary; remove the "
+                "others",
             )
         )
     if not dropped:

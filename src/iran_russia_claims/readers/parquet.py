@@ -97,7 +97,7 @@ def _columns_read(names: list[str], path: Path, emit: Emit) -> list[str] | None:
             f"{len(extra) - MAX_EXTRA_FIELDS} more columns outside the claims schema, beyond "
             f"the {MAX_EXTRA_FIELDS} named one by one, were not read",
             str(path),
-            hint="a claim has the 13 columns of the data dictionary; remove the others",
+            hint=f"a claim has the {len(KINDS)} columns of the data dictionary; remove the others",
         )
     )
     kept = set(extra[:MAX_EXTRA_FIELDS])
