@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from statistics import median
 
-from iran_russia_claims.describe.hub import card_yaml, hub_parquet, loading
+from iran_russia_claims.describe.hub import card_yaml, loading
 from iran_russia_claims.describe.snapshot import Snapshot
 from iran_russia_claims.describe.summary import band_ranges, summarise
 from iran_russia_claims.publish.frame import DTYPES
@@ -180,9 +180,8 @@ def _counts_table(title: str, counts: Mapping[str, int], total: int) -> list[str
     return lines
 
 
-def card_markdown(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) -> str:
-    """The whole card: YAML front matter, then the prose a catalogue page shows; ``parquet``:
-    the Hub's Parquet files the header describes (by default made from the exports)."""
+def card_markdown(snap: Snapshot) -> str:
+    """The whole card: YAML front matter, then the prose a catalogue page shows."""
     summary = summarise(snap.claims)
     total = summary["claims"]
     manifest = snap.manifest
@@ -197,7 +196,7 @@ def card_markdown(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) ->
     ]
     parts = [
         "---",
-        card_yaml(snap, parquet).rstrip("\n"),
+        card_yaml(snap).rstrip("\n"),
         "---",
         "",
         f"# {manifest.title}",
@@ -256,8 +255,7 @@ def _licence(manifest: Manifest) -> str:
 
 def render_card_files(snap: Snapshot) -> dict[str, bytes]:
     """The Hugging Face-style card and its header (:mod:`.hub`), by file name."""
-    parquet = hub_parquet(snap)
     return {
-        "dataset_card.md": card_markdown(snap, parquet).encode("utf-8"),
-        "dataset_card.yaml": card_yaml(snap, parquet).encode("utf-8"),
+        "dataset_card.md": card_markdown(snap).encode("utf-8"),
+        "dataset_card.yaml": card_yaml(snap).encode("utf-8"),
     }

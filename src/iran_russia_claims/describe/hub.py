@@ -98,8 +98,8 @@ def configs() -> list[dict[str, Any]]:
 
 def dataset_info(parquet: Mapping[str, bytes]) -> list[dict[str, Any]]:
     """One ``dataset_info`` entry per config: features, and the split's size and row count
-    read from the Hub's files (``parquet``, by table name); ``dataset_size`` is the split's
-    ``num_bytes`` (the only split).
+    read from the exported Parquet files (``parquet``, by table name); ``dataset_size`` is the
+    split's ``num_bytes`` (the only split).
 
     No ``download_size``: it would be the Parquet files' size in bytes, which the installed
     pyarrow decides (its name and version are in every footer, and its writer and zstd change
@@ -131,11 +131,11 @@ def _size_category(n: int) -> str:
     return "n>100K"
 
 
-def card_header(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) -> dict[str, Any]:
+def card_header(snap: Snapshot) -> dict[str, Any]:
     """The card's YAML metadata (Hugging Face dataset card fields), from the manifest, the table
-    definitions and the Hub's Parquet files (``parquet``; by default made from the exports)."""
+    definitions and the exported Parquet files (the Hub's hold the same rows; its vocabulary
+    columns as text become the same ``ClassLabel`` ids, so the sizes are the same)."""
     manifest = snap.manifest
-    files = parquet if parquet is not None else hub_parquet(snap)
     return {
         "pretty_name": manifest.title,
         "license": manifest.license.id.lower(),
@@ -146,15 +146,15 @@ def card_header(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) -> d
         "task_categories": ["text-classification"],
         "tags": [k.lower().replace(" ", "-") for k in manifest.keywords],
         "configs": configs(),
-        "dataset_info": dataset_info(files),
+        "dataset_info": dataset_info(snap.parquet),
     }
 
 
-def card_yaml(snap: Snapshot, parquet: Mapping[str, bytes] | None = None) -> str:
+def card_yaml(snap: Snapshot) -> str:
     """The card's YAML header on its own, for tools that read the metadata only."""
     import yaml
 
-    header = card_header(snap, parquet)
+    header = card_header(snap)
     return str(yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100))
 
 

@@ -32,9 +32,9 @@ from iran_russia_claims.spec.problem import DataError, Problem
 def hub_layout(snap: Snapshot) -> dict[str, bytes]:
     """The Hub dataset repository, by path relative to its root: ``README.md`` (the card, whose
     configs read the files below), ``CITATION.cff`` and ``data/<table>.parquet``."""
-    parquet = hub_parquet(snap)
-    files = {"README.md": card_markdown(snap, parquet).encode("utf-8")}
+    files = {"README.md": card_markdown(snap).encode("utf-8")}
     files["CITATION.cff"] = render_citation(snap)
+    parquet = hub_parquet(snap)
     files.update({data_file(t): parquet[t.name] for t in tables()})
     return files
 

@@ -93,9 +93,10 @@ def check_exportable(dataset: Dataset) -> None:
 def render_exports(dataset: Dataset) -> dict[str, bytes]:
     """Every file of the exports directory, by name, as bytes; the checksums last."""
     files: dict[str, bytes] = {}
+    rows = {table.name: table.rows(dataset) for table in tables()}
     for table in tables():
         metadata = key_value_metadata(dataset, table)
-        data = arrow_table(table, table.rows(dataset), metadata)
+        data = arrow_table(table, rows[table.name], metadata)
         options: dict[str, Any] = {"table": table, "metadata": metadata}
         files[f"{table.name}.csv"] = render(data, ".csv", **options)
         files[f"{table.name}.json"] = (
@@ -104,7 +105,7 @@ def render_exports(dataset: Dataset) -> dict[str, bytes]:
             else render(data, ".json", **options)
         )
         files[f"{table.name}.parquet"] = render_parquet(table, data, metadata)
-    files[sqlite.FILENAME] = sqlite.render_sqlite(dataset)
+    files[sqlite.FILENAME] = sqlite.render_sqlite(dataset, rows)  # the rows read once
     files[datasette.FILENAME] = render_json(datasette.metadata(dataset))
     files[datapackage.FILENAME] = render_json(datapackage.descriptor(dataset))
     files[CHECKSUMS] = render_checksums(files)

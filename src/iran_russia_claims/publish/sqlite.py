@@ -78,14 +78,18 @@ def _fill(connection: sqlite3.Connection, table: Table, rows: Sequence[Mapping[s
     connection.executemany(insert, ([cell(f, row[f.name]) for f in table.fields] for row in rows))
 
 
-def render_sqlite(dataset: Dataset) -> bytes:
+def render_sqlite(
+    dataset: Dataset, rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+) -> bytes:
     """The database of every published table of ``dataset``, as bytes: built in memory (no
-    temporary file for a killed export to leave behind) and serialised as a database file."""
+    temporary file for a killed export to leave behind) and serialised as a database file;
+    ``rows``: each table's rows, by name, where the caller has read them already."""
     with closing(sqlite3.connect(":memory:", isolation_level=None)) as connection:
         connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         connection.execute("BEGIN")
         for table in tables():
-            _fill(connection, table, table.rows(dataset))
+            found = rows[table.name] if rows is not None else table.rows(dataset)
+            _fill(connection, table, found)
         connection.execute("COMMIT")
         # every reference is checked once all rows are in (whatever the insertion order)
         problems = connection.execute("PRAGMA foreign_key_check").fetchall()
