@@ -90,12 +90,16 @@ def load(
                 )
             ]
         )
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from iran_russia_claims.publish import frame
 
-    with exported(f"{name}.parquet").open("rb") as handle:
-        data = pq.read_table(handle)
+    # read whole, on this thread, without pyarrow.dataset (which starts a thread pool): no Arrow
+    # thread is left for the interpreter's exit to tear down, which aborted a script now and
+    # then ("terminate called without an active exception": apache/arrow#34314)
+    source = pa.BufferReader(exported(f"{name}.parquet").read_bytes())
+    data = pq.ParquetFile(source).read(use_threads=False)
     table = by_name[name]
     if not as_frame:
         return frame.arrow_records(data)
