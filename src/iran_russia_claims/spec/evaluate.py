@@ -95,6 +95,11 @@ def find_failures(
                 out[name] = _positions((~masks[name]).arg_true())
     for column, names, verdict in plan.elements:
         out.update(_element_failures(frame, column, names, verdict))
+    for rule in plan.graphs:
+        assert rule.graph is not None
+        ok = rule.graph(frame) if frame.height else None
+        if ok is not None and not ok.all():
+            out[rule.name] = _positions((~ok).arg_true())
     return Failures(out)
 
 
@@ -129,6 +134,8 @@ class _Plan:
     whole: Select | None
     #: Per list column: the names of the rules on its elements, and their query.
     elements: list[tuple[str, tuple[str, ...], Select]]
+    #: The rules on the whole table that a function states (a graph's cycles).
+    graphs: tuple[Rule, ...] = ()
 
 
 @cache
@@ -148,7 +155,8 @@ def _plan(ctx: Context, rules: tuple[Rule, ...]) -> _Plan:
         )
         for column, listed in columns.items()
     ]
-    return _Plan(compiled(whole) if whole else None, elements)
+    graphs = tuple(r for r in rules if r.scope == "graph")
+    return _Plan(compiled(whole) if whole else None, elements, graphs)
 
 
 def _element_failures(
@@ -185,14 +193,16 @@ def _positions(series: pl.Series) -> np.ndarray:
     return np.asarray(series.to_numpy(), dtype=np.int64)
 
 
-def record_failures(record: Mapping[str, Any], ctx: Context, names: Iterable[str]) -> list[str]:
+def record_failures(
+    record: Mapping[str, Any], ctx: Context, names: Iterable[str], table: str = "claims"
+) -> list[str]:
     """The rules among ``names`` that one record breaks, in the catalogue's order (rules of
     the whole table say nothing of one record and are left out). The same expressions as
     :func:`find_failures`, in as few queries as one row needs."""
     import polars as pl
 
     wanted = tuple(RULES[n] for n in names)
-    types, whole, elements = _record_plan(ctx, wanted)
+    types, whole, elements = _record_plan(ctx, wanted, table)
     frame = pl.DataFrame([{c: record[c] for c in types}], schema=types)
     broken = set()
     if whole is not None:
@@ -207,12 +217,12 @@ def record_failures(record: Mapping[str, Any], ctx: Context, names: Iterable[str
 
 @cache
 def _record_plan(
-    ctx: Context, rules: tuple[Rule, ...]
+    ctx: Context, rules: tuple[Rule, ...], table: str = "claims"
 ) -> tuple[dict[str, Any], Select | None, list[tuple[str, str, Select]]]:
     """The column types and the queries one record is checked with, built once."""
-    rules = tuple(r for r in rules if r.scope != "table")
+    rules = tuple(r for r in rules if r.scope not in ("table", "graph"))
     needed = {c for r in rules for c in columns_read(r)}
-    types = {name: t for name, t in polars_types().items() if name in needed}
+    types = {name: t for name, t in polars_types(table).items() if name in needed}
     whole = [passes(r, ctx).all().alias(r.name) for r in rules if r.scope == "row"]
     elements = [
         (r.name, str(r.column), compiled([passes(r, ctx).all()]))
@@ -222,14 +232,15 @@ def _record_plan(
     return types, compiled(whole) if whole else None, elements
 
 
-def polars_types() -> dict[str, Any]:
-    """The Polars dtype of each claims column."""
+def polars_types(table: str = "claims") -> dict[str, Any]:
+    """The Polars dtype of each column of a table (the claims, or a link table)."""
     import polars as pl
 
-    from iran_russia_claims.spec.vocab import CLAIM_COLUMNS
+    from iran_russia_claims.spec.vocab import CLAIM_COLUMNS, LINK_COLUMNS
 
-    kinds = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64}
-    return {c.name: kinds.get(c.type) or pl.List(pl.String) for c in CLAIM_COLUMNS}
+    columns = CLAIM_COLUMNS if table == "claims" else LINK_COLUMNS[table]
+    kinds = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+    return {c.name: kinds.get(c.type) or pl.List(pl.String) for c in columns}
 
 
 def value_failures(column: str, value: Any, ctx: Context = NO_REGISTRY) -> list[str]:

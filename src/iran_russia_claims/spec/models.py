@@ -315,7 +315,7 @@ class Filler(_Strict):
 #: pydantic's error types for each kind of field constraint a rule is stated as.
 _CONSTRAINT_ERRORS: dict[str, tuple[str, ...]] = {
     "pattern": ("string_pattern_mismatch",),
-    "vocabulary": ("enum",),
+    "vocabulary": ("enum", "literal_error"),
     "at_least": ("greater_than_equal",),
     "between": ("greater_than_equal", "less_than_equal"),
     "length": ("string_too_short", "string_too_long"),
@@ -353,6 +353,8 @@ def errors_to_rules(exc: ValidationError) -> list[tuple[str, str, str]]:
     found = []
     for error in exc.errors(include_url=False):
         column = str(error["loc"][0]) if error["loc"] else ""
+        if not column and str(error["type"]) in rules.RULES:  # a rule across fields
+            column = rules.RULES[str(error["type"])].column or ""
         found.append((rule_of(error), column, str(error["msg"])))
     broken = {rule for rule, _, _ in found}
     return [

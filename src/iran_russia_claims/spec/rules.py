@@ -24,11 +24,9 @@ is one problem, in every engine. narwhals is imported on first use, not with thi
 from __future__ import annotations
 
 import importlib
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.spec.link_rules import LINK_RULES, LINK_TABLES
 from iran_russia_claims.spec.patterns import (
     CONTROL,
     FORMULA_START,
@@ -45,8 +43,6 @@ from iran_russia_claims.spec.vocab import (
     CONFIDENCE_MIN,
     HEDGE_MAX_CHARS,
     HEDGE_MAX_WORDS,
-    ID_PREFIX,
-    ID_PREFIX_PATTERN,
     SHA256_PATTERN,
     SLUG_PATTERN,
     Band,
@@ -68,107 +64,17 @@ else:
 
     nw = _Narwhals()
 
-Scope = Literal["row", "element", "table", "read", "registry", "provenance"]
-#: How pydantic states a rule as a field constraint (see ``spec.models``).
-Constraint = Literal[
-    "pattern", "vocabulary", "at_least", "between", "length", "non_empty", "finite"
-]
-Check = Callable[["Context"], "nw.Expr"]
+from iran_russia_claims.spec.rule import (
+    Check,
+    Constraint,
+    Context,
+    RegistryLike,
+    Rule,
+    Scope,
+    SourceFacts,
+)
 
-
-class _Section(Protocol):
-    @property
-    def slug(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-
-
-class _Source(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def length(self) -> int: ...
-    @property
-    def sections(self) -> Sequence[_Section]: ...
-
-
-class RegistryLike(Protocol):
-    """What the rules read of a registry (``spec.models.Registry`` is one)."""
-
-    @property
-    def actors(self) -> Mapping[str, Any]: ...
-    @property
-    def sources(self) -> Mapping[str, _Source]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFacts:
-    """What the rules need to know of one registered source: its id, length and sections."""
-
-    id: str
-    length: int
-    sections: tuple[tuple[str, int, int], ...]  # (slug, start, end), end exclusive
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What varies by collection. Without registries the rules that need them are not run."""
-
-    id_prefix: str = ID_PREFIX
-    sources: tuple[SourceFacts, ...] | None = None
-    actors: tuple[str, ...] | None = None
-
-    def __post_init__(self) -> None:
-        if not re.fullmatch(ID_PREFIX_PATTERN, self.id_prefix):
-            raise ValueError(
-                f"id prefix {self.id_prefix!r}: use 2 to 10 upper-case letters or digits, "
-                "starting with a letter (e.g. IRR)"
-            )
-
-    @property
-    def has_registry(self) -> bool:
-        return self.sources is not None and self.actors is not None
-
-    @classmethod
-    def of(cls, registry: RegistryLike | None, id_prefix: str | None = None) -> Context:
-        """The context of a registry (None: no registry rules). The id prefix is
-        ``id_prefix`` when given, else the registry's, else the shipped collection's."""
-        id_prefix = id_prefix or getattr(registry, "id_prefix", None) or ID_PREFIX
-        if registry is None:
-            return cls(id_prefix=id_prefix)
-        sources = tuple(
-            SourceFacts(s.id, s.length, tuple((x.slug, x.start, x.end) for x in s.sections))
-            for s in registry.sources.values()
-        )
-        return cls(id_prefix=id_prefix, sources=sources, actors=tuple(registry.actors))
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A rule with a stable name, the column it concerns, what it demands, and its check."""
-
-    name: str
-    column: str | None
-    description: str
-    hint: str | None = None
-    scope: Scope = "row"
-    check: Check | None = field(default=None, repr=False, compare=False)
-    #: Columns the check reads (default: the rule's column).
-    reads: tuple[str, ...] = ()
-    #: Rules that must hold on the row before this one is judged.
-    requires: tuple[str, ...] = ()
-    #: The pydantic field constraint that states the rule, if one does.
-    constraint: Constraint | None = None
-    #: Whether a null passes (it does, except for a missing number or list element).
-    null_passes: bool = True
-    #: Whether the rule reads the registries (it is run only when they are given).
-    needs_registry: bool = False
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return self.reads or ((self.column,) if self.column else ())
+__all__ = ["Check", "Constraint", "Context", "RegistryLike", "Rule", "Scope", "SourceFacts"]
 
 
 # -- helpers the checks are written with ----------------------------------------------------------
@@ -432,8 +338,9 @@ _RULES: Final = (
          scope="provenance"),
 )  # fmt: skip
 
-RULES: Final[dict[str, Rule]] = {rule.name: rule for rule in _RULES}
-#: The rules with a check, in the order they are declared.
+#: Every rule by name: the claims' above, then the link tables' (``spec.link_rules``).
+RULES: Final[dict[str, Rule]] = {rule.name: rule for rule in (*_RULES, *LINK_RULES)}
+#: The claims' rules with a check, in the order they are declared.
 CHECKED: Final = tuple(rule for rule in _RULES if rule.check is not None)
 
 
@@ -445,8 +352,16 @@ NULL_CHECKED: Final = frozenset(
 
 
 def applicable(ctx: Context) -> tuple[Rule, ...]:
-    """The checked rules that apply in ``ctx`` (the registry rules only with a registry)."""
+    """The claims' checked rules that apply in ``ctx`` (the registry rules only with a
+    registry)."""
     return tuple(r for r in CHECKED if ctx.has_registry or not r.needs_registry)
+
+
+def link_rules(table: str) -> tuple[Rule, ...]:
+    """The rules of a link table (``claim_dyads``, ``claim_relations``, ``claim_coding``)."""
+    if table not in LINK_TABLES:
+        raise KeyError(f"{table!r} is not a link table; they are {', '.join(LINK_TABLES)}")
+    return tuple(r for r in LINK_RULES if table in r.tables)
 
 
 def prerequisites(rule: Rule) -> tuple[Rule, ...]:

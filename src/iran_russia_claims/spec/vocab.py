@@ -174,7 +174,7 @@ class FillerReason(StrEnum):
     NO_ASSERTION = "no_assertion"
 
 
-ColumnType = Literal["string", "integer", "number", "list"]
+ColumnType = Literal["string", "integer", "number", "boolean", "list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,3 +251,164 @@ VOCABULARY_COLUMNS: Final = {c.name: c.vocabulary for c in CLAIM_COLUMNS if c.vo
 #: The vocabularies whose values run in order, lowest first (ordered categoricals, ordered
 #: dictionaries, ``categoriesOrdered`` in the data package): only the ICD 203 bands.
 ORDINAL_VOCABULARIES: Final[tuple[tuple[str, ...], ...]] = (tuple(Band),)
+
+
+# -- the link tables: directed dyads, the argument graph, and who coded each record -------------
+#: The versions of the codebook (docs/codebook.md) a record may follow: 1.0 codes the claims;
+#: 1.1 adds the dyads and the argument relations and changes nothing for claims.
+CODEBOOK_VERSIONS: Final = ("1.0", "1.1")
+
+
+class QuadClass(StrEnum):
+    """The four classes of the CAMEO/GDELT QuadClass, for a claim's directed dyads."""
+
+    VERBAL_COOPERATION = "verbal_cooperation"
+    MATERIAL_COOPERATION = "material_cooperation"
+    VERBAL_CONFLICT = "verbal_conflict"
+    MATERIAL_CONFLICT = "material_conflict"
+
+
+QUAD_CLASS_DEFINITIONS: Final[dict[QuadClass, str]] = {
+    QuadClass.VERBAL_COOPERATION: "statements, support, approval, agreements and cooperation "
+    "whose form the claim leaves open",
+    QuadClass.MATERIAL_COOPERATION: "trade, aid, arms, investment, joint action, and "
+    "cooperation that mixes words and goods",
+    QuadClass.VERBAL_CONFLICT: "criticism, demands, threats, diplomatic scrutiny",
+    QuadClass.MATERIAL_CONFLICT: "sanctions, economic pressure, coercion, force",
+}
+
+
+class RelationType(StrEnum):
+    """How one claim bears on another in the article's argument."""
+
+    SUPPORTS = "supports"
+    ELABORATES = "elaborates"
+    CONTRASTS = "contrasts"
+    ALTERNATIVE_TO = "alternative_to"
+
+
+RELATION_DEFINITIONS: Final[dict[RelationType, str]] = {
+    RelationType.SUPPORTS: "from_id gives a reason, cause or evidence for to_id",
+    RelationType.ELABORATES: "from_id specifies, exemplifies or details to_id",
+    RelationType.CONTRASTS: "from_id concedes, qualifies or runs against to_id",
+    RelationType.ALTERNATIVE_TO: "the two are competing scenarios or outcomes (symmetric: "
+    "stored once, from_id first in numeric id order)",
+}
+#: Relations that hold both ways, stored once with the lower id first.
+SYMMETRIC_RELATIONS: Final = (RelationType.ALTERNATIVE_TO.value,)
+#: Relations that may form no cycle.
+ACYCLIC_RELATIONS: Final = (RelationType.SUPPORTS.value,)
+
+
+class Ground(StrEnum):
+    """What in the text makes a relation explicit (the codebook says what counts)."""
+
+    CONNECTIVE = "connective"
+    CONTRAST_CONNECTIVE = "contrast_connective"
+    FOR_FRAME = "for_frame"
+    RELATIVE_CLAUSE = "relative_clause"
+    SCENARIO_LIST = "scenario_list"
+    THESIS_SUPPORT = "thesis_support"
+
+
+class CodedBy(StrEnum):
+    """Which annotation pass coded a record."""
+
+    PASS1 = "pass1"
+    PASS2 = "pass2"
+    RESOLVED = "resolved"
+
+
+CODED_BY_DEFINITIONS: Final[dict[CodedBy, str]] = {
+    CodedBy.PASS1: "as the first annotator coded it (where a second pass coded the same, as "
+    "both did)",
+    CodedBy.PASS2: "as the second annotator coded it, where the first did not; kept on "
+    "adjudication",
+    CodedBy.RESOLVED: "neither pass coded it so: set when the disagreements were settled",
+}
+
+_CODED_BY = Column(
+    "coded_by",
+    "string",
+    "Which annotation pass coded the record: pass1, pass2 or resolved.",
+    vocabulary=tuple(CodedBy),
+)
+_CODEBOOK = Column(
+    "codebook_version",
+    "string",
+    "The version of the codebook the record follows.",
+    vocabulary=CODEBOOK_VERSIONS,
+)
+_CLAIM_KEY = "Identifier of the claim, a key of the claims table."
+
+#: Each link table's columns, as :data:`CLAIM_COLUMNS` states the claims'.
+LINK_COLUMNS: Final[dict[str, tuple[Column, ...]]] = {
+    "claim_dyads": (
+        Column(
+            "claim_id",
+            "string",
+            "Identifier of the claim that asserts the interaction.",
+            pattern=ID_PATTERN,
+        ),
+        Column(
+            "source",
+            "string",
+            "Actor code of the party acting (the provider), among the claim's `actors`.",
+            pattern=ACTOR_CODE_PATTERN,
+        ),
+        Column(
+            "target",
+            "string",
+            "Actor code of the party acted on (the beneficiary), among "
+            "the claim's `actors`; not `source`.",
+            pattern=ACTOR_CODE_PATTERN,
+        ),
+        Column(
+            "mutual",
+            "boolean",
+            "True when the claim states the relation as reciprocal "
+            "(stored once, `source` first in the claim's `actors` order).",
+        ),
+        Column(
+            "quad_class",
+            "string",
+            "CAMEO/GDELT QuadClass of the interaction.",
+            vocabulary=tuple(QuadClass),
+        ),
+        _CODED_BY,
+        _CODEBOOK,
+    ),
+    "claim_relations": (
+        Column(
+            "from_id", "string", "Identifier of the claim the edge starts from.", pattern=ID_PATTERN
+        ),
+        Column(
+            "to_id",
+            "string",
+            "Identifier of the claim the edge points to (same source).",
+            pattern=ID_PATTERN,
+        ),
+        Column(
+            "relation", "string", "How `from_id` bears on `to_id`.", vocabulary=tuple(RelationType)
+        ),
+        Column(
+            "ground",
+            "string",
+            "What in the text makes the relation explicit.",
+            vocabulary=tuple(Ground),
+        ),
+        _CODED_BY,
+        _CODEBOOK,
+    ),
+    "claim_coding": (
+        Column("claim_id", "string", _CLAIM_KEY, pattern=ID_PATTERN),
+        _CODED_BY,
+        _CODEBOOK,
+    ),
+}
+#: The curated file of each link table in a collection folder, and its top-level key.
+LINK_FILES: Final = {
+    "claim_dyads": ("claim_dyads.yaml", "dyads"),
+    "claim_relations": ("claim_relations.yaml", "relations"),
+    "claim_coding": ("claim_coding.yaml", "codings"),
+}

@@ -1,0 +1,180 @@
+"""Reading a link table's file (dyads, relations, codings) into numbered records.
+
+A link table is small (a few rows per claim), so its file is read whole, after its size is
+checked: at most :data:`MAX_LINK_BYTES`, which keeps what the parsed records cost inside the
+memory bound of ``readers.common``. The formats are those the exports write (CSV, JSON, JSON
+Lines, Parquet) and the curated YAML, a mapping with the records under the table's key (as
+``dataset/claim_dyads.yaml``) or a bare list. CSV cells are text: a boolean column takes
+``true`` or ``false``, and an empty cell is a missing value. Each record comes with its row:
+its number in the file (in CSV, its line, the header being line 1). Where a file cannot be
+read at all, :class:`~iran_russia_claims.readers.common.ReadError` says why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from iran_russia_claims.readers.common import (
+    UTF8_HINT,
+    DuplicateKeyError,
+    ReadError,
+    check_encoding,
+    not_regular,
+    read_head,
+    unique_keys,
+    unreadable,
+)
+from iran_russia_claims.spec.problem import DataError
+from iran_russia_claims.spec.vocab import LINK_COLUMNS, LINK_FILES
+
+#: The largest link file read (a link table of a million rows takes some 100 MiB as CSV;
+#: split a larger one, or check it as Parquet on Spark).
+MAX_LINK_BYTES: Final = 64 * 1024 * 1024
+LINK_FORMATS: Final = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+_BOOLEANS: Final = {"true": True, "false": False}
+
+
+def read_link_records(path: Path, table: str) -> list[tuple[int, Any]]:
+    """Every record of a link table's file, with its row; raise ReadError where it cannot be
+    read. A record may be anything the file holds (the model says what is wrong with it)."""
+    kind = not_regular(path)
+    if kind is not None:
+        raise unreadable(path, f"this is {kind}, not a file")
+    fmt = LINK_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise unreadable(
+            path,
+            f"unknown extension {path.suffix!r} for a {table} file",
+            hint=f"use one of {', '.join(sorted(LINK_FORMATS))}",
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise unreadable(path, f"cannot read: {exc.strerror or exc}") from None
+    if size > MAX_LINK_BYTES:
+        raise unreadable(
+            path,
+            f"the file has {size} bytes; a link table is read whole, at most {MAX_LINK_BYTES}",
+            hint="split it, or check it in parts",
+        )
+    try:
+        if fmt == "parquet":
+            return _parquet(path)
+        if fmt == "yaml":
+            return _yaml(path, table)
+        head = read_head(path)
+        check_encoding(path, head)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise unreadable(path, f"not UTF-8 ({exc.reason})", hint=UTF8_HINT) from None
+    except OSError as exc:
+        raise unreadable(path, f"cannot read: {exc.strerror or exc}") from None
+    if fmt == "csv":
+        return list(_csv(path, text, table))
+    if fmt == "jsonl":
+        return list(_jsonl(path, text))
+    data = _json(path, text, 1)
+    return _listed(path, data, table)
+
+
+def _listed(path: Path, data: Any, table: str) -> list[tuple[int, Any]]:
+    key = LINK_FILES[table][1]
+    if isinstance(data, dict) and isinstance(data.get(key), list):
+        data = data[key]
+    if not isinstance(data, list):
+        raise unreadable(
+            path,
+            f"expected a list of records, or a mapping with the list under {key!r}",
+        )
+    return list(enumerate(data, start=1))
+
+
+def _yaml(path: Path, table: str) -> list[tuple[int, Any]]:
+    from iran_russia_claims.readers.safe_yaml import read_yaml
+
+    try:
+        data = read_yaml(path)
+    except DataError as exc:
+        raise ReadError(exc.problems[0]) from None
+    return _listed(path, data, table)
+
+
+def _json(path: Path, text: str, row: int) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        raise unreadable(path, str(exc), row=row, hint="delete one of the two") from None
+    except RecursionError:
+        raise unreadable(path, "the JSON is nested too deeply", row=row) from None
+    except ValueError as exc:
+        raise unreadable(path, f"not valid JSON: {exc}", row=row) from None
+
+
+def _jsonl(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield number, _json(path, line, number)
+
+
+def _csv(path: Path, text: str, table: str) -> Iterator[tuple[int, Any]]:
+    import csv
+    import io
+
+    kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        for row in reader:
+            if not any(row):
+                continue
+            record: dict[str, Any] = {}
+            for name, cell in zip(header, row, strict=False):
+                record[name] = _cell(cell, kinds.get(name))
+            for name in header[len(row) :]:
+                record[name] = None
+            if len(row) > len(header):
+                record[f"column {len(header) + 1}"] = row[len(header)]
+            yield reader.line_num, record
+    except csv.Error as exc:
+        raise unreadable(path, f"not valid CSV: {exc}", row=reader.line_num) from None
+
+
+def _cell(cell: str, kind: str | None) -> Any:
+    """A CSV cell as its column's type: empty is missing; a boolean is true or false (any
+    other text stays text, for the model to refuse); an integer is digits."""
+    if cell == "":
+        return None
+    if kind == "boolean":
+        return _BOOLEANS.get(cell, cell)
+    if kind == "integer":
+        try:
+            return int(cell)
+        except ValueError:
+            return cell
+    return cell
+
+
+def _parquet(path: Path) -> list[tuple[int, Any]]:
+    import pyarrow as pa
+
+    from iran_russia_claims.readers.parquet import checked
+
+    parquet, _ = checked(path)
+    try:
+        rows = parquet.read(use_threads=False).to_pylist()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise unreadable(path, f"not a readable Parquet file: {exc}") from None
+    return list(enumerate(rows, start=1))

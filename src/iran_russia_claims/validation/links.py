@@ -1,0 +1,194 @@
+"""Validating a link table (dyads, relations, codings) against its claims, every problem located.
+
+Two steps, as for the claims:
+
+1. each record by its pydantic model (``spec.link_models``): types, missing and extra fields,
+   patterns and vocabularies, and the rules one record breaks by itself; a cell at fault is
+   one problem and is left out of step 2 (set missing: every rule passes a missing value);
+2. the rows joined with what they read of the claims (``spec.link_rules.joined``), and every
+   other rule of the table (against the claims, over the whole table, the graph's) in one
+   pass of :func:`~iran_russia_claims.spec.evaluate.find_failures`.
+
+Each problem names the file, the record's row, the record (``IRR-0006 WEST->IRN``, ``IRR-0007
+-> IRR-0001``), the column, the rule and its fix. Nothing here raises for bad data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iran_russia_claims.spec.link_models import LINK_MODELS, field_rules, own_rules
+from iran_russia_claims.spec.link_rules import CODING, DYADS, RELATIONS, joined
+from iran_russia_claims.spec.problem import Problem
+from iran_russia_claims.spec.rules import RULES, Context, link_rules
+from iran_russia_claims.spec.vocab import LINK_COLUMNS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+Emit = Callable[[Problem], None]
+
+
+def claim_keys(claims: Iterable[Any]) -> pl.DataFrame:
+    """What the link rules read of the claims (``id``, ``source_id``, ``actors``), from
+    claim records (mappings or models)."""
+    import polars as pl
+
+    rows = [c if isinstance(c, dict) else c.model_dump(mode="json") for c in claims]
+    return pl.DataFrame(
+        {
+            "id": [r.get("id") for r in rows],
+            "source_id": [r.get("source_id") for r in rows],
+            "actors": [r.get("actors") or [] for r in rows],
+        },
+        schema={"id": pl.String, "source_id": pl.String, "actors": pl.List(pl.String)},
+    )
+
+
+def label(table: str, record: Any) -> str | None:
+    """How a record is named in a report."""
+    if not isinstance(record, dict):
+        return None
+    get = record.get
+    if table == DYADS:
+        return f"{get('claim_id')} {get('source')}->{get('target')}"
+    if table == RELATIONS:
+        return f"{get('from_id')} -> {get('to_id')}"
+    return None if get("claim_id") is None else str(get("claim_id"))
+
+
+def check_links(
+    table: str,
+    records: list[tuple[int, Any]],
+    claims: pl.DataFrame,
+    ctx: Context,
+    path: str | Path,
+    emit: Emit,
+) -> list[Any]:
+    """Check ``records`` ((row, record) pairs) of a link table; emit every problem; return
+    the records that break no rule, as models."""
+    import polars as pl
+
+    from iran_russia_claims.spec.evaluate import find_failures, polars_types
+
+    model = LINK_MODELS[table]
+    kept: list[dict[str, Any]] = []
+    good: dict[int, Any] = {}
+    for position, (row, record) in enumerate(records):
+        cells, ok = _typed(table, model, row, record, ctx, str(path), emit)
+        kept.append(cells)
+        if ok is not None:
+            good[position] = ok
+    frame = pl.DataFrame(kept, schema=polars_types(table)) if kept else None
+    if frame is None:
+        frame = pl.DataFrame(schema=polars_types(table))
+    rows = joined(table, frame, claims)
+    stated = set(own_rules(table)) | {n for ns in field_rules(table).values() for n in ns}
+    rest = [r for r in link_rules(table) if r.name not in stated and r.constraint is None]
+    failures = find_failures(rows, ctx, rest)
+    for name, positions in failures.positions.items():
+        rule = RULES[name]
+        for position in positions.tolist():
+            record = rows.row(position, named=True)
+            listed = position < len(records)
+            emit(
+                Problem(
+                    name,
+                    _message(name, record, claims),
+                    str(path),
+                    row=records[position][0] if listed else None,
+                    record_id=label(table, record),
+                    column=rule.column,
+                    value=record.get(rule.column) if rule.column else None,
+                )
+            )
+            good.pop(position, None)
+    return [good[p] for p in sorted(good)]
+
+
+def _typed(
+    table: str, model: Any, row: int, record: Any, ctx: Context, path: str, emit: Emit
+) -> tuple[dict[str, Any], Any]:
+    """The record's cells, those at fault set missing, and its model (None when at fault)."""
+    from pydantic import ValidationError
+
+    from iran_russia_claims.spec.models import errors_to_rules
+
+    names = [c.name for c in LINK_COLUMNS[table]]
+    if not isinstance(record, dict):
+        emit(
+            Problem(
+                "type",
+                f"expected a record (a mapping of fields), found {type(record).__name__}",
+                path,
+                row=row,
+                hint=f"write each row with the fields {', '.join(names)}",
+            )
+        )
+        return dict.fromkeys(names), None
+    cells = {n: record.get(n) for n in names}
+    try:
+        return cells, model.model_validate(record, context=ctx.id_prefix)
+    except ValidationError as exc:
+        errors = errors_to_rules(exc)
+    for rule, column, message in errors:
+        if rule == "no_extra_fields":
+            hint = f"the fields of {table} are: {', '.join(names)}"
+        else:
+            hint = None
+        emit(
+            Problem(
+                rule,
+                message if rule != "required" else f"{column} is missing",
+                path,
+                row=row,
+                record_id=label(table, record),
+                column=column or None,
+                value=record.get(column) if column else None,
+                hint=hint,
+            )
+        )
+        if column in cells:
+            cells[column] = None
+    for name, value in cells.items():  # a cell of the wrong type cannot enter the frame
+        if value is not None and not _fits(table, name, value):
+            cells[name] = None
+    return cells, None
+
+
+def _fits(table: str, name: str, value: Any) -> bool:
+    kind = next(c.type for c in LINK_COLUMNS[table] if c.name == name)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def _message(rule: str, record: dict[str, Any], claims: pl.DataFrame) -> str:
+    """What exactly is wrong with the row, beyond the rule's description."""
+    description = RULES[rule].description
+    if rule in ("source_among_actors", "target_among_actors"):
+        column = "source" if rule.startswith("source") else "target"
+        found = claims.filter(claims["id"] == record.get("claim_id"))["actors"].to_list()
+        actors = ", ".join(found[0]) if found else ""
+        return f"{record.get(column)} is not one of the claim's actors ({actors})"
+    if rule in ("claim_exists", "from_exists", "to_exists"):
+        column = {"claim_exists": "claim_id", "from_exists": "from_id", "to_exists": "to_id"}
+        return f"no claim has the id {record.get(column[rule])}"
+    if rule == "same_source":
+        return (
+            f"{record.get('from_id')} is from {record.get('from_source')}, "
+            f"{record.get('to_id')} from {record.get('to_source')}"
+        )
+    if rule == "claim_coded":
+        return f"no coding row names the claim {record.get('claim_id')}"
+    if rule == "mutual_ordered":
+        return (
+            f"{record.get('target')} comes before {record.get('source')} in the claim's actors: "
+            f"a mutual dyad names the first of the two as source"
+        )
+    return description
+
+
+__all__ = ["CODING", "DYADS", "RELATIONS", "check_links", "claim_keys", "label"]
