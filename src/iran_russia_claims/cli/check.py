@@ -61,6 +61,8 @@ def _shown(error: OSError) -> OSError:
 
 def _validate(args: argparse.Namespace) -> int:
     refused = _spark_refusal(args)
+    if refused is None and _links(args) and len(args.paths) != 1:
+        refused = "--dyads, --relations and --coding check one claims file: give one PATH"
     if refused is not None:
         print(f"error: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -120,7 +122,16 @@ def _spark_refusal(args: argparse.Namespace) -> str | None:
         return "--source is not available with --engine spark (check spans on one machine)"
     if args.input_format not in (None, "parquet"):
         return "--engine spark reads Parquet only (a file or a folder of Parquet files)"
+    if _links(args):
+        return "--dyads, --relations and --coding are not available with --engine spark"
     return None
+
+
+def _links(args: argparse.Namespace) -> dict[str, Path]:
+    """The link tables' files given, by table."""
+    given = {"claim_dyads": args.dyads, "claim_relations": args.relations,
+             "claim_coding": args.coding}  # fmt: skip
+    return {table: path for table, path in given.items() if path is not None}
 
 
 def _validate_one(args: argparse.Namespace, path: str, registry: Any) -> ValidationReport:
@@ -150,6 +161,7 @@ def _validate_one(args: argparse.Namespace, path: str, registry: Any) -> Validat
             format=args.input_format,
             max_problems=args.max_problems or None,
             engine=args.engine,
+            links=_links(args),
         )
     except MemoryError:
         message, hint = (
@@ -328,6 +340,19 @@ def register(sub: Any) -> None:
         "(default: this folder if it holds collection.yaml, else ./dataset, else the registry "
         "shipped with the package)",
     )
+    for option, table, what in (
+        ("--dyads", "claim_dyads", "each claim's directed dyads"),
+        ("--relations", "claim_relations", "the argument graph's edges"),
+        ("--coding", "claim_coding", "who coded each claim"),
+    ):
+        p.add_argument(
+            option,
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help=f"also check {what} ({table}: CSV, JSON, JSON Lines, Parquet or YAML) "
+            "against the one claims file given",
+        )
     p.add_argument(
         "--max-problems",
         type=count,

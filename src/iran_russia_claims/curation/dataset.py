@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from iran_russia_claims.readers.collection import articles_folder, read_manifest
 from iran_russia_claims.readers.registry import (
@@ -22,9 +23,11 @@ from iran_russia_claims.readers.registry import (
     validate_each,
 )
 from iran_russia_claims.readers.safe_yaml import read_yaml
+from iran_russia_claims.spec.link_rules import CODING, DYADS, LINK_TABLES, RELATIONS
 from iran_russia_claims.spec.manifest import Manifest
 from iran_russia_claims.spec.models import Claim, Filler, Registry
 from iran_russia_claims.spec.problem import DataError, Problem
+from iran_russia_claims.spec.vocab import LINK_FILES
 
 CLAIMS_FILE = "claims.yaml"
 FILLER_FILE = "filler.yaml"
@@ -51,6 +54,11 @@ class Dataset:
     filler: tuple[Filler, ...]
     manifest: Manifest
     directory: Path
+    #: The link tables (``spec.link_rules``): each claim's directed dyads, the argument
+    #: graph's edges, and who coded each claim; empty where the collection has no such file.
+    dyads: tuple[Any, ...] = ()
+    relations: tuple[Any, ...] = ()
+    codings: tuple[Any, ...] = ()
 
     @property
     def articles(self) -> Path | None:
@@ -85,9 +93,45 @@ def read_dataset(directory: str | Path, *, allow_empty: bool = False) -> Dataset
             filler_path, records(filler_path, "filler"), Filler, lambda item: None
         )
         problems += more + _unregistered_filler(filler_path, filler, registry)
+    links = _read_links(directory, claims, registry, problems) if not problems else {}
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(claims), registry, tuple(filler), manifest, directory)
+    return Dataset(
+        tuple(claims),
+        registry,
+        tuple(filler),
+        manifest,
+        directory,
+        dyads=links.get(DYADS, ()),
+        relations=links.get(RELATIONS, ()),
+        codings=links.get(CODING, ()),
+    )
+
+
+def _read_links(
+    directory: Path, claims: list[Claim], registry: Registry, problems: list[Problem]
+) -> dict[str, tuple[Any, ...]]:
+    """The collection's link tables that it has a file for, every rule checked against its
+    claims; their problems are added to ``problems``."""
+    from iran_russia_claims.readers.common import ReadError
+    from iran_russia_claims.readers.links import read_link_records
+    from iran_russia_claims.spec.rules import Context
+    from iran_russia_claims.validation.links import check_links, claim_keys
+
+    keys = claim_keys(claims)
+    ctx = Context.of(registry)
+    out: dict[str, tuple[Any, ...]] = {}
+    for table in LINK_TABLES:
+        path = directory / LINK_FILES[table][0]
+        if not path.exists():
+            continue
+        try:
+            records = read_link_records(path, table)
+        except ReadError as exc:
+            problems.append(exc.problem)
+            continue
+        out[table] = tuple(check_links(table, records, keys, ctx, path, problems.append))
+    return out
 
 
 def _unregistered_filler(path: Path, filler: list[Filler], registry: Registry) -> list[Problem]:

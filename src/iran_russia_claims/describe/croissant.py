@@ -70,6 +70,7 @@ _DATA_TYPES = {
     "string": "sc:Text",
     "integer": "sc:Integer",
     "number": "sc:Float",
+    "boolean": "sc:Boolean",
     "list": "sc:Text",
 }
 _FORMATS = {".csv": "text/csv", ".json": "application/json", ".parquet": "application/x-parquet"}

@@ -30,7 +30,7 @@ DATA: Final = "data"
 #: The one split of every config.
 SPLIT: Final = "train"
 #: ``datasets`` value types of the non-list, non-vocabulary fields.
-_DTYPES: Final = {"string": "string", "integer": "int64", "number": "float64"}
+_DTYPES: Final = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 
 
 def data_file(table: Table) -> str:

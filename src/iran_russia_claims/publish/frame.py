@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _BY_TYPE: dict[str, str] = {
     "integer": "int64",
     "number": "float64",
+    "boolean": "bool",
     "string": "object (str)",
     "list": "object (list of str)",
 }
@@ -108,6 +109,8 @@ def to_pandas(data: pa.Table, table: Table) -> pd.DataFrame:
             columns[field.name] = pd.Series(values, dtype="int64" if field.required else "Int64")
         elif field.type == "number":
             columns[field.name] = pd.Series(values, dtype="float64")
+        elif field.type == "boolean":
+            columns[field.name] = pd.Series(values, dtype="bool" if field.required else "boolean")
         else:  # text and lists of text stay Python objects
             columns[field.name] = pd.Series(values, dtype=object)
     return pd.DataFrame(columns, index=pd.RangeIndex(data.num_rows))

@@ -26,9 +26,17 @@ _COMMENT: Final = (
 
 
 def _models() -> dict[str, type[BaseModel]]:
+    from iran_russia_claims.spec.link_models import ClaimCoding, ClaimDyad, ClaimRelation
     from iran_russia_claims.spec.models import Actor, Claim, Source
 
-    return {"claim": Claim, "actor": Actor, "source": Source}
+    return {
+        "claim": Claim,
+        "actor": Actor,
+        "source": Source,
+        "claim_dyad": ClaimDyad,
+        "claim_relation": ClaimRelation,
+        "claim_coding": ClaimCoding,
+    }
 
 
 def record_schema(model: type[BaseModel]) -> dict[str, Any]:

@@ -81,6 +81,7 @@ def _arrow_type(field: TableField) -> pa.DataType:
         "string": pa.string(),
         "integer": pa.int64(),
         "number": pa.float64(),
+        "boolean": pa.bool_(),
         "list": pa.list_(pa.field("element", pa.string(), nullable=False)),
     }[field.type]
 

@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 FILENAME: Final = "claims.sqlite"
 #: SQLite's default page size, set explicitly so no build setting of the library changes it.
 PAGE_SIZE: Final = 4096
-_SQL_TYPES: Final = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "list": "TEXT"}
+_SQL_TYPES: Final = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "list": "TEXT",
+}
 
 
 def quoted(name: str) -> str:
@@ -67,6 +73,8 @@ def cell(field: TableField, value: Any) -> Any:
         return None
     if field.type == "list":
         return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
+    if field.type == "boolean":  # SQLite has no booleans: 1 and 0, as its own TRUE and FALSE
+        return int(value)
     return value
 
 

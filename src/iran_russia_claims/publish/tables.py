@@ -1,6 +1,7 @@
 """The published tables: their fields, keys and rows, derived from the pydantic models.
 
-Every export format (CSV, JSON, Parquet) and the data package describe the same five tables.
+Every export format (CSV, JSON, Parquet) and the data package describe the same eight tables:
+the claims, their actors, the registries, and the link tables (dyads, relations, codings).
 Field types and constraints are read from each model's JSON Schema, which the models build
 from :mod:`iran_russia_claims.spec.vocab`, so a pattern, bound or vocabulary changes in one place
 only. The registry models carry no field descriptions, so those (and the two derived tables'
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from iran_russia_claims.curation.dataset import Dataset
 
-FieldType = Literal["string", "integer", "number", "list"]
+FieldType = Literal["string", "integer", "number", "boolean", "list"]
 
 #: Descriptions of the registry fields, which the pydantic models do not carry.
 _ACTOR_DOCS: Final = {
@@ -164,6 +165,7 @@ _TYPES: Final[dict[str, FieldType]] = {
     "string": "string",
     "integer": "integer",
     "number": "number",
+    "boolean": "boolean",
     "array": "list",
 }
 
@@ -258,6 +260,66 @@ def section_rows(dataset: Dataset) -> list[dict[str, Any]]:
     ]
 
 
+def link_rows(name: str) -> Callable[[Dataset], list[dict[str, Any]]]:
+    """The rows of a link table, sorted by its primary key."""
+
+    def rows(dataset: Dataset) -> list[dict[str, Any]]:
+        records = {"claim_dyads": dataset.dyads, "claim_relations": dataset.relations,
+                   "claim_coding": dataset.codings}[name]  # fmt: skip
+        key = table(name).primary_key
+        dumped = (r.model_dump(mode="json") for r in records)
+        return sorted(dumped, key=lambda r: tuple(r[k] for k in key))
+
+    return rows
+
+
+def _link_tables() -> tuple[Table, ...]:
+    from iran_russia_claims.spec.link_models import LINK_MODELS
+
+    def fields(name: str) -> tuple[TableField, ...]:
+        return fields_of(LINK_MODELS[name])
+
+    def to_claims(column: str) -> ForeignKey:
+        return ForeignKey((column,), "claims", ("id",))
+
+    return (
+        Table(
+            "claim_dyads",
+            "Directed dyads of each claim",
+            "Who does what to whom, as each claim asserts it: one row per (claim, source actor, "
+            "target actor), with the CAMEO/GDELT QuadClass of the interaction.",
+            fields("claim_dyads"),
+            ("claim_id", "source", "target"),
+            (
+                to_claims("claim_id"),
+                ForeignKey(("source",), "actors", ("code",)),
+                ForeignKey(("target",), "actors", ("code",)),
+            ),
+            link_rows("claim_dyads"),
+        ),
+        Table(
+            "claim_relations",
+            "The argument graph",
+            "Which claim supports, elaborates, contrasts with or is an alternative to which: "
+            "one row per directed edge between two claims of the same source.",
+            fields("claim_relations"),
+            ("from_id", "to_id"),
+            (to_claims("from_id"), to_claims("to_id")),
+            link_rows("claim_relations"),
+        ),
+        Table(
+            "claim_coding",
+            "Who coded each claim",
+            "Record-level provenance of the claims: the annotation pass that coded each one and "
+            "the codebook version it follows.",
+            fields("claim_coding"),
+            ("claim_id",),
+            (to_claims("claim_id"),),
+            link_rows("claim_coding"),
+        ),
+    )
+
+
 # -- the tables ---------------------------------------------------------------------------------
 @cache
 def tables() -> tuple[Table, ...]:
@@ -334,6 +396,7 @@ def tables() -> tuple[Table, ...]:
             section_rows,
             order=("source_id", "start"),
         ),
+        *_link_tables(),
     )
 
 

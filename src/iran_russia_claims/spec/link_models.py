@@ -76,7 +76,7 @@ def _annotation(column: Column) -> Any:
     base = _TYPES[column.type]
     extra: dict[str, Any] = {"description": column.description}
     if column.vocabulary is not None:
-        base = Literal[tuple(str(v) for v in column.vocabulary)]  # type: ignore[misc]
+        base = Literal[tuple(str(v) for v in column.vocabulary)]
     elif column.pattern is not None and column.pattern != id_pattern(ID_PREFIX):
         extra["pattern"] = column.pattern
     elif column.pattern is not None:  # the id pattern depends on the prefix: a rule's

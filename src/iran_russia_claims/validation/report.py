@@ -40,8 +40,9 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 #: was shortened (``value_truncated``) and from what length (``value_length``). 1.2: the
 #: format ``spark`` (``validate --engine spark``), whose problems have a file and no row. 1.3:
 #: a record id or column name of more than 200 characters is cut, with its length beside it
-#: (``record_id_length``, ``column_length``).
-REPORT_VERSION: Final = "1.3"
+#: (``record_id_length``, ``column_length``). 1.4: ``links``, the link tables' files checked
+#: against the claims (``validate --dyads/--relations/--coding``), with their records.
+REPORT_VERSION: Final = "1.4"
 #: What "row" means in a report, by format: every report says it.
 ROW_MEANING: Final = {
     "csv": "the row of the file, the header being row 1 (a row starts on a later line only "
@@ -93,6 +94,8 @@ class ValidationReport:
     spans: dict[str, SpanTally] = field(default_factory=dict)
     #: Whether articles were given to check the spans against (``validate(source=...)``).
     articles_given: bool = False
+    #: Per link table checked against these claims: its file and how many records it holds.
+    links: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: The listed problem last in report order, and where it is (see :meth:`worst`).
     _last: tuple[int, Problem] | None = field(default=None, repr=False, compare=False)
 
@@ -180,6 +183,10 @@ class ValidationReport:
                 source_id: {"article": t.article, "checked": t.checked, "records": t.total}
                 for source_id, t in sorted(self.spans.items())
             },
+            "links": {
+                table: {"file": file, "records": n}
+                for table, (file, n) in sorted(self.links.items())
+            },
         }
 
     def render(self) -> str:
@@ -190,6 +197,10 @@ class ValidationReport:
         spans = [f"  spans of {t.render(s)}" for s, t in sorted(self.spans.items())]
         if not self.articles_given and self.rows:
             spans = ["  spans: not checked against any article (--source ARTICLE checks them)"]
+        spans += [
+            f"  {table}: {n} records in {neutral(file)}, checked against these claims"
+            for table, (file, n) in sorted(self.links.items())
+        ]
         if self.valid:
             return "\n".join(
                 no_command(line) for line in [f"{what}: valid, {self.rows} records", *spans]

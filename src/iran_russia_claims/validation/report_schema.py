@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from iran_russia_claims.spec.link_rules import LINK_TABLES
 from iran_russia_claims.spec.problem import MAX_NAME_CHARS
 from iran_russia_claims.spec.rules import RULES
 from iran_russia_claims.validation.report import REPORT_VERSION, ROW_MEANING
@@ -107,6 +108,7 @@ def report_schema() -> dict[str, Any]:
             "problems",
             "articles_given",
             "spans",
+            "links",
         ],
         "properties": {
             "target": {"type": "string"},
@@ -125,6 +127,19 @@ def report_schema() -> dict[str, Any]:
             "problems": {"type": "array", "items": problem},
             "articles_given": {"type": "boolean"},
             "spans": {"type": "object", "additionalProperties": tally},
+            "links": {
+                "type": "object",
+                "propertyNames": {"enum": list(LINK_TABLES)},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["file", "records"],
+                    "properties": {
+                        "file": {"type": "string"},
+                        "records": {"type": "integer", "minimum": 0},
+                    },
+                },
+            },
         },
     }
     return {

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeGuard
+from typing import TYPE_CHECKING, Any, Final, TypeGuard
 
 from iran_russia_claims.readers import CHUNK_ROWS, FORMATS, Chunk, ReadError
 from iran_russia_claims.readers.parquet import MAX_CHUNK_TEXT_BYTES
@@ -77,6 +77,7 @@ def validate(
     chunk_rows: int = CHUNK_ROWS,
     engine: str = "auto",
     id_prefix: str | None = None,
+    links: Mapping[str, str | os.PathLike[str]] | None = None,
 ) -> ValidationReport:
     """Check a claims file (CSV, JSON, JSON Lines, Parquet, YAML) or DataFrame against every rule.
 
@@ -88,6 +89,8 @@ def validate(
     Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
     ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found.
     ``id_prefix`` is the collection's id prefix (default: the registry's, from its manifest).
+    ``links`` maps link tables (``claim_dyads``, ``claim_relations``, ``claim_coding``) to
+    their files, checked against these claims (their problems name their own file).
     Bad data never raises; a wrong argument raises TypeError or ValueError.
     """
     if engine not in ENGINES:
@@ -98,25 +101,31 @@ def validate(
         raise ValueError(f"max_problems must be None or >= 0, not {max_problems!r}")
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValueError(f"chunk_rows must be a positive integer, not {chunk_rows!r}")
+    if links:
+        from iran_russia_claims.spec.link_rules import LINK_TABLES
+
+        unknown = sorted(set(links) - set(LINK_TABLES))
+        if unknown:
+            raise ValueError(f"unknown link tables {unknown}: use {', '.join(LINK_TABLES)}")
     chunks: Iterator[Chunk]
     if _is_dataframe(data):
         report = ValidationReport(
             target="<DataFrame>", format="dataframe", max_problems=max_problems
         )
-        run = _Run(report, registry or shipped_registry(), id_prefix)
+        run = _Run(report, registry or shipped_registry(), id_prefix, links)
         chunks = _frame_chunks(data, chunk_rows, run.sink.emit)
     elif isinstance(data, str | os.PathLike):
         from iran_russia_claims.readers import read_chunks, resolve
 
         path = Path(data)
         report = ValidationReport(target=str(path), max_problems=max_problems)
-        run = _Run(report, registry or shipped_registry(), id_prefix)
+        run = _Run(report, registry or shipped_registry(), id_prefix, links)
         try:
             report.format = resolve(path, format)
         except ReadError as exc:
             report.add(exc.problem)
             return report
-        if source is None and engine != "pandas":
+        if source is None and engine != "pandas" and not links:
             from iran_russia_claims.validation.stream import check_streamed
 
             if check_streamed(str(path), report.format, report, run.ctx, run.registry):
@@ -190,9 +199,16 @@ class _Run:
     """State of one validation: where problems go, the rules' context, the keys seen so far."""
 
     def __init__(
-        self, report: ValidationReport, registry: Registry | None, id_prefix: str | None = None
+        self,
+        report: ValidationReport,
+        registry: Registry | None,
+        id_prefix: str | None = None,
+        links: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> None:
         self.report = report
+        #: The link tables' files to check against the claims, and what they read of them.
+        self.links = dict(links or {})
+        self.claims: list[dict[str, Any]] = []
         self.registry = registry
         self.ctx = Context.of(registry, id_prefix)
         self.sink = Sink(report)
@@ -216,6 +232,9 @@ class _Run:
         failures = find_failures(frame, self.ctx)
         flagged = locate(failures, frame, chunk.rows, ids, bad, self.sink, self.registry)
         across_chunks(self.keys, self.sink, typed, chunk.rows, ids, bad)
+        if self.links:
+            kept = typed.loc[:, ["id", "source_id", "actors"]]
+            self.claims += [{str(k): v for k, v in r.items()} for r in kept.to_dict("records")]
         if self.articles is not None:
             from iran_russia_claims.validation.spans import check_spans
 
@@ -223,6 +242,8 @@ class _Run:
 
     def finish(self) -> None:
         report = self.report
+        if self.links and report.readable:
+            self.check_links()
         if report.rows == 0 and report.readable:
             report.add(
                 Problem(
@@ -233,6 +254,21 @@ class _Run:
                 )
             )
         report.problems.sort(key=order)
+
+    def check_links(self) -> None:
+        """Each link table's file, against the claims read."""
+        from iran_russia_claims.readers.links import read_link_records
+        from iran_russia_claims.validation.links import check_links, claim_keys
+
+        keys = claim_keys(c for c in self.claims if isinstance(c.get("id"), str))
+        for table, path in self.links.items():
+            try:
+                records = read_link_records(Path(path), table)
+            except ReadError as exc:
+                self.report.add(exc.problem)
+                continue
+            self.report.links[table] = (str(path), len(records))
+            check_links(table, records, keys, self.ctx, str(path), self.sink.emit)
 
 
 def _row_numbers(frame: pd.DataFrame, offset: int) -> np.ndarray:
