@@ -132,28 +132,40 @@ def _names(dataset: Dataset) -> dict[str, str]:
 def _records(args: argparse.Namespace) -> tuple[list[dict[str, Any]], dict[str, str], str]:
     """The claims, actor names and a label (name and version) of the collection asked for,
     or of the shipped data."""
+    records, names, label, _ = _collection(args)
+    return records, names, label
+
+
+def _collection(
+    args: argparse.Namespace,
+) -> tuple[list[dict[str, Any]], dict[str, str], str, dict[str, list[dict[str, Any]]]]:
+    """:func:`_records`, and the rows of the link tables (dyads, relations) by name."""
     from iran_russia_claims.resources import local_collection
 
     collection = args.dataset or local_collection()
     if collection is not None:
         from iran_russia_claims.curation.dataset import read_dataset
-        from iran_russia_claims.publish.tables import claim_rows
+        from iran_russia_claims.publish.tables import claim_rows, table
 
         dataset = read_dataset(collection)
         label = f"{dataset.manifest.name} {dataset.manifest.version}"
-        return claim_rows(dataset), _names(dataset), label
+        links = {n: table(n).rows(dataset) for n in ("claim_dyads", "claim_relations")}
+        return claim_rows(dataset), _names(dataset), label, links
     from iran_russia_claims.api import actors, load, manifest
 
     shipped = manifest()
     label = f"{shipped.name} {shipped.version}"
-    return load(as_frame=False), {a.code: a.name for a in actors()}, label
+    links = {n: load(n, as_frame=False) for n in ("claim_dyads", "claim_relations")}
+    return load(as_frame=False), {a.code: a.name for a in actors()}, label, links
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from iran_russia_claims.describe.summary import render, summarise
+    from iran_russia_claims.describe.summary import render, summarise, summarise_links
 
-    records, names, _ = _records(args)
+    records, names, _, links = _collection(args)
     summary = summarise(records)
+    if links["claim_dyads"] or links["claim_relations"]:
+        summary |= summarise_links(links["claim_dyads"], links["claim_relations"])
     print(json.dumps(summary, indent=2) if args.format == "json" else render(summary, names))
     return EXIT_OK
 

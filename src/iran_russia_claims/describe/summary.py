@@ -18,6 +18,8 @@ from iran_russia_claims.spec.vocab import (
     CONFIDENCE_MIN,
     Band,
     Kind,
+    QuadClass,
+    RelationType,
     Theme,
 )
 
@@ -60,6 +62,39 @@ def summarise(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         },
         "actors": dict(sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))),
         "confidence": _stats(confidences),
+    }
+
+
+def summarise_links(
+    dyads: Iterable[Mapping[str, Any]], relations: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Counts of the link tables: dyads by quad class, edges by relation type, and per actor
+    pair (the two codes in alphabetical order, either direction) the dyads of cooperation and
+    of conflict and their balance, (cooperation - conflict) / all, from -1 to 1."""
+    dyad_rows, edge_rows = list(dyads), list(relations)
+    pairs: dict[str, Counter[str]] = {}
+    for d in dyad_rows:
+        key = "-".join(sorted((str(d["source"]), str(d["target"]))))
+        side = "conflict" if str(d["quad_class"]).endswith("conflict") else "cooperation"
+        pairs.setdefault(key, Counter())[side] += 1
+    balance = {
+        key: {
+            "cooperation": c["cooperation"],
+            "conflict": c["conflict"],
+            "balance": round((c["cooperation"] - c["conflict"]) / c.total(), 4),
+        }
+        for key, c in sorted(pairs.items(), key=lambda kv: (-kv[1].total(), kv[0]))
+    }
+    return {
+        "dyads": len(dyad_rows),
+        "quad_class": {
+            q.value: sum(d["quad_class"] == q.value for d in dyad_rows) for q in QuadClass
+        },
+        "relations": len(edge_rows),
+        "relation": {
+            t.value: sum(e["relation"] == t.value for e in edge_rows) for t in RelationType
+        },
+        "actor_pairs": balance,
     }
 
 
@@ -113,4 +148,24 @@ def render(summary: Mapping[str, Any], actor_names: Mapping[str, str] | None = N
     lines.append(
         "  " + "  ".join(f"{k} {'-' if v is None else f'{v:g}'}" for k, v in stats.items())
     )
+    if "dyads" in summary:
+        lines += _links(summary)
     return "\n".join(lines)
+
+
+def _links(summary: Mapping[str, Any]) -> list[str]:
+    """The blocks of the link tables: quad classes, relation types, and the balance of
+    cooperation and conflict per actor pair."""
+    lines = _block(f"dyads ({summary['dyads']}) by quad class", summary["quad_class"],
+                   summary["dyads"])  # fmt: skip
+    lines += _block(f"relations ({summary['relations']}) by type", summary["relation"],
+                    summary["relations"])  # fmt: skip
+    pairs = summary["actor_pairs"]
+    width = max([_NAME_WIDTH, *map(len, pairs)])
+    lines += ["", f"{'actor pair':<{width + 2}}{'coop':>5} {'confl':>5} {'balance':>8}"]
+    for pair, c in pairs.items():
+        lines.append(
+            f"  {pair:<{width}}{c['cooperation']:>5} {c['conflict']:>5} {c['balance']:>+8.2f}"
+        )
+    lines.append("  (balance: (cooperation - conflict) / dyads, from -1 to +1)")
+    return lines

@@ -166,18 +166,21 @@ def _one_edge_per_pair(frame: pl.DataFrame) -> pl.Series:
 def _supports_acyclic(frame: pl.DataFrame) -> pl.Series:
     """True for every edge not on a cycle of the acyclic relations: an edge u -> v lies on
     one exactly when u and v are in the same strongly connected component (Tarjan's
-    algorithm, without recursion: linear in the number of edges)."""
+    algorithm, without recursion: linear in the number of edges). A self-loop is
+    ``no_self_loop``'s to report, not a cycle here."""
     import polars as pl
 
     kept = frame.select(
         pl.col("from_id"), pl.col("to_id"), pl.col("relation").is_in(ACYCLIC_RELATIONS)
     )
-    edges = [(a, b) for a, b, on in kept.iter_rows() if on and a is not None and b is not None]
+    edges = [
+        (a, b) for a, b, on in kept.iter_rows() if on and a is not None and b is not None and a != b
+    ]
     component = _components(edges)
     return pl.Series(
         "ok",
         [
-            not (on and a is not None and b is not None and component[a] == component[b])
+            not (on and a is not None and a != b and component.get(a, -1) == component.get(b, -2))
             for a, b, on in kept.iter_rows()
         ],
         dtype=pl.Boolean,
