@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from iran_russia_claims.spec.manifest import Manifest
     from iran_russia_claims.spec.models import Actor, Claim, Source
 
-TableName = Literal["claims", "actors", "sources", "sections", "claim_actors"]
+TableName = Literal[
+    "claims",
+    "actors",
+    "sources",
+    "sections",
+    "claim_actors",
+    "claim_dyads",
+    "claim_relations",
+    "claim_coding",
+]
 Backend = Literal["pandas", "polars", "pyarrow"]
 #: The backends ``load`` can hand a table to.
 BACKENDS: Final[tuple[str, ...]] = get_args(Backend)
@@ -54,8 +63,8 @@ def load(
 def load(
     name: TableName = "claims", *, as_frame: bool = True, backend: Backend = "pandas"
 ) -> pd.DataFrame | pl.DataFrame | pa.Table | list[dict[str, Any]]:
-    """One shipped table: ``claims`` (the default), ``actors``, ``sources``, ``sections`` or
-    ``claim_actors``.
+    """One shipped table: ``claims`` (the default), ``actors``, ``sources``, ``sections``,
+    ``claim_actors``, or a link table: ``claim_dyads``, ``claim_relations``, ``claim_coding``.
 
     With ``as_frame`` (the default), a frame of the ``backend`` library: in **pandas**,
     vocabulary columns are categoricals over the whole vocabulary (the confidence band ordered,

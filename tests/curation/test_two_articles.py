@@ -50,6 +50,12 @@ def _merged(tmp_path: Path, article_path: Path) -> tuple[Path, Path]:
         text = (merged / name).read_text(encoding="utf-8").rstrip("\n") + "\n"
         added = "\n".join(lines).replace("id: KKW-0", "id: IRR-1")
         (merged / name).write_text(text + added + "\n", encoding="utf-8")
+    coding = merged / "claim_coding.yaml"  # every claim of a collection that codes them
+    ids = [c["id"] for c in yaml.safe_load((merged / "claims.yaml").read_text("utf-8"))["claims"]]
+    coded = {r["claim_id"] for r in yaml.safe_load(coding.read_text("utf-8"))["codings"]}
+    rows = [f'- {{claim_id: {i}, coded_by: pass1, codebook_version: "1.0"}}' for i in ids]
+    with coding.open("a", encoding="utf-8") as handle:
+        handle.writelines(row + "\n" for row, i in zip(rows, ids, strict=True) if i not in coded)
     return merged, both
 
 

@@ -28,7 +28,18 @@ from iran_russia_claims.describe.metadata import hub_layout, stale_files
 from iran_russia_claims.describe.snapshot import read_snapshot
 from iran_russia_claims.readers.collection import read_manifest
 from iran_russia_claims.spec.rules import RULES
-from iran_russia_claims.spec.vocab import CLAIM_COLUMN_NAMES, CLAIM_COLUMNS, Band, Kind, Theme
+from iran_russia_claims.spec.vocab import (
+    CLAIM_COLUMN_NAMES,
+    CLAIM_COLUMNS,
+    LINK_COLUMNS,
+    Band,
+    CodedBy,
+    Ground,
+    Kind,
+    QuadClass,
+    RelationType,
+    Theme,
+)
 
 README = REPO / "README.md"
 METADATA = REPO / "metadata"
@@ -133,10 +144,15 @@ def test_readme_has_every_generated_block(snapshot: Any) -> None:
 # -- the data dictionary comes from the model ---------------------------------------------------
 def test_data_dictionary_covers_every_column_value_and_rule() -> None:
     text = data_dictionary()
+    claims_part, links_part = text.split("The link tables refer to the claims", 1)
     rows = re.findall(
-        r"^\| `([a-z_0-9]+)` \| (?:string|integer|number|list of string) \|", text, re.M
+        r"^\| `([a-z_0-9]+)` \| (?:string|integer|number|list of string) \|", claims_part, re.M
     )
     assert tuple(rows) == CLAIM_COLUMN_NAMES
+    link_rows = re.findall(r"^\| `([a-z_0-9]+)` \| (?:string|boolean) \|", links_part, re.M)
+    assert link_rows == [c.name for columns in LINK_COLUMNS.values() for c in columns]
+    for value in [*QuadClass, *RelationType, *Ground, *CodedBy]:
+        assert f"`{value.value}`" in links_part
     for column in CLAIM_COLUMNS:
         assert column.description.split("`")[0][:30] in text
     for value in [*Theme, *Kind, *Band]:

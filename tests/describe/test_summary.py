@@ -98,7 +98,21 @@ def test_cli_json_is_stable_and_matches_the_data(capsys: pytest.CaptureFixture[s
         "confidence_band",
         "actors",
         "confidence",
+        "dyads",
+        "quad_class",
+        "relations",
+        "relation",
+        "actor_pairs",
     ]
+    dyads, relations = load("claim_dyads"), load("claim_relations")
+    assert data["dyads"] == len(dyads)
+    assert data["relations"] == len(relations)
+    assert data["quad_class"] == dyads["quad_class"].value_counts(sort=False).to_dict()
+    assert sum(data["relation"].values()) == len(relations)
+    pair = data["actor_pairs"]["IRN-RUS"]
+    between = dyads[dyads["source"].isin(["IRN", "RUS"]) & dyads["target"].isin(["IRN", "RUS"])]
+    conflict = between["quad_class"].astype(str).str.endswith("conflict")
+    assert (pair["cooperation"], pair["conflict"]) == (int((~conflict).sum()), int(conflict.sum()))
 
 
 def test_cli_text_names_the_actors(capsys: pytest.CaptureFixture[str]) -> None:

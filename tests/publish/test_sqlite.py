@@ -24,7 +24,13 @@ from iran_russia_claims.publish.export import CHECKSUMS, export, render_checksum
 from iran_russia_claims.publish.tables import tables
 
 DATABASE = EXPORTS / sqlite.FILENAME
-SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "list": "TEXT"}
+SQL_TYPES = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",
+    "list": "TEXT",
+}
 
 
 @pytest.fixture(scope="module")

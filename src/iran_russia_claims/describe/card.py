@@ -18,11 +18,15 @@ from iran_russia_claims.describe.snapshot import Snapshot
 from iran_russia_claims.describe.summary import band_ranges, summarise
 from iran_russia_claims.publish.frame import DTYPES
 from iran_russia_claims.spec.manifest import Manifest
-from iran_russia_claims.spec.rules import RULES
+from iran_russia_claims.spec.rules import RULES, link_rules
 from iran_russia_claims.spec.vocab import (
     CLAIM_COLUMNS,
+    CODED_BY_DEFINITIONS,
     ID_PREFIX,
     KIND_DEFINITIONS,
+    LINK_COLUMNS,
+    QUAD_CLASS_DEFINITIONS,
+    RELATION_DEFINITIONS,
     SCHEMA_VERSION,
     THEME_DEFINITIONS,
     Column,
@@ -50,8 +54,10 @@ def _allowed(column: Column, id_prefix: str) -> str:
     return ""
 
 
-def _rules_of(column: str) -> str:
-    return ", ".join(f"`{r.name}`" for r in RULES.values() if r.column == column)
+def _rules_of(column: str, table: str = "claims") -> str:
+    return ", ".join(
+        f"`{r.name}`" for r in RULES.values() if r.column == column and table in r.tables
+    )
 
 
 def columns_table(id_prefix: str = ID_PREFIX) -> str:
@@ -96,6 +102,40 @@ def rules_table() -> str:
     return "\n".join(lines)
 
 
+def link_tables(id_prefix: str = ID_PREFIX) -> str:
+    """The link tables' columns (``spec.vocab.LINK_COLUMNS``) and their vocabularies."""
+    from iran_russia_claims.publish.tables import table
+
+    lines: list[str] = []
+    for name, columns in LINK_COLUMNS.items():
+        lines += [
+            f"**`{name}`**: {_cell(table(name).description)} Key: "
+            + ", ".join(f"`{k}`" for k in table(name).primary_key)
+            + ".",
+            "",
+            "| column | type | description | allowed values | rules |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{c.name}` | {c.type} | {_cell(c.description)} | {_allowed(c, id_prefix)} | "
+            f"{_rules_of(c.name, name)} |"
+            for c in columns
+        ]
+        rest = [r.name for r in link_rules(name) if r.column is None]
+        if rest:
+            lines += ["", "Rules on the whole row or table: " + ", ".join(f"`{r}`" for r in rest)]
+        lines.append("")
+    for title, definitions in (
+        ("quad_class", QUAD_CLASS_DEFINITIONS),
+        ("relation", RELATION_DEFINITIONS),
+        ("coded_by", CODED_BY_DEFINITIONS),
+    ):
+        lines += [f"| {title} | meaning |", "|---|---|"]
+        lines += [f"| `{k.value}` | {_cell(d)} |" for k, d in definitions.items()]
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
 def data_dictionary(id_prefix: str = ID_PREFIX) -> str:
     """The README's data dictionary: spec.vocab.CLAIM_COLUMNS, publish.frame.DTYPES and
     spec.rules.RULES."""
@@ -106,6 +146,11 @@ def data_dictionary(id_prefix: str = ID_PREFIX) -> str:
             columns_table(id_prefix),
             "",
             vocabulary_tables(),
+            "",
+            "The link tables refer to the claims by id (see the codebook's sections on dyads "
+            "and argument relations):",
+            "",
+            link_tables(id_prefix),
             "",
             "<details><summary>Every validation rule, by the name a report gives it</summary>",
             "",
