@@ -38,6 +38,34 @@ Cohen's kappa on ``theme`` and on ``kind``, Spearman's rho (Pearson's r of avera
 share the mean of their ranks) on ``confidence``, and the share of pairs with exactly the same
 set of actors. Kappa is undefined (NaN) when chance agreement is 1, rho when either side has no
 variance. Only the standard library and the project's package are used.
+
+Dyads and relations (issue 15)
+------------------------------
+::
+
+    python scripts/agreement.py relations [--dyads P1 P2] [--relations P1 P2]
+                                          [--first ID] [--last ID] [--details]
+
+compares two passes of ``claim_dyads`` and ``claim_relations`` (defaults: the frozen
+``docs/agreement/relations/pass1-*.yaml`` against ``pass2-*.yaml``). A file is a bare list of
+rows or a mapping with the list under ``dyads`` / ``relations``, so the resolved tables in
+``dataset/`` may be given too. Only claims ``IRR-0069`` to ``IRR-0111`` (both included; the ids
+of the sections nuclear-question and potential-futures, the part pass 2 coded) are compared: a
+dyad when its ``claim_id`` is in that range, an edge when **both** ends are. A pass 1 edge with one
+end outside the range (a section claim supporting an opening claim) is out of scope: it is
+counted, not compared.
+
+Pass 1 is the reference: precision = matched / n2 (the share of pass 2's rows that pass 1 also
+has), recall = matched / n1, F1 = 2 matched / (n1 + n2).
+
+* **Dyads** match on (claim_id, source, target, mutual); a mutual dyad is an unordered pair, so
+  its two codes are compared as a set. Cohen's kappa on ``quad_class`` over the matched dyads.
+  Also reported: the claims of the range that neither pass gave a dyad, and those only one did.
+* **Edges** match on (from_id, to_id); ``alternative_to`` is unordered, so its ends are put in
+  numeric order first. An edge one pass has the other way round is **not** a match; such pairs
+  are counted on their own line. Cohen's kappa on ``relation`` over the matched edges, and the
+  observed agreement on ``ground`` (the frozen passes spell it in words, "thesis and support",
+  which is normalised to the snake_case vocabulary, ``thesis_support``).
 """
 
 from __future__ import annotations
@@ -347,14 +375,296 @@ def render_details(
     return "\n".join(lines)
 
 
+# --- issue 15: dyads and the argument graph -----------------------------------------------
+
+RELATIONS_DIR = REPO / "docs" / "agreement" / "relations"
+DEFAULT_DYADS = (RELATIONS_DIR / "pass1-dyads.yaml", RELATIONS_DIR / "pass2-dyads.yaml")
+DEFAULT_EDGES = (RELATIONS_DIR / "pass1-relations.yaml", RELATIONS_DIR / "pass2-relations.yaml")
+DEFAULT_FIRST_ID = "IRR-0069"
+DEFAULT_LAST_ID = "IRR-0111"
+
+#: The frozen passes write ``ground`` in words; the dataset uses these snake_case names.
+GROUND_NAMES = {
+    "connective": "connective",
+    "contrast connective": "contrast_connective",
+    "for-x frame": "for_frame",
+    "relative clause": "relative_clause",
+    "scenario list": "scenario_list",
+    "thesis and support": "thesis_support",
+}
+
+
+def claim_number(claim_id: str) -> int:
+    """The number of an ``IRR-NNNN`` id, for numeric order and ranges."""
+    found = re.fullmatch(r"IRR-(\d+)", claim_id)
+    if found is None:
+        raise ValueError(f"not a claim id: {claim_id!r}")
+    return int(found.group(1))
+
+
+def claim_range(first: str, last: str) -> list[str]:
+    """The ids from ``first`` to ``last``, both included."""
+    return [f"IRR-{n:04d}" for n in range(claim_number(first), claim_number(last) + 1)]
+
+
+def ground_name(ground: str) -> str:
+    """A ground in the dataset's snake_case vocabulary (words as the frozen passes spell them)."""
+    return GROUND_NAMES.get(ground.strip().lower(), ground)
+
+
+def load_rows(path: Path, key: str) -> list[dict[str, Any]]:
+    """The rows of a dyads or relations file: a bare list, or a mapping with the list at ``key``."""
+    data = read_yaml(path)
+    if isinstance(data, dict):
+        data = data.get(key)
+    if not isinstance(data, list):
+        raise SystemExit(f"{path}: expected a list of rows, or a mapping with one under {key!r}")
+    return data
+
+
+def dyad_key(row: dict[str, Any]) -> tuple[str, str, str, bool]:
+    """(claim_id, source, target, mutual); a mutual dyad's codes sorted: an unordered pair."""
+    source, target, mutual = row["source"], row["target"], row["mutual"] is True
+    if mutual:
+        source, target = sorted((source, target))
+    return (row["claim_id"], source, target, mutual)
+
+
+def edge_key(row: dict[str, Any]) -> tuple[str, str]:
+    """(from_id, to_id); an ``alternative_to`` edge, unordered, with its ends in numeric order."""
+    ends = (row["from_id"], row["to_id"])
+    if row["relation"] == "alternative_to":
+        ends = tuple(sorted(ends, key=claim_number))
+    return (ends[0], ends[1])
+
+
+def keyed(rows: Sequence[dict[str, Any]], key: Any) -> dict[Any, dict[str, Any]]:
+    """The rows by their matching key; two rows of one pass with one key are an error."""
+    out: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        k = key(row)
+        if k in out:
+            raise ValueError(f"two rows of one pass share the matching key {k}")
+        out[k] = row
+    return out
+
+
+def _scores(n1: int, n2: int, m: int) -> dict[str, float]:
+    return {
+        "precision": m / n2 if n2 else math.nan,
+        "recall": m / n1 if n1 else math.nan,
+        "f1": 2 * m / (n1 + n2) if n1 + n2 else math.nan,
+    }
+
+
+def measure_dyads(
+    first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]], claim_ids: Sequence[str]
+) -> dict[str, Any]:
+    """Dyad figures over the claims ``claim_ids``, pass 1 (``first``) as the reference."""
+    scope = set(claim_ids)
+    one = keyed([r for r in first if r["claim_id"] in scope], dyad_key)
+    two = keyed([r for r in second if r["claim_id"] in scope], dyad_key)
+    matched = sorted(one.keys() & two.keys())
+    label_a = [one[k]["quad_class"] for k in matched]
+    label_b = [two[k]["quad_class"] for k in matched]
+    with_1 = {k[0] for k in one}
+    with_2 = {k[0] for k in two}
+    n1, n2, m = len(one), len(two), len(matched)
+    return {
+        "claims": len(claim_ids),
+        "n1": n1,
+        "n2": n2,
+        "matched": m,
+        **_scores(n1, n2, m),
+        "label_agree": sum(a == b for a, b in zip(label_a, label_b, strict=True)),
+        "kappa": cohen_kappa(label_a, label_b),
+        "no_dyad_either": [c for c in claim_ids if c not in with_1 and c not in with_2],
+        "dyad_one_pass": [c for c in claim_ids if (c in with_1) != (c in with_2)],
+        "matched_keys": matched,
+        "only_1": sorted(one.keys() - two.keys()),
+        "only_2": sorted(two.keys() - one.keys()),
+        "rows_1": one,
+        "rows_2": two,
+    }
+
+
+def measure_edges(
+    first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]], claim_ids: Sequence[str]
+) -> dict[str, Any]:
+    """Edge figures over the edges with both ends in ``claim_ids``, pass 1 as the reference."""
+    scope = set(claim_ids)
+
+    def inside(row: dict[str, Any]) -> bool:
+        return row["from_id"] in scope and row["to_id"] in scope
+
+    def crossing(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [r for r in rows if (r["from_id"] in scope) != (r["to_id"] in scope)]
+
+    one = keyed([r for r in first if inside(r)], edge_key)
+    two = keyed([r for r in second if inside(r)], edge_key)
+    matched = sorted(one.keys() & two.keys())
+    only_1 = sorted(one.keys() - two.keys())
+    only_2 = sorted(two.keys() - one.keys())
+    reversed_ = [k for k in only_1 if (k[1], k[0]) in two.keys() - one.keys()]
+    label_a = [one[k]["relation"] for k in matched]
+    label_b = [two[k]["relation"] for k in matched]
+    ground_a = [ground_name(one[k]["ground"]) for k in matched]
+    ground_b = [ground_name(two[k]["ground"]) for k in matched]
+    n1, n2, m = len(one), len(two), len(matched)
+    return {
+        "n1": n1,
+        "n2": n2,
+        "matched": m,
+        **_scores(n1, n2, m),
+        "reversed": reversed_,
+        "label_agree": sum(a == b for a, b in zip(label_a, label_b, strict=True)),
+        "kappa": cohen_kappa(label_a, label_b),
+        "ground_agree": sum(a == b for a, b in zip(ground_a, ground_b, strict=True)),
+        "crossing_1": crossing(first),
+        "crossing_2": crossing(second),
+        "matched_keys": matched,
+        "only_1": only_1,
+        "only_2": only_2,
+        "rows_1": one,
+        "rows_2": two,
+    }
+
+
+def render_relations_table(d: dict[str, Any], e: dict[str, Any], first: str, last: str) -> str:
+    """The dyad and edge figures side by side as one markdown table."""
+
+    def ratio(count: int, total: int) -> str:
+        return f"{count}/{total} = {count / total:.3f}" if total else "n/a"
+
+    def cell(r: dict[str, Any], measure: str) -> str:
+        return _fmt(r[measure])
+
+    rows = [
+        ("claims compared", f"{d['claims']} ({first} to {last})", "both ends among them"),
+        ("rows in pass 1 (n1)", str(d["n1"]), str(e["n1"])),
+        ("rows in pass 2 (n2)", str(d["n2"]), str(e["n2"])),
+        (
+            "pass 1 rows left out: one end outside the range",
+            "n/a",
+            str(len(e["crossing_1"])),
+        ),
+        ("matched", str(d["matched"]), str(e["matched"])),
+        (
+            "precision: matched / n2 (pass 1 as reference)",
+            ratio(d["matched"], d["n2"]),
+            ratio(e["matched"], e["n2"]),
+        ),
+        ("recall: matched / n1", ratio(d["matched"], d["n1"]), ratio(e["matched"], e["n1"])),
+        ("F1: 2 matched / (n1 + n2)", cell(d, "f1"), cell(e, "f1")),
+        ("the other way round in the other pass (not matched)", "n/a", str(len(e["reversed"]))),
+        (
+            "label (quad_class / relation): observed agreement",
+            ratio(d["label_agree"], d["matched"]),
+            ratio(e["label_agree"], e["matched"]),
+        ),
+        ("label: Cohen's kappa", cell(d, "kappa"), cell(e, "kappa")),
+        ("ground: observed agreement", "n/a", ratio(e["ground_agree"], e["matched"])),
+        (
+            "claims with no dyad in either pass",
+            ratio(len(d["no_dyad_either"]), d["claims"]),
+            "n/a",
+        ),
+        ("claims with dyads in one pass only", ratio(len(d["dyad_one_pass"]), d["claims"]), "n/a"),
+    ]
+    lines = ["| measure | dyads | edges |", "|---|---|---|"]
+    lines += [f"| {name} | {a} | {b} |" for name, a, b in rows]
+    return "\n".join(lines)
+
+
+def _dyad_text(key: tuple[str, str, str, bool]) -> str:
+    claim, source, target, mutual = key
+    return f"{claim} {source} {'<->' if mutual else '->'} {target}"
+
+
+def render_relations_details(d: dict[str, Any], e: dict[str, Any]) -> str:
+    """Every disagreement: label differences over matched rows, and the rows of one pass only."""
+    lines = ["", "## Dyads: matched, different quad_class", ""]
+    for k in d["matched_keys"]:
+        a, b = d["rows_1"][k]["quad_class"], d["rows_2"][k]["quad_class"]
+        if a != b:
+            lines.append(f"- {_dyad_text(k)}: {a} / {b}")
+    for label, keys, rows in (
+        ("pass 1", d["only_1"], d["rows_1"]),
+        ("pass 2", d["only_2"], d["rows_2"]),
+    ):
+        lines += ["", f"## Dyads in {label} only", ""]
+        lines += [f"- {_dyad_text(k)} {rows[k]['quad_class']}" for k in keys] or ["- none"]
+    lines += ["", "## Claims with dyads in one pass only", ""]
+    lines.append("- " + (", ".join(d["dyad_one_pass"]) or "none"))
+    lines += ["", "## Claims with no dyad in either pass", ""]
+    lines.append("- " + (", ".join(d["no_dyad_either"]) or "none"))
+    lines += ["", "## Edges: matched, different relation or ground", ""]
+    for k in e["matched_keys"]:
+        a, b = e["rows_1"][k], e["rows_2"][k]
+        ga, gb = ground_name(a["ground"]), ground_name(b["ground"])
+        if a["relation"] != b["relation"] or ga != gb:
+            lines.append(f"- {k[0]} -> {k[1]}: {a['relation']} ({ga}) / {b['relation']} ({gb})")
+    reversed_ = set(e["reversed"])
+    lines += ["", "## Edges the other way round in the two passes", ""]
+    lines += [
+        f"- pass 1 {k[0]} -> {k[1]} {e['rows_1'][k]['relation']}; "
+        f"pass 2 {k[1]} -> {k[0]} {e['rows_2'][(k[1], k[0])]['relation']}"
+        for k in e["reversed"]
+    ] or ["- none"]
+    flipped = {(k[1], k[0]) for k in reversed_}
+    for label, keys, rows, skip in (
+        ("pass 1", e["only_1"], e["rows_1"], reversed_),
+        ("pass 2", e["only_2"], e["rows_2"], flipped),
+    ):
+        lines += ["", f"## Edges in {label} only", ""]
+        lines += [
+            f"- {k[0]} -> {k[1]} {rows[k]['relation']} ({ground_name(rows[k]['ground'])})"
+            for k in keys
+            if k not in skip
+        ] or ["- none"]
+    lines += ["", "## Pass 1 edges with one end outside the range (not compared)", ""]
+    crossing = [f"- {r['from_id']} -> {r['to_id']} {r['relation']}" for r in e["crossing_1"]]
+    lines += crossing or ["- none"]
+    return "\n".join(lines)
+
+
+def relations_main(argv: Sequence[str]) -> int:
+    """``agreement.py relations``: the dyad and edge figures (and, with --details, the lists)."""
+    parser = argparse.ArgumentParser(
+        prog="agreement.py relations", description="Agreement on claim_dyads and claim_relations"
+    )
+    parser.add_argument("--dyads", nargs=2, type=Path, default=DEFAULT_DYADS, metavar="PASS")
+    parser.add_argument("--relations", nargs=2, type=Path, default=DEFAULT_EDGES, metavar="PASS")
+    parser.add_argument("--first", default=DEFAULT_FIRST_ID, help="first claim id compared")
+    parser.add_argument("--last", default=DEFAULT_LAST_ID, help="last claim id compared")
+    parser.add_argument("--details", action="store_true", help="list every disagreement")
+    args = parser.parse_args(argv)
+    claim_ids = claim_range(args.first, args.last)
+    d = measure_dyads(
+        load_rows(args.dyads[0], "dyads"), load_rows(args.dyads[1], "dyads"), claim_ids
+    )
+    e = measure_edges(
+        load_rows(args.relations[0], "relations"),
+        load_rows(args.relations[1], "relations"),
+        claim_ids,
+    )
+    print(render_relations_table(d, e, args.first, args.last))
+    if args.details:
+        print(render_relations_details(d, e))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args_in = sys.argv[1:] if argv is None else list(argv)
+    if args_in[:1] == ["relations"]:
+        return relations_main(args_in[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("pass1", nargs="?", type=Path, default=DEFAULT_PASS1)
     parser.add_argument("pass2", nargs="?", type=Path, default=DEFAULT_PASS2)
     parser.add_argument("--start", type=int, default=DEFAULT_START, help="first offset compared")
     parser.add_argument("--end", type=int, default=DEFAULT_END, help="offset past the range")
     parser.add_argument("--details", action="store_true", help="list pairs and disagreements")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_in)
     first = load_claims(args.pass1, args.start, args.end)
     second = load_claims(args.pass2, args.start, args.end)
     result = measure(first, second)

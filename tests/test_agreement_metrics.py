@@ -230,3 +230,173 @@ def test_frozen_passes_give_the_published_counts():
     assert ag.render_table(r) in (SCRIPT.parents[1] / "docs" / "agreement.md").read_text(
         encoding="utf-8"
     )
+
+
+# --- issue 15: dyads and relations ------------------------------------------------------------
+
+
+def _dyad(claim, source, target, quad, mutual=False):
+    return {
+        "claim_id": claim,
+        "source": source,
+        "target": target,
+        "quad_class": quad,
+        "mutual": mutual,
+    }
+
+
+def _edge(a, b, relation, ground="connective"):
+    return {"from_id": a, "to_id": b, "relation": relation, "ground": ground}
+
+
+def test_claim_range_and_numbers():
+    assert ag.claim_range("IRR-0009", "IRR-0011") == ["IRR-0009", "IRR-0010", "IRR-0011"]
+    assert ag.claim_number("IRR-0111") == 111
+    with pytest.raises(ValueError, match="not a claim id"):
+        ag.claim_number("P2-0001")
+
+
+def test_dyad_key_mutual_is_an_unordered_pair_and_direction_counts_otherwise():
+    stored_irn_first = ag.dyad_key(_dyad("IRR-0001", "IRN", "RUS", "x", mutual=True))
+    stored_rus_first = ag.dyad_key(_dyad("IRR-0001", "RUS", "IRN", "x", mutual=True))
+    assert stored_irn_first == stored_rus_first
+    one_way = ag.dyad_key(_dyad("IRR-0001", "RUS", "IRN", "x"))
+    other_way = ag.dyad_key(_dyad("IRR-0001", "IRN", "RUS", "x"))
+    assert one_way != other_way
+    assert one_way != stored_rus_first  # same codes, but one-way is not mutual
+
+
+def test_edge_key_alternative_is_unordered_in_numeric_order_other_relations_directed():
+    # numeric order, not string order: "IRR-10000" < "IRR-9999" as strings
+    assert ag.edge_key(_edge("IRR-10000", "IRR-9999", "alternative_to")) == (
+        "IRR-9999",
+        "IRR-10000",
+    )
+    assert ag.edge_key(_edge("IRR-0101", "IRR-0088", "alternative_to")) == (
+        "IRR-0088",
+        "IRR-0101",
+    )
+    assert ag.edge_key(_edge("IRR-0101", "IRR-0088", "supports")) == ("IRR-0101", "IRR-0088")
+
+
+def test_one_pass_may_not_hold_one_key_twice():
+    rows = [
+        _dyad("IRR-0001", "IRN", "RUS", "verbal_cooperation", mutual=True),
+        _dyad("IRR-0001", "RUS", "IRN", "material_cooperation", mutual=True),
+    ]
+    with pytest.raises(ValueError, match="share the matching key"):
+        ag.measure_dyads(rows, [], ["IRR-0001"])
+
+
+def test_measure_dyads_by_hand():
+    # Range IRR-0001..IRR-0006; rows of IRR-0009 lie outside and are ignored.
+    first = [
+        _dyad("IRR-0001", "IRN", "RUS", "verbal_cooperation", mutual=True),  # meets B's RUS<->IRN
+        _dyad("IRR-0001", "WEST", "IRN", "material_conflict"),  # matched, label differs
+        _dyad("IRR-0002", "RUS", "IRN", "material_cooperation"),  # B has it reversed: no match
+        _dyad("IRR-0002", "WEST", "RUS", "material_conflict"),  # A only
+        _dyad("IRR-0003", "RUS", "IRN", "verbal_cooperation"),  # B has it mutual: no match
+        _dyad("IRR-0004", "RUS", "IRN", "verbal_cooperation"),  # the claim has no B dyad
+        _dyad("IRR-0009", "IRN", "RUS", "verbal_cooperation", mutual=True),
+    ]
+    second = [
+        _dyad("IRR-0001", "RUS", "IRN", "verbal_cooperation", mutual=True),
+        _dyad("IRR-0001", "WEST", "IRN", "verbal_conflict"),
+        _dyad("IRR-0002", "IRN", "RUS", "material_cooperation"),
+        _dyad("IRR-0003", "IRN", "RUS", "verbal_cooperation", mutual=True),
+        _dyad("IRR-0005", "INTL", "IRN", "verbal_conflict"),  # the claim has no A dyad
+        _dyad("IRR-0009", "IRN", "RUS", "verbal_cooperation", mutual=True),
+    ]
+    r = ag.measure_dyads(first, second, ag.claim_range("IRR-0001", "IRR-0006"))
+    # n1 = 6, n2 = 5, matched = 2: precision = 2/5 (pass 1 is the reference), recall = 2/6,
+    # F1 = 2 * 2 / (6 + 5) = 4/11
+    assert (r["claims"], r["n1"], r["n2"], r["matched"]) == (6, 6, 5, 2)
+    assert r["precision"] == pytest.approx(0.4)
+    assert r["recall"] == pytest.approx(1 / 3)
+    assert r["f1"] == pytest.approx(4 / 11)
+    # labels (vc, vc), (mc, vconf): p_o = 1/2; p_e = (1 * 1) / 4 (only vc on both sides);
+    # kappa = (1/2 - 1/4) / (3/4) = 1/3
+    assert r["label_agree"] == 1
+    assert r["kappa"] == pytest.approx(1 / 3)
+    assert r["no_dyad_either"] == ["IRR-0006"]
+    assert r["dyad_one_pass"] == ["IRR-0004", "IRR-0005"]
+    assert r["matched_keys"] == [
+        ("IRR-0001", "IRN", "RUS", True),
+        ("IRR-0001", "WEST", "IRN", False),
+    ]
+
+
+def test_measure_edges_by_hand():
+    # Range IRR-0001..IRR-0010.
+    first = [
+        _edge("IRR-0002", "IRR-0001", "supports"),  # matched, same
+        _edge("IRR-0003", "IRR-0001", "elaborates", "relative clause"),  # label and ground differ
+        _edge("IRR-0004", "IRR-0005", "alternative_to", "scenario list"),  # B stores it 5 -> 4
+        _edge("IRR-0006", "IRR-0007", "elaborates"),  # B has it the other way round
+        _edge("IRR-0008", "IRR-0001", "contrasts", "contrast connective"),  # A only
+        _edge("IRR-0009", "IRR-0020", "supports"),  # one end outside: out of scope
+        _edge("IRR-0030", "IRR-0031", "supports"),  # wholly outside
+    ]
+    second = [
+        _edge("IRR-0002", "IRR-0001", "supports"),
+        _edge("IRR-0003", "IRR-0001", "supports", "thesis and support"),
+        _edge("IRR-0005", "IRR-0004", "alternative_to", "scenario_list"),
+        _edge("IRR-0007", "IRR-0006", "supports"),
+        _edge("IRR-0010", "IRR-0001", "elaborates"),  # B only
+        _edge("IRR-0009", "IRR-0001", "elaborates"),  # B only
+    ]
+    r = ag.measure_edges(first, second, ag.claim_range("IRR-0001", "IRR-0010"))
+    # n1 = 5, n2 = 6, matched = 3: precision 3/6, recall 3/5, F1 = 6/11
+    assert (r["n1"], r["n2"], r["matched"]) == (5, 6, 3)
+    assert r["matched_keys"] == [
+        ("IRR-0002", "IRR-0001"),
+        ("IRR-0003", "IRR-0001"),
+        ("IRR-0004", "IRR-0005"),
+    ]
+    assert r["precision"] == pytest.approx(0.5)
+    assert r["recall"] == pytest.approx(0.6)
+    assert r["f1"] == pytest.approx(6 / 11)
+    assert r["reversed"] == [("IRR-0006", "IRR-0007")]
+    assert [(e["from_id"], e["to_id"]) for e in r["crossing_1"]] == [("IRR-0009", "IRR-0020")]
+    assert r["crossing_2"] == []
+    # relations (s, s), (e, s), (a, a): p_o = 2/3; A: s 1, e 1, a 1; B: s 2, a 1;
+    # p_e = (1 * 2 + 1 * 1) / 9 = 1/3; kappa = (2/3 - 1/3) / (2/3) = 0.5
+    assert r["label_agree"] == 2
+    assert r["kappa"] == pytest.approx(0.5)
+    # grounds compared in snake_case: relative_clause / thesis_support differ, the rest agree
+    assert r["ground_agree"] == 2
+
+
+def test_ground_names_map_the_passes_words_to_the_vocabulary():
+    assert ag.ground_name("thesis and support") == "thesis_support"
+    assert ag.ground_name("for-X frame") == "for_frame"
+    assert ag.ground_name("contrast connective") == "contrast_connective"
+    assert ag.ground_name("relative_clause") == "relative_clause"
+
+
+def test_relations_mode_prints_the_table(capsys):
+    assert ag.main(["relations"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| measure | dyads | edges |")
+    assert "## Dyads in pass 1 only" not in out
+    assert ag.main(["relations", "--details"]) == 0
+    assert "## Dyads in pass 1 only" in capsys.readouterr().out
+
+
+def test_frozen_relation_passes_give_the_published_table():
+    """docs/agreement.md (issue 15) reports this table; the frozen files must keep giving it."""
+    claim_ids = ag.claim_range(ag.DEFAULT_FIRST_ID, ag.DEFAULT_LAST_ID)
+    d = ag.measure_dyads(
+        ag.load_rows(ag.DEFAULT_DYADS[0], "dyads"),
+        ag.load_rows(ag.DEFAULT_DYADS[1], "dyads"),
+        claim_ids,
+    )
+    e = ag.measure_edges(
+        ag.load_rows(ag.DEFAULT_EDGES[0], "relations"),
+        ag.load_rows(ag.DEFAULT_EDGES[1], "relations"),
+        claim_ids,
+    )
+    assert (d["n1"], d["n2"], d["matched"]) == (43, 40, 39)
+    assert (e["n1"], e["n2"], e["matched"], len(e["reversed"])) == (38, 39, 36, 1)
+    table = ag.render_relations_table(d, e, ag.DEFAULT_FIRST_ID, ag.DEFAULT_LAST_ID)
+    assert table in (SCRIPT.parents[1] / "docs" / "agreement.md").read_text(encoding="utf-8")
