@@ -7,7 +7,13 @@ import re
 import pytest
 
 from conftest import REPO
-from iran_russia_claims.spec.vocab import BAND_UPPER_BOUNDS, KIND_DEFINITIONS, THEME_DEFINITIONS
+from iran_russia_claims.spec.vocab import (
+    BAND_UPPER_BOUNDS,
+    KIND_DEFINITIONS,
+    QUAD_CLASS_DEFINITIONS,
+    RELATION_DEFINITIONS,
+    THEME_DEFINITIONS,
+)
 
 CODEBOOK = (REPO / "docs" / "codebook.md").read_text(encoding="utf-8")
 
@@ -19,7 +25,13 @@ def table_row(value: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("value", "definition"), [*THEME_DEFINITIONS.items(), *KIND_DEFINITIONS.items()]
+    ("value", "definition"),
+    [
+        *THEME_DEFINITIONS.items(),
+        *KIND_DEFINITIONS.items(),
+        *QUAD_CLASS_DEFINITIONS.items(),
+        *RELATION_DEFINITIONS.items(),
+    ],
 )
 def test_vocabulary_definitions_match_vocab(value: str, definition: str) -> None:
     row = table_row(value)

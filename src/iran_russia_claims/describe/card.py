@@ -125,12 +125,12 @@ def link_tables(id_prefix: str = ID_PREFIX) -> str:
         if rest:
             lines += ["", "Rules on the whole row or table: " + ", ".join(f"`{r}`" for r in rest)]
         lines.append("")
-    for title, definitions in (
-        ("quad_class", QUAD_CLASS_DEFINITIONS),
-        ("relation", RELATION_DEFINITIONS),
-        ("coded_by", CODED_BY_DEFINITIONS),
+    for title, meaning, definitions in (
+        ("quad_class", "the interaction", QUAD_CLASS_DEFINITIONS),
+        ("relation", "`from_id` ... `to_id`", RELATION_DEFINITIONS),
+        ("coded_by", "the record is", CODED_BY_DEFINITIONS),
     ):
-        lines += [f"| {title} | meaning |", "|---|---|"]
+        lines += [f"| {title} | {meaning} |", "|---|---|"]
         lines += [f"| `{k.value}` | {_cell(d)} |" for k, d in definitions.items()]
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -269,11 +269,12 @@ class QuadClass(StrEnum):
 
 
 QUAD_CLASS_DEFINITIONS: Final[dict[QuadClass, str]] = {
-    QuadClass.VERBAL_COOPERATION: "statements, support, approval, agreements and cooperation "
-    "whose form the claim leaves open",
-    QuadClass.MATERIAL_COOPERATION: "trade, aid, arms, investment, joint action, and "
-    "cooperation that mixes words and goods",
-    QuadClass.VERBAL_CONFLICT: "criticism, demands, threats, diplomatic scrutiny",
+    QuadClass.VERBAL_COOPERATION: "statements, support, backing, alignment, agreements, and "
+    "cooperation with no domain named or in a domain of words (diplomacy, foreign policy)",
+    QuadClass.MATERIAL_COOPERATION: "trade, aid, arms, investment, joint action, cooperation "
+    "in a domain of goods, money or force, and cooperation that mixes words and goods",
+    QuadClass.VERBAL_CONFLICT: "criticism, concern, demands, threats, opposition, rifts, "
+    "disagreement, diplomatic scrutiny",
     QuadClass.MATERIAL_CONFLICT: "sanctions, economic pressure, coercion, force",
 }
 
@@ -288,11 +289,10 @@ class RelationType(StrEnum):
 
 
 RELATION_DEFINITIONS: Final[dict[RelationType, str]] = {
-    RelationType.SUPPORTS: "from_id gives a reason, cause or evidence for to_id",
-    RelationType.ELABORATES: "from_id specifies, exemplifies or details to_id",
-    RelationType.CONTRASTS: "from_id concedes, qualifies or runs against to_id",
-    RelationType.ALTERNATIVE_TO: "the two are competing scenarios or outcomes (symmetric: "
-    "stored once, from_id first in numeric id order)",
+    RelationType.SUPPORTS: "gives a reason, cause or evidence for",
+    RelationType.ELABORATES: "specifies, exemplifies or details",
+    RelationType.CONTRASTS: "concedes, qualifies or runs against",
+    RelationType.ALTERNATIVE_TO: "is a competing scenario or outcome (symmetric)",
 }
 #: Relations that hold both ways, stored once with the lower id first.
 SYMMETRIC_RELATIONS: Final = (RelationType.ALTERNATIVE_TO.value,)
