@@ -115,7 +115,7 @@ def _paths(
     """One path per relation between drawn claims. Within a section an arc bows sideways (right
     going up, left going down), the more the further it reaches; between neighbouring sections
     an edge runs down the gap between them; further, over the top row in a lane of its own,
-    the longer the higher and the nearer its ends' columns, so that no two lanes cross."""
+    the longer the higher and the nearer the target's column, so that no two lanes cross."""
     from matplotlib.path import Path as Curve
 
     def dx(r: Row) -> float:
@@ -141,7 +141,7 @@ def _paths(
         else:
             i, s = lanes[id(r)], (1.0 if q[0] > p[0] else -1.0)
             lane, inset = top + 0.16 + (ARCS - 0.26) * i, colw * (0.5 - 0.3 * i)
-            xa, xb = p[0] + s * inset, q[0] - s * inset
+            xa, xb = p[0] + s * colw / 2, q[0] - s * inset
             out.append((r, _route(p, q, [(xa, p[1]), (xa, lane), (xb, lane), (xb, q[1])], trim)))
     return out
 
