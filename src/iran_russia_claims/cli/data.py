@@ -171,11 +171,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    from iran_russia_claims.describe import link_plot
     from iran_russia_claims.describe.plot import PlotUnavailable, plot
 
-    records, names, label = _records(args)
+    records, names, label, links = _collection(args)
+    dyads, relations = links["claim_dyads"], links["claim_relations"]
     try:
         written = plot(records, args.out, names, label)
+        if dyads or relations:  # the argument graph, for a collection that codes it
+            written += link_plot.plot(records, dyads, relations, args.out, names, label)
     except PlotUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -322,7 +326,11 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_summary, outcome="nothing was summarised")
 
-    p = sub.add_parser("plot", help="draw the overview figure (PNG and SVG); needs the plot extra")
+    p = sub.add_parser(
+        "plot",
+        help="draw the overview figure and, where the collection has dyads or relations, the "
+        "argument graph (PNG and SVG); needs the plot extra",
+    )
     p.add_argument("--out", type=Path, required=True, help="output directory, e.g. docs/img")
     collection_option(
         p,
