@@ -115,8 +115,10 @@ def _read_links(
     claims; their problems are added to ``problems``."""
     from iran_russia_claims.readers.common import ReadError
     from iran_russia_claims.readers.links import read_link_records
+    from iran_russia_claims.spec.link_models import LINK_MODELS
     from iran_russia_claims.spec.rules import Context
     from iran_russia_claims.validation.links import check_links, claim_keys
+    from iran_russia_claims.validation.report import Sink, ValidationReport, order
 
     keys = claim_keys(claims)
     ctx = Context.of(registry)
@@ -125,12 +127,17 @@ def _read_links(
         path = directory / LINK_FILES[table][0]
         if not path.exists():
             continue
+        report = ValidationReport(target=str(path), max_problems=None)
         try:
             records = read_link_records(path, table)
+            _, good = check_links(table, records, keys, ctx, path, Sink(report), keep=True)
         except ReadError as exc:
-            problems.append(exc.problem)
+            report.add(exc.problem)
+        problems += sorted(report.problems, key=order)
+        if report.problems:
             continue
-        out[table] = tuple(check_links(table, records, keys, ctx, path, problems.append))
+        model = LINK_MODELS[table]
+        out[table] = tuple(model.model_validate(r, context=ctx.id_prefix) for r in good)
     return out
 
 

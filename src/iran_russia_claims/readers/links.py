@@ -45,9 +45,11 @@ LINK_FORMATS: Final = {
 _BOOLEANS: Final = {"true": True, "false": False}
 
 
-def read_link_records(path: Path, table: str) -> list[tuple[int, Any]]:
+def read_link_records(path: Path, table: str) -> Iterator[tuple[int, Any]]:
     """Every record of a link table's file, with its row; raise ReadError where it cannot be
-    read. A record may be anything the file holds (the model says what is wrong with it)."""
+    read (at once for what is wrong with the file as a whole, else where reading stops). A
+    record may be anything the file holds (the model says what is wrong with it). CSV, JSON
+    Lines and Parquet records come one at a time."""
     kind = not_regular(path)
     if kind is not None:
         raise unreadable(path, f"this is {kind}, not a file")
@@ -72,7 +74,7 @@ def read_link_records(path: Path, table: str) -> list[tuple[int, Any]]:
         if fmt == "parquet":
             return _parquet(path)
         if fmt == "yaml":
-            return _yaml(path, table)
+            return iter(_yaml(path, table))
         head = read_head(path)
         check_encoding(path, head)
         text = path.read_bytes().decode("utf-8")
@@ -81,11 +83,12 @@ def read_link_records(path: Path, table: str) -> list[tuple[int, Any]]:
     except OSError as exc:
         raise unreadable(path, f"cannot read: {exc.strerror or exc}") from None
     if fmt == "csv":
-        return list(_csv(path, text, table))
+        return _csv(path, text, table)
     if fmt == "jsonl":
-        return list(_jsonl(path, text))
+        return _jsonl(path, text)
     data = _json(path, text, 1)
-    return _listed(path, data, table)
+    del text
+    return iter(_listed(path, data, table))
 
 
 def _listed(path: Path, data: Any, table: str) -> list[tuple[int, Any]]:
@@ -122,7 +125,13 @@ def _json(path: Path, text: str, row: int) -> Any:
 
 
 def _jsonl(path: Path, text: str) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.split("\n"), start=1):
+    start, number = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        number += 1
+        line = text[start:end]
+        start = end + 1
         if line.strip():
             yield number, _json(path, line, number)
 
@@ -167,14 +176,21 @@ def _cell(cell: str, kind: str | None) -> Any:
     return cell
 
 
-def _parquet(path: Path) -> list[tuple[int, Any]]:
-    import pyarrow as pa
-
+def _parquet(path: Path) -> Iterator[tuple[int, Any]]:
     from iran_russia_claims.readers.parquet import checked
 
     parquet, _ = checked(path)
+    return _batches(path, parquet)
+
+
+def _batches(path: Path, parquet: Any) -> Iterator[tuple[int, Any]]:
+    import pyarrow as pa
+
+    number = 0
     try:
-        rows = parquet.read(use_threads=False).to_pylist()
+        for batch in parquet.iter_batches(batch_size=8192, use_threads=False):
+            for record in batch.to_pylist():
+                number += 1
+                yield number, record
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise unreadable(path, f"not a readable Parquet file: {exc}") from None
-    return list(enumerate(rows, start=1))
+        raise unreadable(path, f"not a readable Parquet file: {exc}", row=number + 1) from None

@@ -100,9 +100,18 @@ def _field_check(table: str, column: str) -> Any:
     return field_validator(column)(check)
 
 
-def _model(table: str) -> type[BaseModel]:
+class _Fields(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _model(table: str, *, rules_too: bool = True) -> type[BaseModel]:
     name = "".join(part.title() for part in table.split("_"))
     fields = {c.name: _annotation(c) for c in LINK_COLUMNS[table]}
+    if not rules_too:
+        fields_only: type[BaseModel] = create_model(
+            f"{name}Fields", __base__=_Fields, __doc__=_DOCS[table], **fields
+        )
+        return fields_only
     checks = {f"_check_{c}": _field_check(table, c) for c in field_rules(table)}
     model = create_model(
         name, __base__=_Link, __doc__=_DOCS[table], __validators__=checks, **fields
@@ -118,6 +127,11 @@ _DOCS: Final = {
 }
 #: The model of each link table.
 LINK_MODELS: Final[dict[str, type[BaseModel]]] = {t: _model(t) for t in LINK_TABLES}
+#: Each link table's fields alone (types, patterns, vocabularies): what a table's validation
+#: asks of each record before every other rule runs on the whole table in one pass.
+FIELD_MODELS: Final[dict[str, type[BaseModel]]] = {
+    t: _model(t, rules_too=False) for t in LINK_TABLES
+}
 ClaimDyad: Final = LINK_MODELS["claim_dyads"]
 ClaimRelation: Final = LINK_MODELS["claim_relations"]
 ClaimCoding: Final = LINK_MODELS["claim_coding"]

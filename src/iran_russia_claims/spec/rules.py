@@ -5,12 +5,15 @@ missing, which the ``required`` rule reports). :mod:`~iran_russia_claims.spec.ev
 the expressions on Polars (data held in pandas or Arrow is handed to Polars) and, lazily, on
 Spark or DuckDB; every engine of the package (the validator's single pass, the pandera schemas
 for pandas, Polars and PySpark, the pydantic models' rules) evaluates these expressions and no
-other copy of a rule's logic. Rules of four scopes:
+other copy of a rule's logic. The link tables' rules (``spec.link_rules``) are in the same
+catalogue, :data:`RULES`. Rules of these scopes:
 
 - ``row``: the expression over one row's columns;
 - ``element``: the expression over each element of a list column (``nw.col(column)`` is one
   element, never null for a valid list); a row passes when every element does;
 - ``table``: the expression needs the whole table (a window over a key, e.g. uniqueness);
+- ``graph``: a function of the whole table states it, computed once per table (no two edges
+  join the same claims; ``supports`` has no cycle: the link tables' rules only);
 - ``read``, ``registry``, ``provenance``: rules checked by readers, the registry loader and the
   article checks, declared here so every problem carries a registered name; they have no
   expression.

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.spec.link_models import LINK_MODELS, field_rules, own_rules
+from iran_russia_claims.spec.link_models import FIELD_MODELS
 from iran_russia_claims.spec.link_rules import CODING, DYADS, RELATIONS, joined
 from iran_russia_claims.spec.problem import Problem
 from iran_russia_claims.spec.rules import RULES, Context, link_rules
@@ -27,6 +27,8 @@ from iran_russia_claims.spec.vocab import LINK_COLUMNS
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from iran_russia_claims.validation.report import Sink
 
 Emit = Callable[[Problem], None]
 
@@ -71,51 +73,93 @@ def label(table: str, record: Any) -> str | None:
 
 def check_links(
     table: str,
-    records: list[tuple[int, Any]],
+    records: Iterable[tuple[int, Any]],
     claims: pl.DataFrame,
     ctx: Context,
     path: str | Path,
-    emit: Emit,
-) -> list[Any]:
-    """Check ``records`` ((row, record) pairs) of a link table; emit every problem; return
-    the records that break no rule, as models."""
+    sink: Sink,
+    *,
+    keep: bool = False,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Check ``records`` ((row, record) pairs) of a link table, problems into ``sink`` (all
+    counted, the first ones listed and worded); return how many records were read and, with
+    ``keep``, those that break no rule. Memory holds the table's cells as columns, never a
+    problem per failing row."""
+    import numpy as np
     import polars as pl
 
     from iran_russia_claims.spec.evaluate import find_failures, polars_types
 
-    model = LINK_MODELS[table]
-    kept: list[dict[str, Any]] = []
-    good: dict[int, Any] = {}
+    model = FIELD_MODELS[table]
+    names = [c.name for c in LINK_COLUMNS[table]]
+    columns: dict[str, list[Any]] = {n: [] for n in names}
+    numbers: list[int] = []
+    good: dict[int, dict[str, Any]] = {}
     for position, (row, record) in enumerate(records):
-        cells, ok = _typed(table, model, row, record, ctx, str(path), emit)
-        kept.append(cells)
-        if ok is not None:
-            good[position] = ok
-    frame = pl.DataFrame(kept, schema=polars_types(table)) if kept else None
-    if frame is None:
-        frame = pl.DataFrame(schema=polars_types(table))
+        cells, ok = _typed(table, model, row, record, ctx, str(path), sink.emit)
+        numbers.append(row)
+        for name in names:
+            columns[name].append(cells[name])
+        if ok and keep:
+            good[position] = cells
+    frame = pl.DataFrame(columns, schema=polars_types(table))
+    del columns
     rows = joined(table, frame, claims)
-    stated = set(own_rules(table)) | {n for ns in field_rules(table).values() for n in ns}
-    rest = [r for r in link_rules(table) if r.name not in stated and r.constraint is None]
-    failures = find_failures(rows, ctx, rest)
+    # the rules the fields' model does not state, all in one pass over the table
+    failures = find_failures(rows, ctx, [r for r in link_rules(table) if r.constraint is None])
+    actors = _actors(claims) if _NAMES_ACTORS & set(failures.positions) else {}
+    row_of = np.asarray(numbers, dtype=np.int64)
     for name, positions in failures.positions.items():
         rule = RULES[name]
-        for position in positions.tolist():
-            record = rows.row(position, named=True)
-            listed = position < len(records)
-            emit(
-                Problem(
-                    name,
-                    _message(name, record, claims),
-                    str(path),
-                    row=records[position][0] if listed else None,
-                    record_id=label(table, record),
-                    column=rule.column,
-                    value=record.get(rule.column) if rule.column else None,
+        listed = positions[positions < len(numbers)]
+        added = positions[positions >= len(numbers)]  # claims no coding row names
+
+        def record(i: int) -> dict[str, Any]:
+            return rows.row(i, named=True)
+
+        def worded(i: int, name: str = name) -> str:
+            return _message(name, record(i), actors)
+
+        def value(i: int, column: str = rule.column or "") -> Any:
+            return record(i).get(column)
+
+        sink.cells(
+            name,
+            rule.column,
+            listed,
+            row_of,
+            lambda i: label(table, record(i)),
+            worded,
+            value if rule.column else None,
+            file=str(path),
+        )
+        if len(added):  # no row: each is counted, and offered in report order
+            report = sink.report
+            report.counts[name] += len(added)
+            limit = report.max_problems
+            for i in (added if limit is None else added[:limit]).tolist():
+                found = record(i)
+                report.offer(
+                    Problem(
+                        name,
+                        _message(name, found, actors),
+                        str(path),
+                        record_id=label(table, found),
+                        column=rule.column,
+                        value=found.get(rule.column) if rule.column else None,
+                    )
                 )
-            )
-            good.pop(position, None)
-    return [good[p] for p in sorted(good)]
+        for i in positions.tolist():
+            good.pop(i, None)
+    return len(numbers), [good[p] for p in sorted(good)]
+
+
+_NAMES_ACTORS: Final = frozenset({"source_among_actors", "target_among_actors"})
+
+
+def _actors(claims: pl.DataFrame) -> dict[str, list[str]]:
+    """Each claim's actors, by id (for messages that list them)."""
+    return dict(zip(claims["id"].to_list(), claims["actors"].to_list(), strict=True))
 
 
 def _typed(
@@ -144,8 +188,11 @@ def _typed(
     except ValidationError as exc:
         errors = errors_to_rules(exc)
     for rule, column, message in errors:
+        kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
         if rule == "no_extra_fields":
             hint = f"the fields of {table} are: {', '.join(names)}"
+        elif rule == "type":
+            hint = "write true or false" if kinds.get(column) == "boolean" else "write text"
         else:
             hint = None
         emit(
@@ -175,14 +222,13 @@ def _fits(table: str, name: str, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def _message(rule: str, record: dict[str, Any], claims: pl.DataFrame) -> str:
+def _message(rule: str, record: dict[str, Any], actors: dict[str, list[str]]) -> str:
     """What exactly is wrong with the row, beyond the rule's description."""
     description = RULES[rule].description
     if rule in ("source_among_actors", "target_among_actors"):
         column = "source" if rule.startswith("source") else "target"
-        found = claims.filter(claims["id"] == record.get("claim_id"))["actors"].to_list()
-        actors = ", ".join(found[0]) if found else ""
-        return f"{record.get(column)} is not one of the claim's actors ({actors})"
+        named = ", ".join(actors.get(str(record.get("claim_id")), []))
+        return f"{record.get(column)} is not one of the claim's actors ({named})"
     if rule in ("claim_exists", "from_exists", "to_exists"):
         key = {"claim_exists": "claim_id", "from_exists": "from_id", "to_exists": "to_id"}
         return f"no claim has the id {record.get(key[rule])}"

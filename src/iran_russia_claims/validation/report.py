@@ -275,9 +275,11 @@ class Sink:
         message: str | Callable[[int], str],
         value: Callable[[int], Any] | None = None,
         hint: str | None = None,
+        file: str | None = None,
     ) -> None:
         """One problem per position: all counted, the first ones in report order (up to the
-        limit) listed; only those listed are worded."""
+        limit) listed; only those listed are worded. ``file`` names another file than the
+        report's (a link table checked beside its claims)."""
         import numpy as np
 
         report = self.report
@@ -289,7 +291,7 @@ class Sink:
             return Problem(
                 rule,
                 message(i) if callable(message) else message,
-                report.target,
+                file or report.target,
                 row=int(rows[i]),
                 record_id=ids(i),
                 column=column,

@@ -264,11 +264,11 @@ class _Run:
         for table, path in self.links.items():
             try:
                 records = read_link_records(Path(path), table)
+                n, _ = check_links(table, records, keys, self.ctx, str(path), self.sink)
             except ReadError as exc:
                 self.report.add(exc.problem)
                 continue
-            self.report.links[table] = (str(path), len(records))
-            check_links(table, records, keys, self.ctx, str(path), self.sink.emit)
+            self.report.links[table] = (str(path), n)
 
 
 def _row_numbers(frame: pd.DataFrame, offset: int) -> np.ndarray:
