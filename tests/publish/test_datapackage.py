@@ -19,7 +19,11 @@ import pytest
 from claims_files import write_claims
 from iran_russia_claims.publish import datapackage
 from iran_russia_claims.publish.tables import table
+from iran_russia_claims.spec.link_rules import LINK_RULES
 from iran_russia_claims.spec.rules import CHECKED
+from link_records import CASES as LINK_CASES
+from link_records import MUTATIONS as LINK_MUTATIONS
+from link_records import base, shipped
 from records import MUTATIONS, TABLE_MUTATIONS, mutated_table, registry
 
 frictionless = pytest.importorskip("frictionless")
@@ -78,7 +82,8 @@ def test_frictionless_rejects_a_broken_rule_exactly_when_the_schema_states_it(
 
 
 def test_stated_rules_are_rules() -> None:
-    names = {r.name for r in CHECKED} | {"required", "type", "no_extra_fields", "row_not_empty"}
+    names = {r.name for r in (*CHECKED, *LINK_RULES)}
+    names |= {"required", "type", "no_extra_fields", "row_not_empty"}
     assert names >= datapackage.STATED_RULES
 
 
@@ -118,3 +123,61 @@ def test_categories_say_what_load_gives_every_vocabulary(name: str) -> None:
         assert fields[column]["categories"] == list(dtype.categories)
         assert fields[column]["categories"] == fields[column]["constraints"]["enum"]
         assert fields[column]["categoriesOrdered"] is bool(dtype.ordered)
+
+
+def _link_package(folder: Path, table_name: str, rows: list[dict[str, Any]]) -> Path:
+    """A data package of the shipped claims and registries and one (mutated) link table."""
+    for name in ("claims", "actors", "sources", "sections"):
+        _write_link_csv(folder / f"{name}.csv", name, shipped(name))
+    _write_link_csv(folder / f"{table_name}.csv", table_name, rows)
+    keys = {"actors": sorted(a["code"] for a in shipped("actors"))}
+    resources = [
+        {
+            "name": table(name).resource,
+            "path": f"{name}.csv",
+            "profile": "tabular-data-resource",
+            "schema": datapackage.table_schema(table(name), keys),
+        }
+        for name in ("claims", "actors", "sources", "sections", table_name)
+    ]
+    descriptor = folder / "datapackage.json"
+    descriptor.write_text(json.dumps({"name": "test", "resources": resources}), encoding="utf-8")
+    return descriptor
+
+
+def _write_link_csv(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
+    """Rows as the exports write them: lists as JSON arrays, booleans as true and false."""
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return json.dumps(value, separators=(",", ":"))
+        return "" if value is None else value
+
+    fields = table(name).field_names
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: cell(r.get(k)) for k in fields} for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("table_name", "rule"), LINK_CASES, ids=[f"{t}-{r}" for t, r in LINK_CASES]
+)
+def test_frictionless_rejects_a_broken_link_rule_exactly_when_the_schema_states_it(
+    table_name: str, rule: str, tmp_path: Path
+) -> None:
+    if rule == "same_source":
+        pytest.skip("the mutation needs a claim of another source, which no package here holds")
+    rows, _ = LINK_MUTATIONS[(table_name, rule)](base(table_name))
+    errors = _errors(_link_package(tmp_path, table_name, rows))
+    if rule in datapackage.STATED_RULES:
+        assert errors, f"the Table Schema is said to state {rule}, but Frictionless passes it"
+    else:
+        assert errors == [], f"Frictionless catches {rule}: add it to STATED_RULES ({errors})"
+
+
+@pytest.mark.parametrize("table_name", ["claim_dyads", "claim_relations", "claim_coding"])
+def test_the_shipped_link_tables_pass_frictionless(table_name: str, tmp_path: Path) -> None:
+    assert _errors(_link_package(tmp_path, table_name, base(table_name))) == []

@@ -10,157 +10,29 @@ record otherwise (a rule against the claims or the whole table says nothing of o
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from iran_russia_claims.spec.link_models import LINK_MODELS, field_rules, own_rules
 from iran_russia_claims.spec.link_rules import LINK_RULES, LINK_TABLES
 from iran_russia_claims.spec.models import errors_to_rules
-from iran_russia_claims.spec.vocab import LINK_COLUMNS, LINK_FILES
 from iran_russia_claims.validation import validate
-
-REPO = Path(__file__).resolve().parents[2]
-EXPORTS = REPO / "exports"
-CLAIMS = EXPORTS / "claims.parquet"
-FORMATS = ("csv", "json", "jsonl", "parquet", "yaml")
-Rows = list[dict[str, Any]]
-
-
-def _rows(table: str) -> Rows:
-    rows: Rows = json.loads((EXPORTS / f"{table}.json").read_text(encoding="utf-8"))
-    return rows
-
-
-def base(table: str) -> Rows:
-    """A valid table: the shipped dyads and relations (the first 12), all the codings."""
-    rows = _rows(table)
-    return rows if table == "claim_coding" else rows[:12]
-
-
-def _claims() -> dict[str, dict[str, Any]]:
-    return {c["id"]: c for c in json.loads((EXPORTS / "claims.json").read_text("utf-8"))}
-
-
-def _first(rows: Rows, test: Callable[[dict[str, Any]], bool]) -> int:
-    return next(i for i, r in enumerate(rows) if test(r))
-
-
-def _set(at: Callable[[Rows], int], **values: Any) -> Callable[[Rows], tuple[Rows, int]]:
-    def mutate(rows: Rows) -> tuple[Rows, int]:
-        i = at(rows)
-        rows[i] = {**rows[i], **values}
-        return rows, i
-
-    return mutate
-
-
-def _first_row(rows: Rows) -> int:
-    return 0
-
-
-def _outsider(rows: Rows, column: str) -> tuple[Rows, int]:
-    """A registered actor that the first dyad's claim does not name, as its source or target."""
-    claims = _claims()
-    actors = claims[rows[0]["claim_id"]]["actors"]
-    other = next(c for c in ("SAU", "ISR", "UNSC", "USA", "WEST") if c not in actors)
-    rows[0] = {**rows[0], column: other}
-    return rows, 0
-
-
-def _swap_mutual(rows: Rows) -> tuple[Rows, int]:
-    i = _first(rows, lambda r: r["mutual"])
-    rows[i] = {**rows[i], "source": rows[i]["target"], "target": rows[i]["source"]}
-    return rows, i
-
-
-def _again(rows: Rows, at: int = 0) -> tuple[Rows, int]:
-    rows.append(dict(rows[at]))
-    return rows, len(rows) - 1
-
-
-def _self_loop(rows: Rows) -> tuple[Rows, int]:
-    i = _first(rows, lambda r: r["relation"] != "alternative_to")
-    rows[i] = {**rows[i], "to_id": rows[i]["from_id"]}
-    return rows, i
-
-
-def _alternative_swapped(rows: Rows) -> tuple[Rows, int]:
-    rows.append(
-        {**rows[0], "from_id": "IRR-0102", "to_id": "IRR-0101", "relation": "alternative_to"}
-    )
-    return rows, len(rows) - 1
-
-
-def _reverse_edge(rows: Rows) -> tuple[Rows, int]:
-    i = _first(rows, lambda r: r["relation"] == "elaborates")
-    rows.append({**rows[i], "from_id": rows[i]["to_id"], "to_id": rows[i]["from_id"]})
-    return rows, len(rows) - 1
-
-
-def _cycle(rows: Rows) -> tuple[Rows, int]:
-    """Three claims no edge of the base table touches, each supporting the next."""
-    ring = ("IRR-0104", "IRR-0105", "IRR-0106", "IRR-0104")
-    for a, b in itertools.pairwise(ring):
-        rows.append({**rows[0], "from_id": a, "to_id": b, "relation": "supports"})
-    return rows, len(rows) - 1
-
-
-def _other_source(rows: Rows) -> tuple[Rows, int]:
-    """An edge to a claim of another source (the claims file is changed to hold one)."""
-    rows.append({**rows[0], "from_id": "IRR-0104", "to_id": OTHER, "relation": "elaborates"})
-    return rows, len(rows) - 1
-
-
-def _drop_first(rows: Rows) -> tuple[Rows, None]:
-    return rows[1:], None
-
-
-OTHER = "IRR-0110"  # the claim given another source for same_source
-D, R, C = LINK_TABLES
-MUTATIONS: dict[tuple[str, str], Callable[[Rows], tuple[Rows, int | None]]] = {
-    (D, "claim_id_pattern"): _set(_first_row, claim_id="IRR-12"),
-    (D, "source_pattern"): _set(_first_row, source="iran"),
-    (D, "target_pattern"): _set(_first_row, target="Russia"),
-    (D, "quad_class_vocabulary"): _set(_first_row, quad_class="cooperation"),
-    (D, "coded_by_vocabulary"): _set(_first_row, coded_by="pass3"),
-    (D, "codebook_version_known"): _set(_first_row, codebook_version="9.9"),
-    (D, "dyad_distinct"): lambda rows: _set(_first_row, target=rows[0]["source"])(rows),
-    (D, "claim_exists"): _set(_first_row, claim_id="IRR-9999"),
-    (D, "source_among_actors"): lambda rows: _outsider(rows, "source"),
-    (D, "target_among_actors"): lambda rows: _outsider(rows, "target"),
-    (D, "mutual_ordered"): _swap_mutual,
-    (D, "dyad_unique"): _again,
-    (R, "from_id_pattern"): _set(_first_row, from_id="IRR_0001"),
-    (R, "to_id_pattern"): _set(_first_row, to_id="irr-0002"),
-    (R, "relation_vocabulary"): _set(_first_row, relation="causes"),
-    (R, "ground_vocabulary"): _set(_first_row, ground="vibes"),
-    (R, "coded_by_vocabulary"): _set(_first_row, coded_by="Pass1"),
-    (R, "codebook_version_known"): _set(_first_row, codebook_version="1"),
-    (R, "no_self_loop"): _self_loop,
-    (R, "alternative_ordered"): _alternative_swapped,
-    (R, "from_exists"): _set(_first_row, from_id="IRR-9998"),
-    (R, "to_exists"): _set(_first_row, to_id="IRR-9997"),
-    (R, "same_source"): _other_source,
-    (R, "edge_unique"): _reverse_edge,
-    (R, "supports_acyclic"): _cycle,
-    (C, "claim_id_pattern"): lambda rows: ([*rows, {**rows[0], "claim_id": "IRR-1"}], len(rows)),
-    (C, "coded_by_vocabulary"): _set(_first_row, coded_by="both"),
-    (C, "codebook_version_known"): _set(_first_row, codebook_version="0.9"),
-    (C, "claim_exists"): lambda rows: ([*rows, {**rows[0], "claim_id": "IRR-9999"}], len(rows)),
-    (C, "coding_unique"): _again,
-    (C, "claim_coded"): _drop_first,
-}
-CASES = sorted(MUTATIONS)
+from link_records import (
+    CASES,
+    CLAIMS,
+    EXPORTS,
+    FORMATS,
+    MUTATIONS,
+    OTHER,
+    base,
+    claims_by_id,
+    shipped,
+    write,
+)
 
 
 def test_every_link_rule_has_a_mutation() -> None:
@@ -168,37 +40,11 @@ def test_every_link_rule_has_a_mutation() -> None:
     assert declared == set(MUTATIONS)
 
 
-def write(rows: Rows, table: str, fmt: str, folder: Path) -> Path:
-    path = folder / f"{table}.{fmt}"
-    columns = [c.name for c in LINK_COLUMNS[table]]
-    if fmt == "csv":
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\n")
-            out.writerow(columns)
-            for r in rows:
-                out.writerow([_text(r.get(c)) for c in columns])
-    elif fmt == "json":
-        path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    elif fmt == "jsonl":
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    elif fmt == "parquet":
-        pq.write_table(pa.Table.from_pylist(rows), path)
-    else:
-        path.write_text(yaml.safe_dump({LINK_FILES[table][1]: rows}), encoding="utf-8")
-    return path
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
 def _claims_file(table: str, rule: str, folder: Path) -> Path:
     """The shipped claims, or for same_source, one of them moved to another source."""
     if rule != "same_source":
         return CLAIMS
-    claims = list(_claims().values())
+    claims = list(claims_by_id().values())
     for c in claims:
         if c["id"] == OTHER:
             c["source_id"] = "another-article"
@@ -207,7 +53,7 @@ def _claims_file(table: str, rule: str, folder: Path) -> Path:
     return path
 
 
-def _row(rows_before: Rows, fmt: str, index: int | None) -> int | None:
+def _row(rows_before: list[dict[str, Any]], fmt: str, index: int | None) -> int | None:
     """The row the validator reports for record ``index`` (CSV: its line; the header is 1)."""
     if index is None:
         return None
@@ -249,7 +95,7 @@ def test_the_shipped_link_tables_are_valid() -> None:
     links = {t: EXPORTS / f"{t}.parquet" for t in LINK_TABLES}
     report = validate(CLAIMS, links=links, max_problems=None)
     assert report.valid, [str(p) for p in report.problems]
-    assert {t: n for t, (_, n) in report.links.items()} == {t: len(_rows(t)) for t in LINK_TABLES}
+    assert {t: n for t, (_, n) in report.links.items()} == {t: len(shipped(t)) for t in LINK_TABLES}
 
 
 def test_a_link_file_that_cannot_be_read_is_exit_2(tmp_path: Path) -> None:

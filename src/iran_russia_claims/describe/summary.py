@@ -16,6 +16,7 @@ from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
+    CONFLICT_CLASSES,
     Band,
     Kind,
     QuadClass,
@@ -75,7 +76,7 @@ def summarise_links(
     pairs: dict[str, Counter[str]] = {}
     for d in dyad_rows:
         key = "-".join(sorted((str(d["source"]), str(d["target"]))))
-        side = "conflict" if str(d["quad_class"]).endswith("conflict") else "cooperation"
+        side = "conflict" if str(d["quad_class"]) in CONFLICT_CLASSES else "cooperation"
         pairs.setdefault(key, Counter())[side] += 1
     balance = {
         key: {

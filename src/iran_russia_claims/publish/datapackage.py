@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.publish import datasette, sqlite
 from iran_russia_claims.publish.tables import Table, TableField, tables
-from iran_russia_claims.spec.vocab import SCHEMA_VERSION, with_id_prefix
+from iran_russia_claims.spec.vocab import FALSE_VALUES, SCHEMA_VERSION, TRUE_VALUES, with_id_prefix
 
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
@@ -43,8 +43,9 @@ _MEDIATYPES: Final = {
 }
 
 
-#: The claim rules (``spec/rules.py``) that the data package's Table Schemas state, so that
-#: ``frictionless validate datapackage.json`` checks them too: types, required values, patterns,
+#: The rules (``spec/rules.py``, ``spec/link_rules.py``) that the data package's Table Schemas
+#: state, so that ``frictionless validate datapackage.json`` checks them too: types, required
+#: values, patterns,
 #: vocabularies, bounds, the primary key, the foreign keys and the list items. Every other rule
 #: (``describe.card`` lists them in the README) only ``validate`` checks.
 #: ``tests/publish/test_datapackage.py`` breaks each rule alone and runs Frictionless.
@@ -55,6 +56,11 @@ STATED_RULES: Final = frozenset(
         "sha256_pattern", "theme_vocabulary", "kind_vocabulary", "band_vocabulary",
         "actors_non_empty", "actors_pattern", "actors_registered", "assertion_length",
         "confidence_finite", "confidence_range", "id_unique", "source_registered",
+        # the link tables: their patterns, vocabularies, primary and foreign keys
+        "claim_id_pattern", "from_id_pattern", "to_id_pattern", "source_pattern",
+        "target_pattern", "quad_class_vocabulary", "relation_vocabulary", "ground_vocabulary",
+        "coded_by_vocabulary", "codebook_version_known", "claim_exists", "from_exists",
+        "to_exists", "coding_unique",
     }
 )  # fmt: skip
 
@@ -73,6 +79,8 @@ def _field(field: TableField, keys: Mapping[str, Sequence[str]]) -> dict[str, An
         if field.items_refer_to is not None:  # a foreign key of each element, as an enum
             item["enum"] = list(keys[field.items_refer_to])
         out["arrayItem"] = {"type": "string"} | ({"constraints": item} if item else {})
+    if field.type == "boolean":  # the spellings every reader of the package takes
+        out["trueValues"], out["falseValues"] = list(TRUE_VALUES), list(FALSE_VALUES)
     if constraints:
         out["constraints"] = constraints
     if field.vocabulary is not None:  # Table Schema v2: the values, and whether they run in order

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _COMMENT: Final = (
-    "Generated from iran_russia_claims.spec.models.{model} by `iran-russia-claims export`; "
+    "Generated from {module}.{model} by `iran-russia-claims export`; "
     "do not edit. Dataset version {version}, schema version {schema}."
 )
 
@@ -41,7 +41,9 @@ def _models() -> dict[str, type[BaseModel]]:
 
 def record_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The JSON Schema of one record of ``model``."""
-    comment = _COMMENT.format(model=model.__name__, version=__version__, schema=SCHEMA_VERSION)
+    comment = _COMMENT.format(
+        module=model.__module__, model=model.__name__, version=__version__, schema=SCHEMA_VERSION
+    )
     return {"$schema": DIALECT, "$comment": comment, **model.model_json_schema()}
 
 
@@ -52,7 +54,12 @@ def claims_document_schema() -> dict[str, Any]:
     del claim["$schema"], claim["$comment"]
     return {
         "$schema": DIALECT,
-        "$comment": _COMMENT.format(model="Claim", version=__version__, schema=SCHEMA_VERSION),
+        "$comment": _COMMENT.format(
+            module="iran_russia_claims.spec.models",
+            model="Claim",
+            version=__version__,
+            schema=SCHEMA_VERSION,
+        ),
         "title": "Claims",
         "description": "The claims export (claims.json): every claim record, sorted by id.",
         "type": "array",

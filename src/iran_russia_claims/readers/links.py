@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,7 +29,7 @@ from iran_russia_claims.readers.common import (
     unreadable,
 )
 from iran_russia_claims.spec.problem import DataError
-from iran_russia_claims.spec.vocab import LINK_COLUMNS, LINK_FILES
+from iran_russia_claims.spec.vocab import FALSE_VALUES, LINK_COLUMNS, LINK_FILES, TRUE_VALUES
 
 #: The largest link file read (a link table of a million rows takes some 100 MiB as CSV;
 #: split a larger one, or check it as Parquet on Spark).
@@ -42,7 +43,7 @@ LINK_FORMATS: Final = {
     ".yaml": "yaml",
     ".yml": "yaml",
 }
-_BOOLEANS: Final = {"true": True, "false": False}
+_BOOLEANS: Final = {**dict.fromkeys(TRUE_VALUES, True), **dict.fromkeys(FALSE_VALUES, False)}
 
 
 def read_link_records(path: Path, table: str) -> Iterator[tuple[int, Any]]:
@@ -68,7 +69,8 @@ def read_link_records(path: Path, table: str) -> Iterator[tuple[int, Any]]:
         raise unreadable(
             path,
             f"the file has {size} bytes; a link table is read whole, at most {MAX_LINK_BYTES}",
-            hint="split it, or check it in parts",
+            hint="a link table is checked whole (its keys and cycles span every row): write it "
+            "as Parquet, which holds the same rows in far fewer bytes",
         )
     try:
         if fmt == "parquet":
@@ -77,7 +79,7 @@ def read_link_records(path: Path, table: str) -> Iterator[tuple[int, Any]]:
             return iter(_yaml(path, table))
         head = read_head(path)
         check_encoding(path, head)
-        text = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")  # a BOM is no data
     except UnicodeDecodeError as exc:
         raise unreadable(path, f"not UTF-8 ({exc.reason})", hint=UTF8_HINT) from None
     except OSError as exc:
@@ -142,37 +144,49 @@ def _csv(path: Path, text: str, table: str) -> Iterator[tuple[int, Any]]:
 
     kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
     reader = csv.reader(io.StringIO(text, newline=""))
+    number = 1  # rows as the claims' CSV counts them: the header is row 1
     try:
         header = next(reader, None)
         if header is None:
             return
+        given = set(header)
+        absent = tuple(name for name in kinds if name not in given)
+        twice = tuple(dict.fromkeys(n for i, n in enumerate(header) if n in header[:i]))
+        if absent or twice:
+            yield 1, Header(absent, twice)
         for row in reader:
-            if not any(row):
+            number += 1
+            if not row:  # a blank line
                 continue
             record: dict[str, Any] = {}
             for name, cell in zip(header, row, strict=False):
-                record[name] = _cell(cell, kinds.get(name))
+                record.setdefault(name, _cell(cell, kinds.get(name)))  # the first of a name
             for name in header[len(row) :]:
-                record[name] = None
+                record.setdefault(name, None)
             if len(row) > len(header):
                 record[f"column {len(header) + 1}"] = row[len(header)]
-            yield reader.line_num, record
+            yield number, record
     except csv.Error as exc:
-        raise unreadable(path, f"not valid CSV: {exc}", row=reader.line_num) from None
+        raise unreadable(path, f"not valid CSV: {exc}", row=number) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What is wrong with a CSV file's header: the table's columns it lacks, and the names it
+    gives twice (the first of each is read)."""
+
+    absent: tuple[str, ...]
+    twice: tuple[str, ...]
 
 
 def _cell(cell: str, kind: str | None) -> Any:
-    """A CSV cell as its column's type: empty is missing; a boolean is true or false (any
-    other text stays text, for the model to refuse); an integer is digits."""
+    """A CSV cell as its column's type: empty is missing; a boolean one of the spellings of
+    ``vocab.TRUE_VALUES`` and ``FALSE_VALUES`` (any other text stays text, for the model to
+    refuse)."""
     if cell == "":
         return None
     if kind == "boolean":
         return _BOOLEANS.get(cell, cell)
-    if kind == "integer":
-        try:
-            return int(cell)
-        except ValueError:
-            return cell
     return cell
 
 

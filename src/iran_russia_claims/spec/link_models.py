@@ -105,16 +105,21 @@ class _Fields(BaseModel):
 
 
 def _model(table: str, *, rules_too: bool = True) -> type[BaseModel]:
-    name = "".join(part.title() for part in table.split("_"))
+    name = "".join(part.title() for part in table.removesuffix("s").split("_"))  # one record
     fields = {c.name: _annotation(c) for c in LINK_COLUMNS[table]}
     if not rules_too:
         fields_only: type[BaseModel] = create_model(
-            f"{name}Fields", __base__=_Fields, __doc__=_DOCS[table], **fields
+            f"{name}Fields", __base__=_Fields, __doc__=_DOCS[table], __module__=__name__, **fields
         )
         return fields_only
     checks = {f"_check_{c}": _field_check(table, c) for c in field_rules(table)}
     model = create_model(
-        name, __base__=_Link, __doc__=_DOCS[table], __validators__=checks, **fields
+        name,
+        __base__=_Link,
+        __doc__=_DOCS[table],
+        __validators__=checks,
+        __module__=__name__,
+        **fields,
     )
     model.__table__ = table  # type: ignore[attr-defined]
     return model

@@ -22,7 +22,6 @@ from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ACYCLIC_RELATIONS,
     CODEBOOK_VERSIONS,
-    LINK_COLUMNS,
     SYMMETRIC_RELATIONS,
     CodedBy,
     Ground,
@@ -49,22 +48,21 @@ LINK_TABLES: Final = (DYADS, RELATIONS, CODING)
 
 #: Added to ``claim_coding``'s joined rows: false for a claim that no coding row names.
 LISTED: Final = "listed"
-#: The columns :func:`joined` adds to each link table's rows, all read from the claims.
-ADDED: Final[dict[str, tuple[str, ...]]] = {
-    DYADS: ("claim_known", "source_rank", "target_rank"),
-    RELATIONS: ("from_known", "to_known", "from_source", "to_source"),
-    CODING: ("claim_known", "listed"),
-}
 
 
 def joined(table: str, rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
     """``rows`` of a link table with what its rules read of the claims (``id``,
-    ``source_id``, ``actors``): whether each claim it names exists, the source of each end of
-    an edge, where a dyad's two actors stand in the claim's ``actors`` (1 for the first; null
-    when absent). ``claim_coding`` gains one row, with ``listed`` false, per claim it does not
-    name. Rows keep their order; the added ones come last."""
+    ``source_id``, ``actors``; a claim whose actors could not be read has them null): whether
+    each claim it names exists, the source of each end of an edge, where a dyad's two actors
+    stand in the claim's ``actors`` (1 for the first; null when absent) and whether those are
+    known. ``claim_coding`` gains one row, with ``listed`` false, per claim it does not name.
+    Rows keep their order; the added ones come last."""
     import polars as pl
 
+    # a claim id given twice is the claims' own problem (id_unique): its first record counts
+    claims = claims.filter(pl.col("id").is_not_null()).unique(
+        "id", keep="first", maintain_order=True
+    )
     ids = claims.select(pl.col("id"), pl.col("source_id"), pl.lit(True).alias("known"))
     if table == DYADS:
         ranks = (
@@ -74,7 +72,11 @@ def joined(table: str, rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame
             .unique(subset=["claim_id", "actors"], keep="first", maintain_order=True)
         )
         out = rows.join(
-            ids.select(pl.col("id").alias("claim_id"), pl.col("known").alias("claim_known")),
+            claims.select(
+                pl.col("id").alias("claim_id"),
+                pl.lit(True).alias("claim_known"),
+                pl.col("actors").is_not_null().alias("actors_known"),
+            ),
             on="claim_id",
             how="left",
             maintain_order="left",
@@ -91,7 +93,7 @@ def joined(table: str, rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame
                 how="left",
                 maintain_order="left",
             )
-        return out.with_columns(pl.col("claim_known").fill_null(False))
+        return out.with_columns(pl.col("claim_known", "actors_known").fill_null(False))
     if table == RELATIONS:
         out = rows
         for end in ("from", "to"):
@@ -150,6 +152,28 @@ def _pair(end: str) -> nw.Expr:
     a, b = nw.col("from_id"), nw.col("to_id")
     first, second = (a, b) if end == "low" else (b, a)
     return nw.when(_numeric_before(a, b)).then(first).otherwise(second).alias(end)
+
+
+def _one_dyad_per_pair(frame: pl.DataFrame) -> pl.Series:
+    """True for a dyad no other dyad of its claim shares its two actors with, in either
+    direction: the two codes in text order, then a count over the claim and that pair."""
+    import narwhals as nw_
+    import polars as pl
+
+    a, b = nw.col("source"), nw.col("target")
+    pairs = (
+        nw_.from_native(frame, eager_only=True)
+        .select(
+            nw.col("claim_id"),
+            nw.when(a < b).then(a).otherwise(b).alias("low"),
+            nw.when(a < b).then(b).otherwise(a).alias("high"),
+        )
+        .to_native()
+    )
+    missing = pl.any_horizontal(pl.col("claim_id", "low", "high").is_null())
+    return pairs.select(((pl.len().over("claim_id", "low", "high") == 1) | missing).alias("ok"))[
+        "ok"
+    ]
 
 
 def _one_edge_per_pair(frame: pl.DataFrame) -> pl.Series:
@@ -294,14 +318,14 @@ LINK_RULES: Final = (
     Rule("source_among_actors", "source", "source is one of the claim's actors",
          "a dyad links actors the claim names: use one of its `actors`, or add the actor "
          "to the claim",
-         check=lambda ctx: ~nw.col("source_rank").is_null(),
-         reads=("claim_id", "source", "claim_known", "source_rank"),
+         check=lambda ctx: ~nw.col("source_rank").is_null() | ~nw.col("actors_known"),
+         reads=("claim_id", "source", "claim_known", "source_rank", "actors_known"),
          requires=("claim_exists", "source_pattern"), tables=(DYADS,)),
     Rule("target_among_actors", "target", "target is one of the claim's actors",
          "a dyad links actors the claim names: use one of its `actors`, or add the actor "
          "to the claim",
-         check=lambda ctx: ~nw.col("target_rank").is_null(),
-         reads=("claim_id", "target", "claim_known", "target_rank"),
+         check=lambda ctx: ~nw.col("target_rank").is_null() | ~nw.col("actors_known"),
+         reads=("claim_id", "target", "claim_known", "target_rank", "actors_known"),
          requires=("claim_exists", "target_pattern"), tables=(DYADS,)),
     Rule("mutual_ordered", "source",
          "a mutual dyad is stored once, source the first of the two in the claim's actors",
@@ -320,9 +344,11 @@ LINK_RULES: Final = (
          "version", check=lambda ctx: nw.col(LISTED), reads=("claim_id", LISTED),
          tables=(CODING,)),
     # -- the whole table
-    Rule("dyad_unique", None, "no two dyads share (claim_id, source, target)", scope="table",
-         check=lambda ctx: _unique("claim_id", "source", "target"),
-         reads=("claim_id", "source", "target"), tables=(DYADS,)),
+    Rule("dyad_unique", None,
+         "no two dyads of a claim join the same two actors, in either direction",
+         "one row per pair of actors in a claim: a reciprocal relation is one row with mutual "
+         "true", scope="graph", graph=_one_dyad_per_pair, reads=("claim_id", "source", "target"),
+         tables=(DYADS,)),
     Rule("coding_unique", "claim_id", "no two coding rows name the same claim", scope="table",
          check=lambda ctx: _unique("claim_id"), tables=(CODING,)),
     Rule("edge_unique", None, "no two edges join the same two claims, in either direction",
@@ -334,5 +360,3 @@ LINK_RULES: Final = (
          "that closes the circle", scope="graph", graph=_supports_acyclic,
          reads=("from_id", "to_id", "relation"), tables=(RELATIONS,)),
 )  # fmt: skip
-#: Each link table's columns by name.
-LINK_COLUMN_NAMES: Final = {t: tuple(c.name for c in cols) for t, cols in LINK_COLUMNS.items()}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Literal
 
-SCHEMA_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = "1.1.0"
 
 #: The id prefix of the shipped collection; a collection of one's own may choose another.
 ID_PREFIX: Final = "IRR"
@@ -175,6 +175,10 @@ class FillerReason(StrEnum):
 
 
 ColumnType = Literal["string", "integer", "number", "boolean", "list"]
+#: How a boolean is written in a text file (CSV): the exports write the first of each; a
+#: reader takes any (these are also Frictionless's defaults, stated in the data package).
+TRUE_VALUES: Final = ("true", "True", "TRUE", "1")
+FALSE_VALUES: Final = ("false", "False", "FALSE", "0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +271,9 @@ class QuadClass(StrEnum):
     VERBAL_CONFLICT = "verbal_conflict"
     MATERIAL_CONFLICT = "material_conflict"
 
+
+#: The quad classes of conflict (the others are of cooperation).
+CONFLICT_CLASSES: Final = (QuadClass.VERBAL_CONFLICT.value, QuadClass.MATERIAL_CONFLICT.value)
 
 QUAD_CLASS_DEFINITIONS: Final[dict[QuadClass, str]] = {
     QuadClass.VERBAL_COOPERATION: "statements, support, backing, alignment, agreements, and "

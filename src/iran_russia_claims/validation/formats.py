@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from iran_russia_claims.spec.neutral import neutral, no_command
 from iran_russia_claims.spec.problem import Problem
@@ -63,10 +64,11 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
     and a closing line per input (a run over valid files prints only those)."""
     out = []
     for report in reports:
-        lines = lines_of(report.target, report.format, (p.row for p in report if p.row))
+        lines = _lines(report)
         for problem in report:
-            props = [f"file={_file(problem.file or report.target)}"]
-            line = lines.get(problem.row) if problem.row is not None else None
+            file = problem.file or report.target
+            props = [f"file={_file(file)}"]
+            line = lines.get((file, problem.row)) if problem.row is not None else None
             if line is not None:
                 props.append(f"line={line}")
             props.append(f"title={_property(f'{TOOL}: {problem.rule}')}")
@@ -81,10 +83,32 @@ def render_github(reports: Sequence[ValidationReport]) -> str:
     return "\n".join(out)
 
 
+def _lines(report: ValidationReport) -> dict[tuple[str, int], int]:
+    """The line each listed problem's record starts on, by file and row: the claims file in
+    its format, a link table's file in the format its extension names."""
+    from iran_russia_claims.readers.links import LINK_FORMATS
+
+    rows: dict[str, set[int]] = {}
+    for p in report:
+        if p.row:
+            rows.setdefault(p.file or report.target, set()).add(p.row)
+    out: dict[tuple[str, int], int] = {}
+    for file, wanted in rows.items():
+        fmt = report.format if file == report.target else LINK_FORMATS.get(Path(file).suffix)
+        out |= {(file, row): line for row, line in lines_of(file, fmt, wanted).items()}
+    return out
+
+
 def _rules_of(report: ValidationReport) -> list[str]:
-    """The rules a test case is written for: every rule ``validate`` checks, and any other
-    that the report broke (the span rules, given an article)."""
-    checked = [r.name for r in RULES.values() if r.scope in ("read", "row", "element", "table")]
+    """The rules a test case is written for: every rule ``validate`` checks (the claims', and
+    those of the link tables it was given), and any other that the report broke (the span
+    rules, given an article)."""
+    tables = {"claims", *report.links}
+    checked = [
+        r.name
+        for r in RULES.values()
+        if r.scope in ("read", "row", "element", "table", "graph") and tables & set(r.tables)
+    ]
     if report.articles_given:
         checked += ["span_hash_matches", "source_registered", "source_hash_matches"]
     return list(dict.fromkeys([*checked, *sorted(report.counts)]))

@@ -15,10 +15,11 @@ Each problem names the file, the record's row, the record (``IRR-0006 WEST->IRN`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from iran_russia_claims.readers.links import Header
 from iran_russia_claims.spec.link_models import FIELD_MODELS
 from iran_russia_claims.spec.link_rules import CODING, DYADS, RELATIONS, joined
 from iran_russia_claims.spec.problem import Problem
@@ -49,14 +50,16 @@ def claim_keys(claims: Iterable[Any]) -> pl.DataFrame:
     )
 
 
-def _codes(actors: Any) -> list[str]:
-    """A claim's actors as a list of codes (a cell the claims' check found wrong: none)."""
+def _codes(actors: Any) -> list[str] | None:
+    """A claim's actors as a list of codes; None where the claims' check found the cell
+    wrong (then no dyad of the claim is judged against them)."""
     if actors is None or isinstance(actors, str):
-        return []
+        return None
     try:
-        return [a for a in actors if isinstance(a, str)]
+        codes = list(actors)
     except TypeError:
-        return []
+        return None
+    return codes if all(isinstance(a, str) for a in codes) else None
 
 
 def label(table: str, record: Any) -> str | None:
@@ -95,13 +98,18 @@ def check_links(
     columns: dict[str, list[Any]] = {n: [] for n in names}
     numbers: list[int] = []
     good: dict[int, dict[str, Any]] = {}
-    for position, (row, record) in enumerate(records):
-        cells, ok = _typed(table, model, row, record, ctx, str(path), sink.emit)
+    absent: set[str] = set()
+    for row, record in records:
+        if isinstance(record, Header):  # one problem per column, not one per row
+            absent |= set(record.absent)
+            _header(record, table, str(path), sink.emit)
+            continue
+        cells, ok = _typed(table, model, row, record, ctx, str(path), sink.emit, absent)
+        if ok and keep:
+            good[len(numbers)] = cells
         numbers.append(row)
         for name in names:
             columns[name].append(cells[name])
-        if ok and keep:
-            good[position] = cells
     frame = pl.DataFrame(columns, schema=polars_types(table))
     del columns
     rows = joined(table, frame, claims)
@@ -112,7 +120,8 @@ def check_links(
     for name, positions in failures.positions.items():
         rule = RULES[name]
         listed = positions[positions < len(numbers)]
-        added = positions[positions >= len(numbers)]  # claims no coding row names
+        # the rows added for the claims no coding row names: only claim_coded speaks of them
+        added = positions[positions >= len(numbers)] if name == "claim_coded" else listed[:0]
 
         def record(i: int) -> dict[str, Any]:
             return rows.row(i, named=True)
@@ -162,10 +171,45 @@ def _actors(claims: pl.DataFrame) -> dict[str, list[str]]:
     return dict(zip(claims["id"].to_list(), claims["actors"].to_list(), strict=True))
 
 
+def _header(header: Header, table: str, path: str, emit: Emit) -> None:
+    """A CSV header's problems: each column it lacks, each name it gives twice."""
+    for column in header.absent:
+        emit(
+            Problem(
+                "required",
+                f"the file has no column {column!r}",
+                path,
+                row=1,
+                column=column,
+                hint=f"a {table} file has the columns "
+                + ", ".join(c.name for c in LINK_COLUMNS[table]),
+            )
+        )
+    for column in header.twice:
+        emit(
+            Problem(
+                "no_extra_fields",
+                "the column appears more than once; the first is checked",
+                path,
+                row=1,
+                column=column,
+                hint="delete or rename the other",
+            )
+        )
+
+
 def _typed(
-    table: str, model: Any, row: int, record: Any, ctx: Context, path: str, emit: Emit
+    table: str,
+    model: Any,
+    row: int,
+    record: Any,
+    ctx: Context,
+    path: str,
+    emit: Emit,
+    absent: Collection[str] = (),
 ) -> tuple[dict[str, Any], Any]:
-    """The record's cells, those at fault set missing, and its model (None when at fault)."""
+    """The record's cells, those at fault set missing, and its model (None when at fault).
+    A column the file lacks (``absent``) was reported once, not on each row."""
     from pydantic import ValidationError
 
     from iran_russia_claims.spec.models import errors_to_rules
@@ -183,16 +227,34 @@ def _typed(
         )
         return dict.fromkeys(names), None
     cells = {n: record.get(n) for n in names}
+    if record and all(v is None for v in record.values()):
+        emit(
+            Problem(
+                "row_not_empty",
+                "the row is empty (every cell missing)",
+                path,
+                row=row,
+                hint="delete it",
+            )
+        )
+        return cells, None
+    # a missing value is required's to report (a field outside the schema stays, to be named)
+    given = {k: v for k, v in record.items() if v is not None or k not in cells}
     try:
-        return cells, model.model_validate(record, context=ctx.id_prefix)
+        return cells, model.model_validate(given, context=ctx.id_prefix)
     except ValidationError as exc:
         errors = errors_to_rules(exc)
+    kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
     for rule, column, message in errors:
-        kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
+        if rule == "required" and column in absent:
+            continue
+        value = record.get(column) if column else None
         if rule == "no_extra_fields":
             hint = f"the fields of {table} are: {', '.join(names)}"
         elif rule == "type":
             hint = "write true or false" if kinds.get(column) == "boolean" else "write text"
+        elif kinds.get(column) == "string" and isinstance(value, int | float):
+            hint = f'write it as text, in quotes ("{value}"): a YAML or JSON number is no text'
         else:
             hint = None
         emit(
@@ -203,7 +265,7 @@ def _typed(
                 row=row,
                 record_id=label(table, record),
                 column=column or None,
-                value=record.get(column) if column else None,
+                value=value,
                 hint=hint,
             )
         )

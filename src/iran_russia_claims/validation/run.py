@@ -86,7 +86,8 @@ def validate(
     too (files are matched to the registry by hash; the report tallies the spans checked
     against each); ``format`` overrides the file
     extension. The report lists at most ``max_problems`` problems (None: all) and counts all.
-    Files are read ``chunk_rows`` records at a time, so memory does not grow with the file.
+    Files are read ``chunk_rows`` records at a time, so memory does not grow with the file
+    (given ``links``, the claims' ids, sources and actors are kept to check the links against).
     ``engine`` (see :data:`ENGINES`) changes how a file is read, never what is found.
     ``id_prefix`` is the collection's id prefix (default: the registry's, from its manifest).
     ``links`` maps link tables (``claim_dyads``, ``claim_relations``, ``claim_coding``) to
