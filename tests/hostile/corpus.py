@@ -117,6 +117,9 @@ class Invocation:
     args: tuple[str | bytes, ...] = ()
     inputs: tuple[str, ...] = ()
     script: str | None = None
+    #: The link tables' files (``--dyads``, ``--relations``, ``--coding``): no report of their
+    #: own, but their problems name them (and so may the ``github`` format's commands).
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,21 +257,27 @@ OPTIONS_WITH_VALUES = (
     "--source",
     "--max-problems",
 )
+#: The options naming a link table's file, checked against the one claims file.
+LINK_OPTIONS = ("--dyads", "--relations", "--coding")
 
 
 def cli(*args: str | bytes) -> Invocation:
-    """Run ``validate`` on ``args``; the claims files are the arguments not starting with -."""
-    inputs, skip = [], False
+    """Run ``validate`` on ``args``; the claims files are the arguments not starting with -
+    (a link option's value is a link file)."""
+    inputs, links, skip, link = [], [], False, False
     for arg in args:
         if skip:
             skip = False
+            if link:
+                links.append(os.fsdecode(arg))
             continue
         text = os.fsdecode(arg)
         if text.startswith("--"):
-            skip = text in OPTIONS_WITH_VALUES
+            link = text in LINK_OPTIONS
+            skip = text in OPTIONS_WITH_VALUES or link
             continue
         inputs.append(text)
-    return Invocation(tuple(args), tuple(inputs))
+    return Invocation(tuple(args), tuple(inputs), links=tuple(links))
 
 
 def json_text(rows: list[Any], raw: dict[str, str] | None = None) -> str:
@@ -3059,6 +3068,956 @@ def _(d: Path) -> Invocation:
     write(d / "claims.csv", csv_text(records()))
     _fifo(d / "article.txt")
     return cli("claims.csv", "--source", "article.txt")
+
+
+# --- link tables: validate CLAIMS --dyads/--relations/--coding FILE ------------------------------
+#
+# The claims file is valid (records(n): IRR-0001.. of one article, actors IRN and RUS) and is
+# the report's one input; a link table's problems name the link file. Rows as for claims: a
+# CSV's header is row 1, JSON Lines rows are lines, JSON, YAML and Parquet records count from 1.
+
+DYADS_FILE = "claim_dyads"
+RELATIONS_FILE = "claim_relations"
+CODING_FILE = "claim_coding"
+DYAD_COLUMNS = ("claim_id", "source", "target", "mutual", "quad_class", "coded_by",
+                "codebook_version")  # fmt: skip
+RELATION_COLUMNS = ("from_id", "to_id", "relation", "ground", "coded_by", "codebook_version")
+CODING_COLUMNS = ("claim_id", "coded_by", "codebook_version")
+
+
+def dyads(n: int = 3) -> list[dict[str, Any]]:
+    """One valid mutual dyad IRN->RUS for each of the claims IRR-0001.. IRR-n."""
+    return [
+        {
+            "claim_id": f"IRR-{i:04d}",
+            "source": "IRN",
+            "target": "RUS",
+            "mutual": True,
+            "quad_class": "verbal_cooperation",
+            "coded_by": "pass1",
+            "codebook_version": "1.1",
+        }
+        for i in range(1, n + 1)
+    ]
+
+
+def edges(n: int = 3) -> list[dict[str, Any]]:
+    """A valid chain of supports edges IRR-0001 -> IRR-0002 -> ... -> IRR-n."""
+    return [
+        {
+            "from_id": f"IRR-{i:04d}",
+            "to_id": f"IRR-{i + 1:04d}",
+            "relation": "supports",
+            "ground": "connective",
+            "coded_by": "pass1",
+            "codebook_version": "1.1",
+        }
+        for i in range(1, n)
+    ]
+
+
+def codings(n: int = 3) -> list[dict[str, Any]]:
+    return [
+        {"claim_id": f"IRR-{i:04d}", "coded_by": "pass1", "codebook_version": "1.1"}
+        for i in range(1, n + 1)
+    ]
+
+
+def link_csv(rows: list[dict[str, Any]], columns: Iterable[str]) -> str:
+    """A link table as the exports write it: booleans as true/false, missing as empty."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return "" if value is None else str(value)
+
+    columns = list(columns)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def with_claims(d: Path, n: int = 3) -> str:
+    """The valid claims file the link files are checked against."""
+    write(d / "claims.csv", csv_text(records(n)))
+    return "claims.csv"
+
+
+def on_link(rule: str | tuple[str, ...], file: str, row: int | None = None,
+            column: str | None = None) -> Expect:  # fmt: skip
+    """A problem the report must hold, naming the link file ``file``."""
+    return Expect(rule, row, column, file)
+
+
+def link_unreadable(file: str, row: int | None = None) -> Outcome:
+    return Outcome(2, (on_link("readable", file, row),))
+
+
+@case(
+    "links_valid",
+    "links",
+    ok(),
+    "control: three claims with their dyads (CSV), edges (JSON) and codings (Parquet)",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    write(d / "claim_dyads.csv", link_csv(dyads(), DYAD_COLUMNS))
+    write(d / "claim_relations.json", json.dumps(edges(), indent=1))
+    _pq_write(pa.Table.from_pylist(codings()), d / "claim_coding.parquet")
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv", "--relations",
+               "claim_relations.json", "--coding", "claim_coding.parquet")  # fmt: skip
+
+
+@case(
+    "links_valid_yaml_jsonl",
+    "links",
+    ok(),
+    "control: dyads as curated YAML (dyads:), edges as JSON Lines, codings as YAML (codings:)",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_dyads.yaml", yaml.safe_dump({"dyads": dyads()}, sort_keys=False))
+    write(d / "claim_relations.jsonl", jsonl_text(edges()))
+    write(d / "claim_coding.yaml", yaml.safe_dump({"codings": codings()}, sort_keys=False))
+    return cli(with_claims(d), "--dyads", "claim_dyads.yaml", "--relations",
+               "claim_relations.jsonl", "--coding", "claim_coding.yaml")  # fmt: skip
+
+
+@case(
+    "links_csv_nul_in_id",
+    "links",
+    [
+        link_unreadable("claim_dyads.csv"),
+        broken(on_link("claim_id_pattern", "claim_dyads.csv", 3, "claim_id")),
+    ],
+    "a NUL byte inside a dyad's claim_id (in the first 64 KiB: a 'binary' file, readable); or "
+    "the id's pattern at its row; the NUL never printed raw",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[1]["claim_id"] = "IRR-NULTOKEN"
+    data = link_csv(rows, DYAD_COLUMNS).encode().replace(b"NULTOKEN", b"00\x0002")
+    write(d / "claim_dyads.csv", data)
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_csv_utf16_bom",
+    "links",
+    link_unreadable("claim_relations.csv"),
+    "a relations CSV in UTF-16 with a byte order mark",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_relations.csv", link_csv(edges(), RELATION_COLUMNS).encode("utf-16"))
+    return cli(with_claims(d), "--relations", "claim_relations.csv")
+
+
+@case(
+    "links_csv_latin1_mid_file",
+    "links",
+    link_unreadable("claim_dyads.csv", row=1501),
+    "a Latin-1 byte in row 1501 of a dyads CSV (past the first 64 KiB): not UTF-8, located at "
+    "its row as in a claims CSV (csv_invalid_utf8_mid_file)",
+)
+def _(d: Path) -> Invocation:
+    rows = dyads(1) * 2000
+    rows[1499] = dict(rows[1499], quad_class="LATINTOKEN")
+    data = link_csv(rows, DYAD_COLUMNS).encode().replace(b"LATINTOKEN", b"caf\xe9")
+    write(d / "claim_dyads.csv", data)
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_sparse_70mb_file",
+    "links",
+    link_unreadable("claim_relations.csv"),
+    "a 70 MB relations CSV (sparse: nothing on disk), over the 64 MiB a link file is read "
+    "whole up to: refused by its size, before a byte is read",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    with (d / "claim_relations.csv").open("wb") as f:
+        f.truncate(70 * 1000 * 1000)
+    return cli(with_claims(d), "--relations", "claim_relations.csv")
+
+
+@case(
+    "links_json_100k_nested_arrays",
+    "links",
+    link_unreadable("claim_relations.json"),
+    "the relations file is 100,000 nested arrays: deeper than a parser follows",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_relations.json", nested(100_000))
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_deeply_nested_field",
+    "links",
+    [
+        link_unreadable("claim_relations.json", row=2),
+        broken(on_link(("type", "ground_vocabulary"), "claim_relations.json", 2, "ground")),
+    ],
+    "edge 2's ground nests 100,000 arrays: refused as too deep at record 2 (the policy: the "
+    "row where the record is known), or a wrong type there",
+)
+def _(d: Path) -> Invocation:
+    rows = edges()
+    rows[1]["ground"] = "DEEPTOKEN"
+    write(d / "claim_relations.json", json_text(rows, {"DEEPTOKEN": nested(100_000)}))
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_900_nested_value",
+    "links",
+    [
+        broken(on_link(("type", "ground_vocabulary"), "claim_relations.json", 1, "ground")),
+        link_unreadable("claim_relations.json", row=1),
+    ],
+    "edge 1's ground nests 900 arrays (json parses it: under the recursion limit): a wrong "
+    "type, whose value the report shows (shortened) without recursing past the limit",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    rows = edges()
+    rows[0]["ground"] = "DEEPTOKEN"
+    write(d / "claim_relations.json", json_text(rows, {"DEEPTOKEN": nested(900, inner="1")}))
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_duplicate_key",
+    "links",
+    [
+        broken(on_link("no_extra_fields", "claim_relations.json", 2, "relation")),
+        link_unreadable("claim_relations.json", row=2),
+    ],
+    "edge 2 gives 'relation' twice: a located problem at record 2, as for claims "
+    "(json_duplicate_keys: no_extra_fields), or refused naming record 2",
+)
+def _(d: Path) -> Invocation:
+    text = json_text(edges()).replace('"relation": "supports"', "DUPTOKEN", 2)
+    text = text.replace("DUPTOKEN", '"relation": "supports"', 1)
+    text = text.replace("DUPTOKEN", '"relation": "supports", "relation": "elaborates"', 1)
+    write(d / "claim_relations.json", text)
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_5000_digit_integer",
+    "links",
+    [
+        broken(on_link("type", "claim_dyads.json", 2, "mutual")),
+        link_unreadable("claim_dyads.json", row=2),
+    ],
+    "dyad 2's mutual is a 5000-digit integer (Python's json refuses to convert it): a type "
+    "problem, or refused, at record 2",
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[1]["mutual"] = "INTTOKEN"
+    write(d / "claim_dyads.json", json_text(rows, {"INTTOKEN": HUGE_INT}))
+    return cli(with_claims(d), "--dyads", "claim_dyads.json")
+
+
+@case("links_json_top_level_scalar", "links", link_unreadable("claim_coding.json"),
+      "the coding file is the number 42")  # fmt: skip
+def _(d: Path) -> Invocation:
+    write(d / "claim_coding.json", "42\n")
+    return cli(with_claims(d), "--coding", "claim_coding.json")
+
+
+@case(
+    "links_json_object_without_key",
+    "links",
+    link_unreadable("claim_relations.json"),
+    "the relations file is an object holding its list under 'edges', not 'relations'",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_relations.json", json.dumps({"edges": edges()}))
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_records_not_objects",
+    "links",
+    broken(
+        on_link("type", "claim_relations.json", 1),
+        on_link("type", "claim_relations.json", 2),
+        on_link("type", "claim_relations.json", 3),
+        on_link("type", "claim_relations.json", 4),
+    ),
+    "the relations list holds null, 5, a string and a list: each not a record, at its row",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_relations.json", '[null, 5, "IRR-0001 -> IRR-0002", []]\n')
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_json_booleans_as_strings",
+    "links",
+    broken(
+        on_link("type", "claim_dyads.json", 1, "mutual"),
+        on_link("type", "claim_dyads.json", 2, "mutual"),
+        on_link("type", "claim_dyads.json", 3, "mutual"),
+        on_link("type", "claim_dyads.json", 4, "mutual"),
+    ),
+    'mutual as the strings "true" and "false" and the numbers 1 and 0: a JSON boolean '
+    "column takes true or false",
+)
+def _(d: Path) -> Invocation:
+    rows = [dict(r, mutual=m) for r, m in zip(dyads(1) * 4, ["true", "false", 1, 0])]
+    for i, row in enumerate(rows, start=1):
+        row["claim_id"] = f"IRR-{i:04d}"
+    write(d / "claim_dyads.json", json.dumps(rows, indent=1))
+    return cli(with_claims(d, 4), "--dyads", "claim_dyads.json")
+
+
+SURROGATE_LINK = "claim_relations.json"
+
+
+@case(
+    "links_json_lone_surrogates",
+    "links",
+    [
+        link_unreadable(SURROGATE_LINK, row=1),
+        broken(
+            on_link(("ground_vocabulary", "type"), SURROGATE_LINK, 1, "ground"),
+            on_link(("from_id_pattern", "type"), SURROGATE_LINK, 2, "from_id"),
+        ),
+    ],
+    "edge 1's ground is a lone surrogate (\\ud800), edge 2's from_id ends in \\udc9b[2J (the "
+    "raw byte 0x9B, a one-byte CSI, if written with surrogateescape): located like text that "
+    "is not UTF-8, or each cell's own rule; the id (part of the record's name) never raw",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    rows = edges()
+    rows[0]["ground"] = "SURTOKEN1"
+    rows[1]["from_id"] = "SURTOKEN2"
+    text = json_text(rows, {"SURTOKEN1": '"\\ud800"', "SURTOKEN2": '"IRR-0002\\udc9b[2J"'})
+    write(d / SURROGATE_LINK, text)
+    return cli(with_claims(d), "--relations", SURROGATE_LINK)
+
+
+@case(
+    "links_jsonl_2mb_line",
+    "links",
+    [
+        link_unreadable("claim_relations.jsonl", row=2),
+        broken(on_link("ground_vocabulary", "claim_relations.jsonl", 2, "ground")),
+    ],
+    "line 2 of a relations JSON Lines file is 2 MB (its ground): over the 1 MiB a JSON Lines "
+    "line may take (refused at line 2), or the ground's vocabulary, the value shortened",
+    formats=("json", "text"),
+)
+def _(d: Path) -> Invocation:
+    rows = edges()
+    rows[1]["ground"] = "g" * 2_000_000
+    write(d / "claim_relations.jsonl", jsonl_text(rows))
+    return cli(with_claims(d), "--relations", "claim_relations.jsonl")
+
+
+@case(
+    "links_yaml_billion_laughs",
+    "links",
+    [
+        link_unreadable("claim_dyads.yaml"),
+        broken(on_link("no_extra_fields", "claim_dyads.yaml", 1, "lols")),
+    ],
+    "dyad 1 has an extra field of nested aliases (9^9 leaves from 1.9 KB): refused, or named "
+    "as an extra field without expanding it",
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[0]["lols"] = "LOLTOKEN"
+    text = yaml.safe_dump({"dyads": rows}, sort_keys=False).replace("LOLTOKEN", "*l9")
+    write(d / "claim_dyads.yaml", _laughs(text))
+    return cli(with_claims(d), "--dyads", "claim_dyads.yaml")
+
+
+@case(
+    "links_yaml_self_referential_alias",
+    "links",
+    [
+        link_unreadable("claim_dyads.yaml"),
+        broken(on_link("type", "claim_dyads.yaml", 1, "source")),
+    ],
+    "dyad 1's source is &r [*r], a list that holds itself: refused, or a wrong type at its "
+    "row (a report showing the value must not recurse forever)",
+    formats=("json", "text"),
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[0]["source"] = "SRCTOKEN"
+    text = yaml.safe_dump({"dyads": rows}, sort_keys=False).replace("SRCTOKEN", "&r [*r]")
+    write(d / "claim_dyads.yaml", text)
+    return cli(with_claims(d), "--dyads", "claim_dyads.yaml")
+
+
+@case(
+    "links_yaml_python_tag",
+    "links",
+    link_unreadable("claim_coding.yaml"),
+    "a coding's claim_id is a !!python/object/apply tag: a safe loader refuses it, nothing runs",
+    after=lambda d: _no_pwned(d),
+)
+def _(d: Path) -> Invocation:
+    write(
+        d / "claim_coding.yaml",
+        "codings:\n  - {claim_id: !!python/object/apply:os.system ['touch pwned'], "
+        "coded_by: pass1, codebook_version: '1.1'}\n",
+    )
+    return cli(with_claims(d), "--coding", "claim_coding.yaml")
+
+
+@case(
+    "links_yaml_wrong_key",
+    "links",
+    link_unreadable("claim_coding.yaml"),
+    "the file given as --coding holds its list under 'dyads:', not 'codings:'",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_coding.yaml", yaml.safe_dump({"dyads": codings()}, sort_keys=False))
+    return cli(with_claims(d), "--coding", "claim_coding.yaml")
+
+
+def link_table(rows: list[dict[str, Any]], columns: Iterable[str]) -> Any:
+    import pyarrow as pa
+
+    types = {"mutual": pa.bool_()}
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+@case(
+    "links_parquet_dictionary_bomb",
+    "links",
+    [
+        link_unreadable("claim_dyads.parquet"),
+        Outcome(
+            1,
+            (on_link("quad_class_vocabulary", "claim_dyads.parquet", 1, "quad_class"),),
+            counts=(("quad_class_vocabulary", 30_000),),
+        ),
+    ],
+    "30,000 dyads whose dictionary-encoded quad_class is one 100 KB value (a small file, 3 GB "
+    "once decoded): refused as a bomb, or checked in bounded memory (as for a claims file: "
+    "parquet_dictionary_bomb)",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 30_000
+    base = link_table(dyads(1) * n, DYAD_COLUMNS)
+    value = pa.array(["verbal_cooperation" + "x" * 100_000])
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * n, pa.int32()), value)
+    table = base.set_column(DYAD_COLUMNS.index("quad_class"), "quad_class", column)
+    _pq_write(
+        table,
+        d / "claim_dyads.parquet",
+        compression="zstd",
+        dictionary_pagesize_limit=4 * MiB,
+        store_schema=False,
+    )
+    return cli(with_claims(d), "--dyads", "claim_dyads.parquet")
+
+
+@case(
+    "links_parquet_200mb_cell_zstd",
+    "links",
+    link_unreadable("claim_coding.parquet"),
+    "a coding whose codebook_version is one 200 MB value, zstd-compressed to a tiny file: "
+    "refused before it is decompressed (pages over 16 x the file + 64 MiB)",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    rows = codings()
+    rows[0]["codebook_version"] = "1" * 200_000_000
+    _pq_write(link_table(rows, CODING_COLUMNS), d / "claim_coding.parquet", compression="zstd")
+    return cli(with_claims(d), "--coding", "claim_coding.parquet")
+
+
+@case(
+    "links_parquet_wrong_types",
+    "links",
+    broken(
+        on_link("type", "claim_dyads.parquet", 1, "claim_id"),
+        on_link("type", "claim_dyads.parquet", 1, "mutual"),
+        on_link("type", "claim_dyads.parquet", 2, "mutual"),
+    ),
+    "a dyads Parquet whose claim_id column is int64 and mutual a string column ('true')",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    table = link_table(dyads(2), DYAD_COLUMNS)
+    table = table.set_column(0, "claim_id", pa.array([1, 2], pa.int64()))
+    table = table.set_column(3, "mutual", pa.array(["true", "yes"]))
+    _pq_write(table, d / "claim_dyads.parquet")
+    return cli(with_claims(d), "--dyads", "claim_dyads.parquet")
+
+
+@case(
+    "links_parquet_million_duplicate_edges",
+    "links",
+    [
+        Outcome(
+            1,
+            (on_link("edge_unique", "claim_relations.parquet"),),
+            counts=(("edge_unique", 999_999),),
+        ),
+        link_unreadable("claim_relations.parquet"),
+    ],
+    "a million copies of one valid edge (a 22 KB Parquet file: within the documented one record "
+    "per byte plus 2^20): every copy but one breaks edge_unique, counted, 1000 listed, within "
+    "the memory of a 22 KB input and in seconds; or refused as more records than a link file "
+    "of its size may hold",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 1_000_000
+    one = edges(2)[0]
+    table = pa.table({c: pa.array([one[c]] * n) for c in RELATION_COLUMNS})
+    _pq_write(table, d / "claim_relations.parquet", compression="zstd")
+    return cli(with_claims(d), "--relations", "claim_relations.parquet")
+
+
+@case(
+    "links_csv_mutual_spellings",
+    "links",
+    broken(
+        on_link("type", "claim_dyads.csv", 3, "mutual"),
+        on_link("type", "claim_dyads.csv", 4, "mutual"),
+        on_link("type", "claim_dyads.csv", 5, "mutual"),
+    ),
+    "mutual written TRUE, 1, yes, ' true': a CSV boolean cell is true or false (readers.links; "
+    "TRUE may be read as true), anything else is a located type problem, never a value "
+    "silently taken as true or false",
+)
+def _(d: Path) -> Invocation:
+    rows = dyads(4)
+    for row, text in zip(rows, ["TRUE", "1", "yes", " true"]):
+        row["mutual"] = text
+    write(d / "claim_dyads.csv", link_csv(rows, DYAD_COLUMNS))
+    return cli(with_claims(d, 4), "--dyads", "claim_dyads.csv")
+
+
+LINK_ESCAPES = {
+    "claim_id": "IRR-0001\x1b[2J\x1b]0;pwned\x07",
+    "source": "\u202eNRI",
+    "quad_class": "::error file=evil.py,line=1::pwned",
+    "target": "RUS\n::add-mask::x\n##[error]pwned",
+}
+
+
+@case(
+    "links_escapes_in_values",
+    "links",
+    broken(
+        on_link("claim_id_pattern", "claim_dyads.csv", 2, "claim_id"),
+        on_link("source_pattern", "claim_dyads.csv", 3, "source"),
+        on_link("quad_class_vocabulary", "claim_dyads.csv", 4, "quad_class"),
+        on_link("target_pattern", "claim_dyads.csv", column="target"),
+        on_link("from_id_pattern", "claim_relations.jsonl", 1, "from_id"),
+    ),
+    "terminal escapes, a right-to-left override, workflow commands (::error, ::add-mask, "
+    "##[error]) and line breaks in dyad ids and values, and in an edge's from_id (which also "
+    "names the record): each a rule problem, none shown raw, no output line a workflow command",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    rows = dyads(4)
+    for row, (column, value) in zip(rows, LINK_ESCAPES.items()):
+        row[column] = value
+    write(d / "claim_dyads.csv", link_csv(rows, DYAD_COLUMNS))
+    chain = edges()
+    chain[0]["from_id"] = "\x1b[31mIRR-0001\x1b[0m\n::error::pwned"
+    write(d / "claim_relations.jsonl", jsonl_text(chain))
+    return cli(with_claims(d, 4), "--dyads", "claim_dyads.csv", "--relations",
+               "claim_relations.jsonl")  # fmt: skip
+
+
+@case(
+    "links_csv_quoted_newline_rows",
+    "links",
+    broken(
+        on_link("quad_class_vocabulary", "claim_dyads.csv", 2, "quad_class"),
+        on_link("source_pattern", "claim_dyads.csv", 3, "source"),
+    ),
+    "dyad row 2's quad_class is quoted and holds a line break; row 3's source is lower case: "
+    "rows are the file's rows, the header row 1 (row_means), not the line a record ends on",
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[0]["quad_class"] = "verbal_\ncooperation"
+    rows[1]["source"] = "irn"
+    write(d / "claim_dyads.csv", link_csv(rows, DYAD_COLUMNS))
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_supports_cycle_200k",
+    "links",
+    Outcome(
+        1,
+        (on_link("supports_acyclic", "claim_relations.parquet", 1),),
+        counts=(("supports_acyclic", 200_000), ("from_exists", 200_000)),
+    ),
+    "200,000 supports edges forming one cycle (a 1 MB Parquet file; 11 MB as CSV, within the "
+    "64 MiB read whole), between claims the claims file lacks: every edge is on the cycle "
+    "and names unknown claims; counted in seconds (the cycle check is linear), 1000 listed",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    n = 200_000
+    ids = [f"IRR-{100_000 + i}" for i in range(n)]
+    one = edges(2)[0]
+    table = pa.table(
+        {
+            "from_id": ids,
+            "to_id": ids[1:] + ids[:1],
+            **{c: pa.array([one[c]] * n) for c in RELATION_COLUMNS[2:]},
+        }
+    )
+    _pq_write(table, d / "claim_relations.parquet", compression="zstd")
+    return cli(with_claims(d), "--relations", "claim_relations.parquet")
+
+
+CHAIN_SCRIPT = """
+import json
+import sys
+import time
+
+import polars as pl
+
+from iran_russia_claims.spec.evaluate import find_failures
+from iran_russia_claims.spec.link_rules import joined
+from iran_russia_claims.spec.problem import Problem
+from iran_russia_claims.spec.rules import RULES, Context
+from iran_russia_claims.validation.links import claim_keys
+from iran_russia_claims.validation.report import ValidationReport, render_json
+
+n = 1_000_000
+ids = [f"IRR-{1_000_000 + i}" for i in range(n + 1)]
+frame = pl.DataFrame(
+    {
+        "from_id": ids[:-1] + [ids[n // 2]],  # a chain, and one edge back: a cycle of n/2
+        "to_id": ids[1:] + [ids[1]],
+        "relation": ["supports"] * (n + 1),
+        "ground": ["connective"] * (n + 1),
+        "coded_by": ["pass1"] * (n + 1),
+        "codebook_version": ["1.1"] * (n + 1),
+    }
+)
+rows = joined("claim_relations", frame, claim_keys([]))
+report = ValidationReport(target="<1M-edge chain>", format="dataframe")
+report.rows = frame.height
+started = time.monotonic()
+failures = find_failures(rows, Context(), [RULES["supports_acyclic"]])
+print(f"supports_acyclic on {frame.height} edges: {time.monotonic() - started:.1f} s",
+      file=sys.stderr)
+for name, positions in failures.positions.items():
+    for position in positions.tolist():
+        report.add(Problem(name, "on a cycle", "<1M-edge chain>", row=position + 1))
+sys.stdout.write(json.dumps(render_json([report]), indent=2) + "\\n")
+sys.exit(report.exit_code())
+"""
+
+
+def _chain_script(d: Path) -> Invocation:
+    write(d / "case.py", CHAIN_SCRIPT)
+    return Invocation(script="case.py", inputs=("<1M-edge chain>",))
+
+
+case(
+    "links_supports_chain_1m_api",
+    "links",
+    Outcome(
+        1,
+        (Expect("supports_acyclic", 2, file=None),),
+        counts=(("supports_acyclic", 500_000),),
+    ),
+    "the supports_acyclic rule alone on a chain of a million edges and one edge back, which "
+    "closes a cycle of 500,000 (edges 2 to 500,000 and the last; Tarjan, iterative: no "
+    "recursion limit), in the time and memory of the 56 MB CSV file these edges make",
+    input_bytes=56_000_000,
+    timeout=60,
+)(_chain_script)
+
+
+@case(
+    "links_fifo",
+    "links",
+    link_unreadable("claim_dyads.csv"),
+    "the dyads file is a FIFO with no writer: refused as not a regular file, never waited on",
+    skip=NO_FIFO,
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    _fifo(d / "claim_dyads.csv")
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_dev_zero",
+    "links",
+    link_unreadable("claim_relations.jsonl"),
+    "the relations file is a symlink to /dev/zero: not a regular file, refused promptly",
+    timeout=30,
+)
+def _(d: Path) -> Invocation:
+    _symlink("/dev/zero", d / "claim_relations.jsonl")
+    return cli(with_claims(d), "--relations", "claim_relations.jsonl")
+
+
+@case(
+    "links_directory",
+    "links",
+    link_unreadable("claim_relations.json"),
+    "a directory named claim_relations.json",
+)
+def _(d: Path) -> Invocation:
+    (d / "claim_relations.json").mkdir()
+    return cli(with_claims(d), "--relations", "claim_relations.json")
+
+
+@case(
+    "links_missing_file",
+    "links",
+    [link_unreadable("no_such_coding.csv"), Outcome(2, stderr_has=("no_such_coding.csv",))],
+    "--coding names a file that is not there: exit 2 naming it (a readable problem, or a "
+    "usage error)",
+    report=False,
+)
+def _(d: Path) -> Invocation:
+    return cli(with_claims(d), "--coding", "no_such_coding.csv")
+
+
+@case(
+    "links_unknown_extension",
+    "links",
+    link_unreadable("claim_dyads.txt"),
+    "a dyads file named .txt: no link format has that extension",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_dyads.txt", link_csv(dyads(), DYAD_COLUMNS))
+    return cli(with_claims(d), "--dyads", "claim_dyads.txt")
+
+
+@case(
+    "links_proc_file_size_zero",
+    "links",
+    broken(on_link(("required", "no_extra_fields"), "claim_coding.csv")),
+    "the coding file links to /proc/self/status: a regular file whose size reads 0 but which "
+    "holds text; read as CSV it has none of the coding columns",
+)
+def _(d: Path) -> Invocation:
+    _symlink("/proc/self/status", d / "claim_coding.csv")
+    return cli(with_claims(d), "--coding", "claim_coding.csv")
+
+
+@case(
+    "links_claims_unreadable",
+    "links",
+    unreadable(),
+    "the claims file is UTF-16 while valid link files are given: the claims file is the "
+    "report's readable problem (exit 2), nothing raised for the links it cannot check",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(records()).encode("utf-16"))
+    write(d / "claim_dyads.csv", link_csv(dyads(), DYAD_COLUMNS))
+    write(d / "claim_coding.csv", link_csv(codings(), CODING_COLUMNS))
+    return cli("claims.csv", "--dyads", "claim_dyads.csv", "--coding", "claim_coding.csv")
+
+
+@case(
+    "links_unreadable_beside_broken_claims",
+    "links",
+    Outcome(
+        2,
+        (
+            Expect("confidence_range", 2, "confidence"),
+            on_link("readable", "claim_dyads.json"),
+            on_link("claim_coded", "claim_coding.csv"),
+        ),
+    ),
+    "a claims file that breaks a rule, an unreadable dyads file and a coding file that misses "
+    "a claim: exit 2 (the worst), each problem listed, the coding still checked",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claims.csv", csv_text(changed(3, {0: {"confidence": 1.5}})))
+    write(d / "claim_dyads.json", "[{")
+    write(d / "claim_coding.csv", link_csv(codings(2), CODING_COLUMNS))
+    return cli("claims.csv", "--dyads", "claim_dyads.json", "--coding", "claim_coding.csv")
+
+
+@case(
+    "links_csv_300_extra_columns",
+    "links",
+    broken(on_link("no_extra_fields", "claim_dyads.csv", 2, "x001")),
+    "300 extra columns beside the dyad columns",
+)
+def _(d: Path) -> Invocation:
+    extra = [f"x{i:03d}" for i in range(1, 301)]
+    rows = [dict(r, **dict.fromkeys(extra, "1")) for r in dyads()]
+    write(d / "claim_dyads.csv", link_csv(rows, [*DYAD_COLUMNS, *extra]))
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_csv_header_only",
+    "links",
+    ok(),
+    "dyads and relations files holding only their header: no dyad, no edge, both valid",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_dyads.csv", link_csv([], DYAD_COLUMNS))
+    write(d / "claim_relations.csv", link_csv([], RELATION_COLUMNS))
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv", "--relations", "claim_relations.csv")
+
+
+@case(
+    "links_coding_header_only",
+    "links",
+    Outcome(1, (on_link("claim_coded", "claim_coding.csv"),), counts=(("claim_coded", 3),)),
+    "a coding file holding only its header: every claim of the claims file is uncoded",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_coding.csv", link_csv([], CODING_COLUMNS))
+    return cli(with_claims(d), "--coding", "claim_coding.csv")
+
+
+@case(
+    "links_csv_more_cells_than_header",
+    "links",
+    broken(on_link("no_extra_fields", "claim_dyads.csv", 3)),
+    "dyad row 3 has three cells more than the header: a located problem, no cell dropped silently",
+)
+def _(d: Path) -> Invocation:
+    lines = link_csv(dyads(), DYAD_COLUMNS).splitlines(keepends=True)
+    lines[2] = lines[2].rstrip("\n") + ",x,y,z\n"
+    write(d / "claim_dyads.csv", "".join(lines))
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_csv_fewer_cells_than_header",
+    "links",
+    broken(on_link("required", "claim_dyads.csv", 2, "quad_class")),
+    "dyad row 2 stops after mutual: its quad_class, coded_by and codebook_version are missing",
+)
+def _(d: Path) -> Invocation:
+    lines = link_csv(dyads(), DYAD_COLUMNS).splitlines(keepends=True)
+    lines[1] = ",".join(lines[1].split(",")[:4]) + "\n"
+    write(d / "claim_dyads.csv", "".join(lines))
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_csv_utf8_bom",
+    "links",
+    ok(),
+    "a UTF-8 byte order mark before a valid dyads CSV (as Excel writes it): valid, as for a "
+    "claims CSV (csv_utf8_bom); the BOM must not become part of the first column's name",
+)
+def _(d: Path) -> Invocation:
+    write(d / "claim_dyads.csv", b"\xef\xbb\xbf" + link_csv(dyads(), DYAD_COLUMNS).encode())
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_csv_duplicate_header",
+    "links",
+    broken(on_link("no_extra_fields", "claim_dyads.csv", 1, "claim_id")),
+    "the dyads header names claim_id twice (IRR-0001, then IRR-0002 in each row): the repeat "
+    "is a problem of the header, as for a claims CSV (csv_header_same_name_20000_times), "
+    "never one of the two values silently dropped",
+)
+def _(d: Path) -> Invocation:
+    rows = [dict(r, again=f"IRR-{i + 2:04d}") for i, r in enumerate(dyads(2))]
+    text = link_csv(rows, [*DYAD_COLUMNS, "again"]).replace(",again\n", ",claim_id\n", 1)
+    write(d / "claim_dyads.csv", text)
+    return cli(with_claims(d), "--dyads", "claim_dyads.csv")
+
+
+@case(
+    "links_parquet_duplicate_column",
+    "links",
+    broken(on_link("no_extra_fields", "claim_coding.parquet", column="claim_id")),
+    "a coding Parquet with two columns named claim_id (IRR-0001.. and IRR-9001..): a located "
+    "problem, never one column silently dropped",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    table = link_table(codings(), CODING_COLUMNS)
+    table = table.append_column("claim_id", pa.array(["IRR-9001", "IRR-9002", "IRR-9003"]))
+    _pq_write(table, d / "claim_coding.parquet")
+    return cli(with_claims(d), "--coding", "claim_coding.parquet")
+
+
+@case(
+    "links_jsonl_bad_line",
+    "links",
+    link_unreadable("claim_relations.jsonl", row=3),
+    "line 3 of a relations JSON Lines file is cut short ('{\"from_id\": '): refused at line 3",
+)
+def _(d: Path) -> Invocation:
+    lines = jsonl_text(edges(4)).splitlines(keepends=True)
+    lines.insert(2, '{"from_id": \n')
+    write(d / "claim_relations.jsonl", "".join(lines))
+    return cli(with_claims(d, 4), "--relations", "claim_relations.jsonl")
+
+
+HOSTILE_LINK_NAME = "dyads\x1b[2J\n::error file=evil.py,line=1::pwned\u202e.csv"
+
+
+@case(
+    "links_hostile_file_name",
+    "links",
+    broken(on_link("source_pattern", HOSTILE_LINK_NAME, 2, "source")),
+    "a dyads file named with a clear-screen escape, a line break, a workflow command and a "
+    "right-to-left override, holding a dyad whose source breaks its pattern: the name shown "
+    "escaped in every format, the github command naming it as GitHub escapes a property",
+    formats=ALL_FORMATS,
+)
+def _(d: Path) -> Invocation:
+    rows = dyads()
+    rows[0]["source"] = "irn"
+    write(d / HOSTILE_LINK_NAME, link_csv(rows, DYAD_COLUMNS))
+    return cli(with_claims(d), "--dyads", HOSTILE_LINK_NAME)
+
+
+@case(
+    "parquet_duplicate_column",
+    "parquet",
+    [broken(Expect("no_extra_fields", column="id")), unreadable()],
+    "a claims Parquet file with a second column named id (found beside the link cases): the "
+    "repeat named (as api_duplicated_columns), or the file refused; never 'this is a bug'",
+)
+def _(d: Path) -> Invocation:
+    import pyarrow as pa
+
+    table = parquet_table(records()).append_column(
+        "id", pa.array(["IRR-9001", "IRR-9002", "IRR-9003"])
+    )
+    _pq_write(table, d / "claims.parquet")
+    return cli("claims.parquet")
 
 
 def by_name() -> dict[str, Case]:

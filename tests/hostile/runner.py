@@ -388,8 +388,20 @@ def _property(text: str) -> str:
     return text.replace(":", "%3A").replace(",", "%2C")
 
 
+def _shown(text: str) -> str:
+    """``text`` as the README says reports show it: each character no report may print raw
+    as its code (``\\x1b``, ``\\u202e``)."""
+
+    def code(match: re.Match[str]) -> str:
+        n = ord(match.group())
+        return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+    return FORBIDDEN.sub(code, text)
+
+
 def _hygiene(run: Run, text: str, what: str, case: Case, names: tuple[str, ...]) -> list[str]:
     failures = []
+    files = {_property(n) for n in names} | {_property(_shown(n)) for n in names}
     bad = FORBIDDEN.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
@@ -401,7 +413,7 @@ def _hygiene(run: Run, text: str, what: str, case: Case, names: tuple[str, ...])
         if not line.startswith("::"):
             continue
         own = GITHUB_OWN.match(line) if run.fmt == "github" and what == "stdout" else None
-        if own and (not case.exact_names or own.group("file") in {_property(n) for n in names}):
+        if own and (not case.exact_names or own.group("file") in files):
             continue
         failures.append(
             f"{what} ({run.fmt}) line {number} starts a workflow command: {_excerpt(line, 160)}"
@@ -501,7 +513,7 @@ def judge(case: Case, result: Result, invocation: Invocation | None) -> list[str
             if at >= 0:  # the line that says it (no regex: a 1 MB line must stay cheap)
                 line = text[text.rfind("\n", 0, at) + 1 : text.find("\n", at) % (len(text) + 1)]
                 failures.append(f"{tag} reported as a bug: {_excerpt(line, 300)}")
-            failures += _hygiene(run, text, what, case, names)
+            failures += _hygiene(run, text, what, case, (*names, *invocation.links))
         if run.maxrss > result.budget:
             failures.append(
                 f"{tag} peak RSS {run.maxrss / 2**20:.0f} MiB over the allowance of "
