@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
 from iran_russia_claims.readers.common import (
-    UTF8_HINT,
     DuplicateKeyError,
     ReadError,
     check_encoding,
+    decode_error,
+    duplicate_key,
     not_regular,
     read_head,
     unique_keys,
     unreadable,
 )
-from iran_russia_claims.spec.problem import DataError
+from iran_russia_claims.spec.problem import DataError, Problem
 from iran_russia_claims.spec.vocab import FALSE_VALUES, LINK_COLUMNS, LINK_FILES, TRUE_VALUES
 
 #: The largest link file read (a link table of a million rows takes some 100 MiB as CSV;
@@ -79,18 +80,23 @@ def read_link_records(path: Path, table: str) -> Iterator[tuple[int, Any]]:
             return iter(_yaml(path, table))
         head = read_head(path)
         check_encoding(path, head)
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")  # a BOM is no data
-    except UnicodeDecodeError as exc:
-        raise unreadable(path, f"not UTF-8 ({exc.reason})", hint=UTF8_HINT) from None
+        data = path.read_bytes()
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark is no data
+    except UnicodeDecodeError as exc:  # located: the line (a CSV row, a JSON Lines line)
+        row = data.count(b"\n", 0, exc.start) + 1 if fmt in ("csv", "jsonl") else None
+        raise decode_error(path, exc, 0, row) from None
     except OSError as exc:
         raise unreadable(path, f"cannot read: {exc.strerror or exc}") from None
+    del data
     if fmt == "csv":
         return _csv(path, text, table)
     if fmt == "jsonl":
         return _jsonl(path, text)
-    data = _json(path, text, 1)
+    if text.lstrip().startswith("["):  # an array, as the exports write it: record by record
+        return _json_array(path, text)
+    whole = _json(path, text, 1)
     del text
-    return iter(_listed(path, data, table))
+    return iter(_listed(path, whole, table))
 
 
 def _listed(path: Path, data: Any, table: str) -> list[tuple[int, Any]]:
@@ -126,6 +132,48 @@ def _json(path: Path, text: str, row: int) -> Any:
         raise unreadable(path, f"not valid JSON: {exc}", row=row) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A located problem the reader found in a record it still yields (a JSON key given twice:
+    the last value is read)."""
+
+    problem: Problem
+
+
+def _json_array(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    """The records of a JSON array, each decoded alone, so that a problem names its record."""
+    decoder = json.JSONDecoder(object_pairs_hook=unique_keys)
+    plain = json.JSONDecoder()
+    at = len(text) - len(text.lstrip()) + 1
+    number = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        if at < len(text) and text[at] == "]":
+            if text[at + 1 :].strip():
+                raise unreadable(path, "not valid JSON: text after the array", row=number)
+            return
+        if number:
+            if at >= len(text) or text[at] != ",":
+                raise unreadable(path, "not valid JSON: expected , or ] after a record",
+                                 row=number)  # fmt: skip
+            at += 1
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+        number += 1
+        try:
+            record, end = decoder.raw_decode(text, at)
+        except DuplicateKeyError as exc:
+            yield number, Note(duplicate_key(path, number, exc))
+            record, end = plain.raw_decode(text, at)
+        except RecursionError:
+            raise unreadable(path, "the JSON is nested too deeply", row=number) from None
+        except ValueError as exc:
+            raise unreadable(path, f"not valid JSON: {exc}", row=number) from None
+        yield number, record
+        at = end
+
+
 def _jsonl(path: Path, text: str) -> Iterator[tuple[int, Any]]:
     start, number = 0, 0
     while start < len(text):
@@ -134,8 +182,16 @@ def _jsonl(path: Path, text: str) -> Iterator[tuple[int, Any]]:
         number += 1
         line = text[start:end]
         start = end + 1
-        if line.strip():
-            yield number, _json(path, line, number)
+        if not line.strip():
+            continue
+        try:
+            record = _json(path, line, number)
+        except ReadError as exc:
+            if not exc.problem.message.startswith("the field"):  # not a key given twice
+                raise
+            yield number, Note(replace(exc.problem, rule="no_extra_fields"))
+            record = json.loads(line)
+        yield number, record
 
 
 def _csv(path: Path, text: str, table: str) -> Iterator[tuple[int, Any]]:
@@ -198,13 +254,40 @@ def _parquet(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def _batches(path: Path, parquet: Any) -> Iterator[tuple[int, Any]]:
+    """The records of a Parquet file, a batch at a time, each text value one Python object
+    however many rows repeat it (a dictionary column names its values once; so does a column
+    of repeated text once encoded): what a few bytes can repeat costs no more in Python. A
+    column name given twice is reported, and the first column of the name read."""
     import pyarrow as pa
 
+    names = list(parquet.schema_arrow.names)
+    twice = tuple(dict.fromkeys(n for i, n in enumerate(names) if n in names[:i]))
+    if twice:
+        yield 1, Header((), twice)
+    first = [i for i, n in enumerate(names) if n not in names[:i]]
     number = 0
     try:
         for batch in parquet.iter_batches(batch_size=8192, use_threads=False):
-            for record in batch.to_pylist():
+            columns = [_values(batch.column(i)) for i in first]
+            for values in zip(*columns, strict=True):
                 number += 1
-                yield number, record
+                yield number, dict(zip((names[i] for i in first), values, strict=True))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise unreadable(path, f"not a readable Parquet file: {exc}", row=number + 1) from None
+
+
+def _values(column: Any) -> list[Any]:
+    """A column's values as Python objects, text values shared among the rows that repeat
+    them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        coded = column
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        coded = pc.dictionary_encode(column)
+    else:
+        return list(column.to_pylist())
+    values = coded.dictionary.to_pylist()
+    return [None if i is None else values[i] for i in coded.indices.to_pylist()]

@@ -60,6 +60,13 @@ def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
     parquet = open_checked(path)
     schema = parquet.schema_arrow
+    twice = sorted({n for i, n in enumerate(schema.names) if n in schema.names[:i]})
+    if twice:  # which of the two is the claims' cannot be told: refused, naming them
+        raise unreadable(
+            path,
+            f"the file has more than one column named {', '.join(map(repr, twice))}",
+            hint="rename or delete the other column, and write the file again",
+        )
     columns = _columns_read(schema.names, path, emit)
     row = 1
     try:

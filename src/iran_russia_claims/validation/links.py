@@ -15,11 +15,12 @@ Each problem names the file, the record's row, the record (``IRR-0006 WEST->IRN`
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from iran_russia_claims.readers.links import Header
+from iran_russia_claims.readers.links import Header, Note
 from iran_russia_claims.spec.link_models import FIELD_MODELS
 from iran_russia_claims.spec.link_rules import CODING, DYADS, RELATIONS, joined
 from iran_russia_claims.spec.problem import Problem
@@ -96,20 +97,25 @@ def check_links(
     model = FIELD_MODELS[table]
     names = [c.name for c in LINK_COLUMNS[table]]
     columns: dict[str, list[Any]] = {n: [] for n in names}
-    numbers: list[int] = []
+    numbers = array("q")  # each record's row
     good: dict[int, dict[str, Any]] = {}
     absent: set[str] = set()
+    seen: dict[str, dict[Any, Any]] = {n: {} for n in names}
     for row, record in records:
         if isinstance(record, Header):  # one problem per column, not one per row
             absent |= set(record.absent)
             _header(record, table, str(path), sink.emit)
             continue
+        if isinstance(record, Note):
+            sink.emit(record.problem)
+            continue
         cells, ok = _typed(table, model, row, record, ctx, str(path), sink.emit, absent)
         if ok and keep:
             good[len(numbers)] = cells
         numbers.append(row)
-        for name in names:
-            columns[name].append(cells[name])
+        for name in names:  # one object per distinct text, however many rows repeat it
+            value = cells[name]
+            columns[name].append(seen[name].setdefault(value, value) if value else value)
     frame = pl.DataFrame(columns, schema=polars_types(table))
     del columns
     rows = joined(table, frame, claims)
@@ -226,6 +232,7 @@ def _typed(
             )
         )
         return dict.fromkeys(names), None
+    record, spoiled = _unicode_only(record, row, path, emit)
     cells = {n: record.get(n) for n in names}
     if record and all(v is None for v in record.values()):
         emit(
@@ -246,7 +253,7 @@ def _typed(
         errors = errors_to_rules(exc)
     kinds = {c.name: c.type for c in LINK_COLUMNS[table]}
     for rule, column, message in errors:
-        if rule == "required" and column in absent:
+        if rule == "required" and (column in absent or column in spoiled):
             continue
         value = record.get(column) if column else None
         if rule == "no_extra_fields":
@@ -275,6 +282,41 @@ def _typed(
         if value is not None and not _fits(table, name, value):
             cells[name] = None
     return cells, None
+
+
+def _unicode_only(
+    record: dict[Any, Any], row: int, path: str, emit: Emit
+) -> tuple[dict[Any, Any], set[Any]]:
+    """The record without the keys and text values that are not valid Unicode (a lone
+    surrogate, as JSON and YAML escapes can write one), and their keys: each is a located
+    ``readable`` problem, as bytes that are not UTF-8 are."""
+    bad = [k for k, v in record.items() if not (_encodes(k) and _encodes(v))]
+    for key in bad:
+        named = _encodes(key)
+        emit(
+            Problem(
+                "readable",
+                f"the {'value' if named else 'name of a field'} is not valid Unicode text "
+                "(it holds a lone surrogate, such as \\ud800)",
+                path,
+                row=row,
+                column=key if named else None,
+                hint="write the text as UTF-8; escape only whole characters",
+            )
+        )
+    if not bad:
+        return record, set()
+    return {k: v for k, v in record.items() if k not in bad}, set(bad)
+
+
+def _encodes(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _fits(table: str, name: str, value: Any) -> bool:
