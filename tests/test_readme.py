@@ -175,6 +175,10 @@ def test_the_limits_the_readme_states_are_the_readers_limits() -> None:
     assert f"over the limit of {parquet.MAX_LIST_ITEMS} for one cell" in section
     assert f"| {common.MAX_EXTRA_FIELDS} named |" in section
     assert f"| {common.MAX_EXTRA_FIELDS} named and read |" in section  # Parquet columns
+    from iran_russia_claims.readers.links import MAX_LINK_BYTES
+
+    assert f"| {MAX_LINK_BYTES // mib} MiB | `the file has N bytes; a link table" in section
+    assert f"read whole, at most {MAX_LINK_BYTES}`" in section
     from iran_russia_claims.spec.problem import MAX_NAME_CHARS
 
     assert f"of more than\n{MAX_NAME_CHARS} characters (`MAX_NAME_CHARS`" in text

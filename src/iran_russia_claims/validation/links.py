@@ -67,12 +67,15 @@ def label(table: str, record: Any) -> str | None:
     """How a record is named in a report."""
     if not isinstance(record, dict):
         return None
-    get = record.get
+    def get(key: str) -> str:
+        value = record.get(key)
+        return "?" if value is None else str(value)
+
     if table == DYADS:
         return f"{get('claim_id')} {get('source')}->{get('target')}"
     if table == RELATIONS:
         return f"{get('from_id')} -> {get('to_id')}"
-    return None if get("claim_id") is None else str(get("claim_id"))
+    return None if record.get("claim_id") is None else get("claim_id")
 
 
 def check_links(
