@@ -174,12 +174,18 @@ def test_axes_are_labelled_and_counts_add_up(
 
 
 def test_cli_plot_writes_both_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both figures, the overview and (the shipped data codes its dyads and relations) the
+    argument graph, in both formats."""
     assert main(["plot", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "argument-graph.png",
+        "argument-graph.svg",
         "claims-overview.png",
         "claims-overview.svg",
     ]
-    assert "claims-overview.png" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "claims-overview.png" in out
+    assert "argument-graph.png" in out
 
 
 def test_without_matplotlib_the_command_says_which_extra_to_install(
