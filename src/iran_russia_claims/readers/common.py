@@ -159,6 +159,17 @@ def decode_error(path: Path, exc: UnicodeDecodeError, offset: int, row: int | No
     )
 
 
+def repeated(names: list[str]) -> list[str]:
+    """The names given more than once, in the order they first repeat (one pass)."""
+    seen: set[str] = set()
+    out: dict[str, None] = {}
+    for name in names:
+        if name in seen:
+            out[name] = None
+        seen.add(name)
+    return list(out)
+
+
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object that refuses a key given twice (json keeps the last one silently)."""
     mapping = dict(pairs)

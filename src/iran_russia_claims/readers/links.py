@@ -26,6 +26,7 @@ from iran_russia_claims.readers.common import (
     duplicate_key,
     not_regular,
     read_head,
+    repeated,
     unique_keys,
     unreadable,
 )
@@ -207,7 +208,7 @@ def _csv(path: Path, text: str, table: str) -> Iterator[tuple[int, Any]]:
             return
         given = set(header)
         absent = tuple(name for name in kinds if name not in given)
-        twice = tuple(dict.fromkeys(n for i, n in enumerate(header) if n in header[:i]))
+        twice = tuple(repeated(header))
         if absent or twice:
             yield 1, Header(absent, twice)
         for row in reader:
@@ -261,10 +262,11 @@ def _batches(path: Path, parquet: Any) -> Iterator[tuple[int, Any]]:
     import pyarrow as pa
 
     names = list(parquet.schema_arrow.names)
-    twice = tuple(dict.fromkeys(n for i, n in enumerate(names) if n in names[:i]))
+    twice = tuple(repeated(names))
     if twice:
         yield 1, Header((), twice)
-    first = [i for i, n in enumerate(names) if n not in names[:i]]
+    first = list({n: i for i, n in reversed(list(enumerate(names)))}.values())
+    first.sort()  # the first column of each name, in the file's order
     number = 0
     try:
         for batch in parquet.iter_batches(batch_size=8192, use_threads=False):

@@ -27,6 +27,7 @@ from iran_russia_claims.readers.common import (
     Chunk,
     Emit,
     arrow_source,
+    repeated,
     unreadable,
 )
 from iran_russia_claims.readers.parquet_pages import (
@@ -60,7 +61,7 @@ def parquet_chunks(path: Path, emit: Emit, chunk_rows: int) -> Iterator[Chunk]:
 
     parquet = open_checked(path)
     schema = parquet.schema_arrow
-    twice = sorted({n for i, n in enumerate(schema.names) if n in schema.names[:i]})
+    twice = sorted(repeated(schema.names))
     if twice:  # which of the two is the claims' cannot be told: refused, naming them
         raise unreadable(
             path,

@@ -67,6 +67,7 @@ def label(table: str, record: Any) -> str | None:
     """How a record is named in a report."""
     if not isinstance(record, dict):
         return None
+
     def get(key: str) -> str:
         value = record.get(key)
         return "?" if value is None else str(value)
