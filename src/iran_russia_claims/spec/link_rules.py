@@ -13,11 +13,10 @@ size), computed once per table. A claim that no coding row names is one row of t
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from iran_russia_claims.spec.patterns import full_match
-from iran_russia_claims.spec.rule import Check, Rule
+from iran_russia_claims.spec.rule import Check, Rule, matches, one_of
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ACYCLIC_RELATIONS,
@@ -34,12 +33,7 @@ if TYPE_CHECKING:
     import narwhals as nw
     import polars as pl
 else:
-
-    class _Narwhals:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(importlib.import_module("narwhals"), name)
-
-    nw = _Narwhals()
+    from iran_russia_claims.spec.rule import nw
 
 DYADS: Final = "claim_dyads"
 RELATIONS: Final = "claim_relations"
@@ -125,14 +119,6 @@ def joined(table: str, rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame
 
 def _id(column: str) -> Check:
     return lambda ctx: nw.col(column).str.contains(full_match(id_pattern(ctx.id_prefix)))
-
-
-def _pattern(column: str, pattern: str) -> Check:
-    return lambda ctx: nw.col(column).str.contains(full_match(pattern))
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> Check:
-    return lambda ctx: nw.col(column).is_in(list(values))
 
 
 def _unique(*key: str) -> nw.Expr:
@@ -270,25 +256,25 @@ LINK_RULES: Final = (
     Rule("to_id_pattern", "to_id", "to_id is a claim id (PREFIX-NNNN)", _ID_HINT,
          check=_id("to_id"), tables=(RELATIONS,)),
     Rule("source_pattern", "source", "source is an actor code such as IRN or RUS_BUS",
-         check=_pattern("source", ACTOR_CODE_PATTERN), constraint="pattern", tables=(DYADS,)),
+         check=matches("source", ACTOR_CODE_PATTERN), constraint="pattern", tables=(DYADS,)),
     Rule("target_pattern", "target", "target is an actor code such as IRN or RUS_BUS",
-         check=_pattern("target", ACTOR_CODE_PATTERN), constraint="pattern", tables=(DYADS,)),
+         check=matches("target", ACTOR_CODE_PATTERN), constraint="pattern", tables=(DYADS,)),
     Rule("quad_class_vocabulary", "quad_class", "quad_class is one of the four QuadClasses",
-         check=_one_of("quad_class", tuple(QuadClass)), constraint="vocabulary",
+         check=one_of("quad_class", tuple(QuadClass)), constraint="vocabulary",
          tables=(DYADS,)),
     Rule("relation_vocabulary", "relation", "relation is one of the relation types",
-         check=_one_of("relation", tuple(RelationType)), constraint="vocabulary",
+         check=one_of("relation", tuple(RelationType)), constraint="vocabulary",
          tables=(RELATIONS,)),
     Rule("ground_vocabulary", "ground", "ground is one of the grounds the codebook lists",
          "a relation is coded only where the text makes it explicit (see the codebook)",
-         check=_one_of("ground", tuple(Ground)), constraint="vocabulary",
+         check=one_of("ground", tuple(Ground)), constraint="vocabulary",
          tables=(RELATIONS,)),
     Rule("coded_by_vocabulary", "coded_by", "coded_by is pass1, pass2 or resolved",
-         check=_one_of("coded_by", tuple(CodedBy)), constraint="vocabulary", tables=_BOTH),
+         check=one_of("coded_by", tuple(CodedBy)), constraint="vocabulary", tables=_BOTH),
     Rule("codebook_version_known", "codebook_version",
          "codebook_version is a version of the codebook",
          f"the versions are {', '.join(CODEBOOK_VERSIONS)} (docs/codebook.md)",
-         check=_one_of("codebook_version", CODEBOOK_VERSIONS), constraint="vocabulary",
+         check=one_of("codebook_version", CODEBOOK_VERSIONS), constraint="vocabulary",
          tables=_BOTH),
     Rule("dyad_distinct", "target", "a dyad's source and target differ",
          "an actor does nothing to itself in a dyad: leave the row out",

@@ -5,16 +5,27 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from iran_russia_claims.spec.patterns import full_match
 from iran_russia_claims.spec.vocab import ID_PREFIX, ID_PREFIX_PATTERN
 
 if TYPE_CHECKING:
     import narwhals as nw
     import polars as pl
+else:
+
+    class _Narwhals:
+        """narwhals, imported when a check is first built (``--help`` stays fast)."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(importlib.import_module("narwhals"), name)
+
+    nw = _Narwhals()
 
 Scope = Literal["row", "element", "table", "graph", "read", "registry", "provenance"]
 #: How pydantic states a rule as a field constraint (see ``spec.models``).
@@ -124,3 +135,14 @@ class Rule:
     @property
     def inputs(self) -> tuple[str, ...]:
         return self.reads or ((self.column,) if self.column else ())
+
+
+# -- the checks most rules are written with --------------------------------------------------------
+def matches(column: str, pattern: str) -> Check:
+    """The column's text matches ``pattern`` whole."""
+    return lambda ctx: nw.col(column).str.contains(full_match(pattern))
+
+
+def one_of(column: str, values: tuple[str, ...]) -> Check:
+    """The column's value is one of ``values``."""
+    return lambda ctx: nw.col(column).is_in(list(values))

@@ -26,7 +26,6 @@ is one problem, in every engine. narwhals is imported on first use, not with thi
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.spec.link_rules import LINK_RULES, LINK_TABLES
@@ -38,6 +37,22 @@ from iran_russia_claims.spec.patterns import (
     WHITESPACE_CHARS,
     full_match,
 )
+from iran_russia_claims.spec.rule import (
+    Check,
+    Constraint,
+    Context,
+    RegistryLike,
+    Rule,
+    Scope,
+    SourceFacts,
+    matches,
+    one_of,
+)
+
+if TYPE_CHECKING:
+    import narwhals as nw
+else:
+    from iran_russia_claims.spec.rule import nw
 from iran_russia_claims.spec.vocab import (
     ACTOR_CODE_PATTERN,
     ASSERTION_MAX_CHARS,
@@ -55,40 +70,10 @@ from iran_russia_claims.spec.vocab import (
     id_pattern,
 )
 
-if TYPE_CHECKING:
-    import narwhals as nw
-else:
-
-    class _Narwhals:
-        """narwhals, imported when a check is first built (``--help`` stays fast)."""
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(importlib.import_module("narwhals"), name)
-
-    nw = _Narwhals()
-
-from iran_russia_claims.spec.rule import (
-    Check,
-    Constraint,
-    Context,
-    RegistryLike,
-    Rule,
-    Scope,
-    SourceFacts,
-)
-
 __all__ = ["Check", "Constraint", "Context", "RegistryLike", "Rule", "Scope", "SourceFacts"]
 
 
 # -- helpers the checks are written with ----------------------------------------------------------
-def _matches(column: str, pattern: str) -> Check:
-    return lambda ctx: nw.col(column).str.contains(full_match(pattern))
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> Check:
-    return lambda ctx: nw.col(column).is_in(list(values))
-
-
 def _untrimmed(e: nw.Expr) -> nw.Expr:
     """White space at either end: two one-character slices and a set lookup."""
     ws = list(WHITESPACE_CHARS)
@@ -213,20 +198,20 @@ _RULES: Final = (
          "digits past 9999)",
          check=lambda ctx: nw.col("id").str.contains(full_match(id_pattern(ctx.id_prefix)))),
     Rule("source_id_pattern", "source_id", "source_id is a lower-case slug",
-         check=_matches("source_id", SLUG_PATTERN), constraint="pattern"),
+         check=matches("source_id", SLUG_PATTERN), constraint="pattern"),
     Rule("section_pattern", "section", "section is a lower-case slug",
-         check=_matches("section", SLUG_PATTERN), constraint="pattern"),
+         check=matches("section", SLUG_PATTERN), constraint="pattern"),
     Rule("start_non_negative", "start", "start >= 0",
          check=lambda ctx: nw.col("start") >= 0, constraint="at_least"),
     Rule("offsets_ordered", "end", "start < end",
          check=lambda ctx: nw.col("start") < nw.col("end"), reads=("start", "end"),
          requires=("start_non_negative",)),
     Rule("sha256_pattern", "span_sha256", "span_sha256 is 64 lower-case hex digits",
-         check=_matches("span_sha256", SHA256_PATTERN), constraint="pattern"),
+         check=matches("span_sha256", SHA256_PATTERN), constraint="pattern"),
     Rule("theme_vocabulary", "theme", "theme is one of the themes",
-         check=_one_of("theme", tuple(Theme)), constraint="vocabulary"),
+         check=one_of("theme", tuple(Theme)), constraint="vocabulary"),
     Rule("kind_vocabulary", "kind", "kind is one of the kinds",
-         check=_one_of("kind", tuple(Kind)), constraint="vocabulary"),
+         check=one_of("kind", tuple(Kind)), constraint="vocabulary"),
     Rule("actors_non_empty", "actors", "actors lists at least one code",
          check=lambda ctx: nw.col("actors").list.len() > 0, constraint="non_empty"),
     Rule("actors_unique", "actors", "no actor code appears twice in one claim",
@@ -234,7 +219,7 @@ _RULES: Final = (
          == nw.col("actors").list.len()),
     Rule("actors_pattern", "actors",
          "actor codes are upper-case codes such as IRN or RUS_BUS", scope="element",
-         check=_matches("actors", ACTOR_CODE_PATTERN), constraint="pattern", null_passes=False),
+         check=matches("actors", ACTOR_CODE_PATTERN), constraint="pattern", null_passes=False),
     Rule("assertion_length", "assertion",
          f"assertion has {ASSERTION_MIN_CHARS} to {ASSERTION_MAX_CHARS} characters",
          check=lambda ctx: nw.col("assertion").str.len_chars().is_between(
@@ -258,7 +243,7 @@ _RULES: Final = (
          check=lambda ctx: nw.col("confidence").is_between(CONFIDENCE_MIN, CONFIDENCE_MAX),
          requires=("confidence_finite",), constraint="between"),
     Rule("band_vocabulary", "confidence_band", "confidence_band is one of the ICD 203 bands",
-         check=_one_of("confidence_band", _BANDS), constraint="vocabulary"),
+         check=one_of("confidence_band", _BANDS), constraint="vocabulary"),
     Rule("band_matches_confidence", "confidence_band",
          "confidence_band is the band whose range holds confidence",
          "ranges are open at the bottom and closed at the top (see the codebook); "
