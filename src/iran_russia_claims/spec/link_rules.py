@@ -5,9 +5,10 @@ A link table refers to the claims, so its rules read a few columns of the claims
 its own: :func:`joined` brings them in (one left join per key, the same for every engine), and
 every rule is then one boolean narwhals expression over the joined rows, True where a row
 passes, as the claims' rules are (:mod:`~iran_russia_claims.spec.rules` lists both in one
-catalogue). The one rule no expression states, that ``supports`` edges form no cycle, is a
-``graph`` rule: a function of the whole table (strongly connected components, linear in its
-size), computed once per table. A claim that no coding row names is one row of the joined
+catalogue). The rules no one expression states (``supports`` edges form no cycle; no two
+edges, and no two dyads of a claim, join the same two ends in either direction) are ``graph``
+rules: each a function of the whole table, computed once per table (the cycles by strongly
+connected components, linear in the table's size). A claim that no coding row names is one row of the joined
 ``claim_coding`` table, with ``listed`` false, so that it too is a located failure.
 """
 
