@@ -179,6 +179,10 @@ def test_the_limits_the_readme_states_are_the_readers_limits() -> None:
 
     assert f"| {MAX_LINK_BYTES // mib} MiB | `the file has N bytes; a link table" in section
     assert f"read whole, at most {MAX_LINK_BYTES}`" in section
+    from iran_russia_claims.readers.links import LINK_SPARE_RECORDS
+
+    assert f"plus 2^{LINK_SPARE_RECORDS.bit_length() - 1} |" in section
+    assert f"(plus {LINK_SPARE_RECORDS}) for a link table" in section
     from iran_russia_claims.spec.problem import MAX_NAME_CHARS
 
     assert f"of more than\n{MAX_NAME_CHARS} characters (`MAX_NAME_CHARS`" in text

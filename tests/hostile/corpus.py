@@ -3579,8 +3579,9 @@ def _(d: Path) -> Invocation:
         ),
         link_unreadable("claim_relations.parquet"),
     ],
-    "a million copies of one valid edge (a 22 KB Parquet file: within the documented one record "
-    "per byte plus 2^20): every copy but one breaks edge_unique, counted, 1000 listed, within "
+    "a million copies of one valid edge (a 22 KB Parquet file: within the claims' one record "
+    "per byte plus 2^20, over a link file's plus 2^16): every copy but one breaks edge_unique, "
+    "counted, 1000 listed, within "
     "the memory of a 22 KB input and in seconds; or refused as more records than a link file "
     "of its size may hold",
     timeout=30,

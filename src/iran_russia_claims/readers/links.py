@@ -36,6 +36,9 @@ from iran_russia_claims.spec.vocab import FALSE_VALUES, LINK_COLUMNS, LINK_FILES
 #: The largest link file read (a link table of a million rows takes some 100 MiB as CSV;
 #: split a larger one, or check it as Parquet on Spark).
 MAX_LINK_BYTES: Final = 64 * 1024 * 1024
+#: The records a link table's Parquet file may hold beyond one per byte of the file: each
+#: record costs a fixed few hundred bytes to check, whatever the file compresses it to.
+LINK_SPARE_RECORDS: Final = 1 << 16
 LINK_FORMATS: Final = {
     ".csv": "csv",
     ".json": "json",
@@ -251,6 +254,14 @@ def _parquet(path: Path) -> Iterator[tuple[int, Any]]:
     from iran_russia_claims.readers.parquet import checked
 
     parquet, _ = checked(path)
+    records, size = parquet.metadata.num_rows, path.stat().st_size
+    if records > size + LINK_SPARE_RECORDS:  # what each record costs to check is fixed
+        raise unreadable(
+            path,
+            f"the file says it holds {records} records in {size} bytes, more than one per byte "
+            f"(plus {LINK_SPARE_RECORDS}) for a link table",
+            hint="a link table's Parquet file takes a few bytes per record; write it again",
+        )
     return _batches(path, parquet)
 
 

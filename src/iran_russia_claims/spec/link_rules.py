@@ -2,19 +2,21 @@
 ``claim_relations`` (the argument graph) and ``claim_coding`` (who coded each claim).
 
 A link table refers to the claims, so its rules read a few columns of the claims table beside
-its own: :func:`joined` brings them in (one left join per key, the same for every engine), and
+its own: :func:`joined` brings them in (a lookup per key, the same for every engine), and
 every rule is then one boolean narwhals expression over the joined rows, True where a row
 passes, as the claims' rules are (:mod:`~iran_russia_claims.spec.rules` lists both in one
 catalogue). The rules no one expression states (``supports`` edges form no cycle; no two
 edges, and no two dyads of a claim, join the same two ends in either direction) are ``graph``
 rules: each a function of the whole table, computed once per table (the cycles by strongly
-connected components, linear in the table's size). A claim that no coding row names is one row of the joined
-``claim_coding`` table, with ``listed`` false, so that it too is a located failure.
+connected components, linear in the table's size). A claim that no coding row names is one
+row of the joined ``claim_coding`` table, with ``listed`` false, so that it too is a located
+failure.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from array import array
+from typing import TYPE_CHECKING, Any, Final
 
 from iran_russia_claims.spec.patterns import full_match
 from iran_russia_claims.spec.rule import Check, Rule, matches, one_of
@@ -58,58 +60,43 @@ def joined(table: str, rows: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame
     claims = claims.filter(pl.col("id").is_not_null()).unique(
         "id", keep="first", maintain_order=True
     )
-    ids = claims.select(pl.col("id"), pl.col("source_id"), pl.lit(True).alias("known"))
-    if table == DYADS:
+    ids, sources = claims["id"], claims["source_id"]
+
+    def known(key: str) -> pl.Expr:
+        return pl.col(key).is_in(ids.implode()).fill_null(False)
+
+    if table == DYADS:  # each added column computed beside the rows, none copied
+        has_actors = claims.filter(pl.col("actors").is_not_null())["id"]
         ranks = (
             claims.select(pl.col("id").alias("claim_id"), pl.col("actors"))
             .with_columns(pl.int_ranges(1, pl.col("actors").list.len() + 1).alias("rank"))
             .explode("actors", "rank")
             .unique(subset=["claim_id", "actors"], keep="first", maintain_order=True)
         )
-        out = rows.join(
-            claims.select(
-                pl.col("id").alias("claim_id"),
-                pl.lit(True).alias("claim_known"),
-                pl.col("actors").is_not_null().alias("actors_known"),
-            ),
-            on="claim_id",
-            how="left",
-            maintain_order="left",
-            nulls_equal=False,
+        added = [
+            rows.select(pl.col("claim_id"), pl.col(end).alias("actors"))
+            .join(ranks, on=["claim_id", "actors"], how="left", maintain_order="left")["rank"]
+            .alias(f"{end}_rank")
+            for end in ("source", "target")
+        ]
+        return rows.with_columns(
+            known("claim_id").alias("claim_known"),
+            pl.col("claim_id").is_in(has_actors.implode()).fill_null(False).alias("actors_known"),
+            *added,
         )
-        for end in ("source", "target"):
-            out = out.join(
-                ranks.select(
-                    pl.col("claim_id"),
-                    pl.col("actors").alias(end),
-                    pl.col("rank").alias(f"{end}_rank"),
-                ),
-                on=["claim_id", end],
-                how="left",
-                maintain_order="left",
-            )
-        return out.with_columns(pl.col("claim_known", "actors_known").fill_null(False))
     if table == RELATIONS:
-        out = rows
-        for end in ("from", "to"):
-            out = out.join(
-                ids.select(
-                    pl.col("id").alias(f"{end}_id"),
-                    pl.col("source_id").alias(f"{end}_source"),
-                    pl.col("known").alias(f"{end}_known"),
-                ),
-                on=f"{end}_id",
-                how="left",
-                maintain_order="left",
+        return rows.with_columns(
+            column
+            for end in ("from", "to")
+            for column in (
+                known(f"{end}_id").alias(f"{end}_known"),
+                pl.col(f"{end}_id")
+                .replace_strict(ids, sources, default=None, return_dtype=pl.String)
+                .alias(f"{end}_source"),
             )
-        return out.with_columns(pl.col("from_known", "to_known").fill_null(False))
+        )
     if table == CODING:
-        out = rows.join(
-            ids.select(pl.col("id").alias("claim_id"), pl.col("known").alias("claim_known")),
-            on="claim_id",
-            how="left",
-            maintain_order="left",
-        ).with_columns(pl.col("claim_known").fill_null(False), pl.lit(True).alias(LISTED))
+        out = rows.with_columns(known("claim_id").alias("claim_known"), pl.lit(True).alias(LISTED))
         unnamed = claims.select(pl.col("id").alias("claim_id")).join(
             rows.select("claim_id"), on="claim_id", how="anti", maintain_order="left"
         )
@@ -177,68 +164,81 @@ def _one_edge_per_pair(frame: pl.DataFrame) -> pl.Series:
 def _supports_acyclic(frame: pl.DataFrame) -> pl.Series:
     """True for every edge not on a cycle of the acyclic relations: an edge u -> v lies on
     one exactly when u and v are in the same strongly connected component (Tarjan's
-    algorithm, without recursion: linear in the number of edges). A self-loop is
-    ``no_self_loop``'s to report, not a cycle here."""
+    algorithm, without recursion, over the distinct edges with the claims numbered: linear in
+    the number of edges, in memory as in time). A self-loop is ``no_self_loop``'s to report,
+    not a cycle here."""
     import polars as pl
 
     a, b = pl.col("from_id"), pl.col("to_id")
     on = (pl.col("relation").is_in(ACYCLIC_RELATIONS) & (a != b)).fill_null(False)
     kept = frame.select(a, b, on.alias("on"))
-    edges = kept.filter("on").select(a, b).unique(maintain_order=True).rows()
-    component = _components(edges)  # a repeated edge is one edge of the graph
-    if not component:
+    edges = kept.filter("on").select(a, b).unique(maintain_order=True)
+    if not edges.height:
         return pl.Series("ok", [True] * frame.height, dtype=pl.Boolean)
-    nodes, numbers = list(component), list(component.values())
+    nodes = pl.concat([edges["from_id"], edges["to_id"]]).unique(maintain_order=True)
+    numbers = pl.Series(range(len(nodes)), dtype=pl.Int64)
+
+    def number(end: pl.Series | pl.Expr) -> Any:
+        return end.replace_strict(nodes, numbers, default=None, return_dtype=pl.Int64)
+
+    component = _components(
+        len(nodes), number(edges["from_id"]).to_numpy(), number(edges["to_id"]).to_numpy()
+    )
+    by_node = pl.Series(component, dtype=pl.Int64)
 
     def of(end: pl.Expr) -> pl.Expr:
-        return end.replace_strict(nodes, numbers, default=None, return_dtype=pl.Int64)
+        numbered: pl.Expr = number(end)
+        return numbered.replace_strict(numbers, by_node, default=None)
 
     same = (of(a) == of(b)).fill_null(False)
     return kept.select((~(pl.col("on") & same)).alias("ok"))["ok"]
 
 
-def _components(edges: list[tuple[str, str]]) -> dict[str, int]:
-    """The strongly connected component of every node of ``edges`` (Tarjan, iterative)."""
-    graph: dict[str, list[str]] = {}
-    for a, b in edges:
-        graph.setdefault(a, []).append(b)
-        graph.setdefault(b, [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    component: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
+def _components(n: int, sources: Any, targets: Any) -> array[int]:
+    """The strongly connected component of each of ``n`` nodes (numbered 0 to n - 1) of the
+    graph with edges ``sources[i] -> targets[i]``: Tarjan's algorithm, iterative, over the
+    edges sorted by source (each node's edges one slice)."""
+    import numpy as np
+
+    order = np.argsort(sources, kind="stable")
+    ends = targets[order].tolist()
+    starts = np.searchsorted(sources[order], np.arange(n + 1)).tolist()
+    index, low, component = array("q", [-1]) * n, array("q", [0]) * n, array("q", [-1]) * n
+    on_stack = bytearray(n)
+    stack: list[int] = []
     counter = 0
-    for root in graph:
-        if root in index:
+    for root in range(n):
+        if index[root] != -1:
             continue
-        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = 1
+        work = [(root, starts[root])]
         while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            nexts = graph[node]
-            if i < len(nexts):
-                work.append((node, i + 1))
-                nxt = nexts[i]
-                if nxt not in index:
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
+            node, i = work[-1]
+            if i < starts[node + 1]:
+                work[-1] = (node, i + 1)
+                nxt = ends[i]
+                if index[nxt] == -1:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = 1
+                    work.append((nxt, starts[nxt]))
+                elif on_stack[nxt] and index[nxt] < low[node]:
+                    low[node] = index[nxt]
                 continue
+            work.pop()
             if low[node] == index[node]:
                 while True:
                     top = stack.pop()
-                    on_stack.discard(top)
+                    on_stack[top] = 0
                     component[top] = index[node]
                     if top == node:
                         break
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
+            if work and low[node] < low[work[-1][0]]:
+                low[work[-1][0]] = low[node]
     return component
 
 

@@ -168,8 +168,9 @@ def check_links(
                         value=found.get(rule.column) if rule.column else None,
                     )
                 )
-        for i in positions.tolist():
-            good.pop(i, None)
+        if good:  # only when the records are kept: a position per failure, as a Python int
+            for i in positions.tolist():
+                good.pop(i, None)
     return len(numbers), [good[p] for p in sorted(good)]
 
 
