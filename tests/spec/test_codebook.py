@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO
 from iran_russia_claims.spec.vocab import (
     BAND_UPPER_BOUNDS,
+    CODEBOOK_VERSIONS,
     KIND_DEFINITIONS,
     QUAD_CLASS_DEFINITIONS,
     RELATION_DEFINITIONS,
@@ -45,3 +46,7 @@ def test_band_ranges_match_vocab() -> None:
         assert f"{upper:.2f}]" in row, row
         assert lower in row, row
         lower = f"({upper:.2f}"
+
+
+def test_the_codebook_is_at_the_latest_version_records_may_follow() -> None:
+    assert f"**Codebook version {CODEBOOK_VERSIONS[-1]}.**" in CODEBOOK
