@@ -18,6 +18,7 @@ from iran_russia_claims.cli.common import (
     count,
     working_collection,
 )
+from iran_russia_claims.spec.link_rules import DYADS, RELATIONS
 
 if TYPE_CHECKING:
     from iran_russia_claims.curation.dataset import Dataset
@@ -149,13 +150,13 @@ def _collection(
 
         dataset = read_dataset(collection)
         label = f"{dataset.manifest.name} {dataset.manifest.version}"
-        links = {n: table(n).rows(dataset) for n in ("claim_dyads", "claim_relations")}
+        links = {n: table(n).rows(dataset) for n in (DYADS, RELATIONS)}
         return claim_rows(dataset), _names(dataset), label, links
     from iran_russia_claims.api import actors, load, manifest
 
     shipped = manifest()
     label = f"{shipped.name} {shipped.version}"
-    links = {n: load(n, as_frame=False) for n in ("claim_dyads", "claim_relations")}
+    links = {n: load(n, as_frame=False) for n in (DYADS, RELATIONS)}
     return load(as_frame=False), {a.code: a.name for a in actors()}, label, links
 
 
@@ -164,8 +165,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     records, names, _, links = _collection(args)
     summary = summarise(records)
-    if links["claim_dyads"] or links["claim_relations"]:
-        summary |= summarise_links(links["claim_dyads"], links["claim_relations"])
+    if links[DYADS] or links[RELATIONS]:
+        summary |= summarise_links(links[DYADS], links[RELATIONS])
     print(json.dumps(summary, indent=2) if args.format == "json" else render(summary, names))
     return EXIT_OK
 
@@ -175,7 +176,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from iran_russia_claims.describe.plot import PlotUnavailable, plot
 
     records, names, label, links = _collection(args)
-    dyads, relations = links["claim_dyads"], links["claim_relations"]
+    dyads, relations = links[DYADS], links[RELATIONS]
     try:
         written = plot(records, args.out, names, label)
         if dyads or relations:  # the argument graph, for a collection that codes it

@@ -56,8 +56,14 @@ def field_rules(table: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-class _Link(BaseModel):
+class _Fields(BaseModel):
+    """A link record's fields: strict types, no field outside the table."""
+
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class _Link(_Fields):
+    """A link record's fields and the rules one record can break by itself."""
 
     @model_validator(mode="after")
     def _record_rules(self, info: ValidationInfo) -> Any:
@@ -98,10 +104,6 @@ def _field_check(table: str, column: str) -> Any:
         return value
 
     return field_validator(column)(check)
-
-
-class _Fields(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 def _model(table: str, *, rules_too: bool = True) -> type[BaseModel]:

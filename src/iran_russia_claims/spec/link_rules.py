@@ -248,6 +248,27 @@ _CLAIM_NEEDED: Final = (
 )
 _BOTH: Final = (DYADS, RELATIONS, CODING)
 
+
+def _exists(end: str, *tables: str) -> Rule:
+    """``{end}_id`` names a claim (``{end}_known``, from :func:`joined`)."""
+    key, known = f"{end}_id", f"{end}_known"
+    return Rule(f"{end}_exists", key, f"{key} names a claim of the collection", _CLAIM_NEEDED,
+                check=lambda ctx: nw.col(known), reads=(key, known),
+                requires=(f"{key}_pattern",), tables=tables)  # fmt: skip
+
+
+def _among_actors(end: str) -> Rule:
+    """A dyad's ``source`` or ``target`` is among its claim's actors (it has a rank there),
+    judged only where those actors could be read."""
+    rank = f"{end}_rank"
+    return Rule(f"{end}_among_actors", end, f"{end} is one of the claim's actors",
+                "a dyad links actors the claim names: use one of its `actors`, or add the "
+                "actor to the claim",
+                check=lambda ctx: ~nw.col(rank).is_null() | ~nw.col("actors_known"),
+                reads=("claim_id", end, "claim_known", rank, "actors_known"),
+                requires=("claim_exists", f"{end}_pattern"), tables=(DYADS,))  # fmt: skip
+
+
 LINK_RULES: Final = (
     # -- each row, by itself
     Rule("claim_id_pattern", "claim_id", "claim_id is a claim id (PREFIX-NNNN)", _ID_HINT,
@@ -292,27 +313,11 @@ LINK_RULES: Final = (
          reads=("relation", "from_id", "to_id"),
          requires=("from_id_pattern", "to_id_pattern", "no_self_loop"), tables=(RELATIONS,)),
     # -- against the claims (the rows as :func:`joined` gives them)
-    Rule("claim_exists", "claim_id", "claim_id names a claim of the collection", _CLAIM_NEEDED,
-         check=lambda ctx: nw.col("claim_known"), reads=("claim_id", "claim_known"),
-         requires=("claim_id_pattern",), tables=(DYADS, CODING)),
-    Rule("from_exists", "from_id", "from_id names a claim of the collection", _CLAIM_NEEDED,
-         check=lambda ctx: nw.col("from_known"), reads=("from_id", "from_known"),
-         requires=("from_id_pattern",), tables=(RELATIONS,)),
-    Rule("to_exists", "to_id", "to_id names a claim of the collection", _CLAIM_NEEDED,
-         check=lambda ctx: nw.col("to_known"), reads=("to_id", "to_known"),
-         requires=("to_id_pattern",), tables=(RELATIONS,)),
-    Rule("source_among_actors", "source", "source is one of the claim's actors",
-         "a dyad links actors the claim names: use one of its `actors`, or add the actor "
-         "to the claim",
-         check=lambda ctx: ~nw.col("source_rank").is_null() | ~nw.col("actors_known"),
-         reads=("claim_id", "source", "claim_known", "source_rank", "actors_known"),
-         requires=("claim_exists", "source_pattern"), tables=(DYADS,)),
-    Rule("target_among_actors", "target", "target is one of the claim's actors",
-         "a dyad links actors the claim names: use one of its `actors`, or add the actor "
-         "to the claim",
-         check=lambda ctx: ~nw.col("target_rank").is_null() | ~nw.col("actors_known"),
-         reads=("claim_id", "target", "claim_known", "target_rank", "actors_known"),
-         requires=("claim_exists", "target_pattern"), tables=(DYADS,)),
+    _exists("claim", DYADS, CODING),
+    _exists("from", RELATIONS),
+    _exists("to", RELATIONS),
+    _among_actors("source"),
+    _among_actors("target"),
     Rule("mutual_ordered", "source",
          "a mutual dyad is stored once, source the first of the two in the claim's actors",
          "swap source and target",

@@ -283,9 +283,6 @@ def _typed(
         )
         if column in cells:
             cells[column] = None
-    for name, value in cells.items():  # a cell of the wrong type cannot enter the frame
-        if value is not None and not _fits(table, name, value):
-            cells[name] = None
     return cells, None
 
 
@@ -322,13 +319,6 @@ def _encodes(value: Any) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _fits(table: str, name: str, value: Any) -> bool:
-    kind = next(c.type for c in LINK_COLUMNS[table] if c.name == name)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    return isinstance(value, str)
 
 
 def _message(rule: str, record: dict[str, Any], actors: dict[str, list[str]]) -> str:
